@@ -1,0 +1,98 @@
+// Header parameters: *( SEMI generic-param ) with generic-param = token [ EQUAL gen-value ] — RFC 3261 §7.3.1, §25.1.
+import { BACKSLASH, CLASS, COLON, DQUOTE, EQUAL, LBRACKET, RBRACKET, SEMI, TOKEN } from "./chars.js";
+import { equalsIgnoreCase, skipLws, Span } from "./bytes.js";
+
+/** gen-value = token / host / quoted-string; host brings ':' '[' ']' (IPv6, RFC 5118 §4.5 `received`). */
+function isValueChar(b: number): boolean {
+	return (CLASS[b] & TOKEN) !== 0 || b === COLON || b === LBRACKET || b === RBRACKET;
+}
+
+/** The end of the quoted-string starting at buf[i] === '"' (after the closing quote), or -1 if unterminated. */
+export function quotedStringEnd(buf: Uint8Array, i: number, e: number): number {
+	for (i++; i < e; i++) {
+		const b = buf[i];
+		if (b === BACKSLASH) i++;
+		else if (b === DQUOTE) return i + 1;
+	}
+	return -1;
+}
+
+/**
+ * Walks the parameters of a header value. `reset(buf, start, end)` with `start` at the first ';' (LWS
+ * allowed around ';' and '='), then `next()` until it returns 0 (done) or -1 (malformed). After each 1,
+ * `nameStart..nameEnd` is the name and `valueStart..valueEnd` the value (-1 when there is none;
+ * quotes included for a quoted-string).
+ */
+export class ParamCursor {
+	buf: Uint8Array = new Uint8Array(0);
+	pos = 0;
+	end = 0;
+	nameStart = 0;
+	nameEnd = 0;
+	valueStart = -1;
+	valueEnd = -1;
+
+	reset(buf: Uint8Array, start: number, end: number): this {
+		this.buf = buf;
+		this.pos = start;
+		this.end = end;
+		return this;
+	}
+
+	next(): number {
+		const buf = this.buf, e = this.end;
+		let i = skipLws(buf, this.pos, e);
+		if (i >= e) return 0;
+		if (buf[i] !== SEMI) return -1;
+		i = skipLws(buf, i + 1, e);
+		const nameStart = i;
+		while (i < e && (CLASS[buf[i]] & TOKEN) !== 0) i++;
+		if (i === nameStart) return -1; // ";;" or ";=x": empty parameter (RFC 4475 §3.1.2.1)
+		this.nameStart = nameStart;
+		this.nameEnd = i;
+		this.valueStart = this.valueEnd = -1;
+		const afterName = skipLws(buf, i, e);
+		if (afterName < e && buf[afterName] === EQUAL) {
+			i = skipLws(buf, afterName + 1, e);
+			const valueStart = i;
+			if (i < e && buf[i] === DQUOTE) {
+				i = quotedStringEnd(buf, i, e);
+				if (i < 0) return -1;
+			} else {
+				while (i < e && isValueChar(buf[i])) i++;
+			}
+			if (i === valueStart) return -1;
+			this.valueStart = valueStart;
+			this.valueEnd = i;
+		}
+		this.pos = i;
+		return 1;
+	}
+}
+
+const cursor = new ParamCursor();
+
+/** Are the parameters in buf[start, end) well-formed? */
+export function checkParams(buf: Uint8Array, start: number, end: number): boolean {
+	cursor.reset(buf, start, end);
+	let r: number;
+	while ((r = cursor.next()) === 1);
+	return r === 0;
+}
+
+/**
+ * Find parameter `lowerName` (case-insensitive, §7.3.1) in buf[start, end). Sets `value` to its value, or to
+ * an empty span after the name when it has none (`;rport`, `;lr`); false (value cleared) when absent.
+ */
+export function findParam(buf: Uint8Array, start: number, end: number, lowerName: Uint8Array, value: Span): boolean {
+	cursor.reset(buf, start, end);
+	while (cursor.next() === 1) {
+		if (equalsIgnoreCase(buf, cursor.nameStart, cursor.nameEnd, lowerName)) {
+			if (cursor.valueStart < 0) value.set(cursor.nameEnd, cursor.nameEnd);
+			else value.set(cursor.valueStart, cursor.valueEnd);
+			return true;
+		}
+	}
+	value.clear();
+	return false;
+}
