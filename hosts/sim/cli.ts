@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import { SipParser } from "../../src/sip/parser.js";
 import { DEFAULT_LIMITS, limitsWith } from "../../src/sip/limits.js";
 import { summarize, summarizeVerdict } from "../../src/sip/summary.js";
+import { NEED_MORE } from "../../src/sip/scanner.js";
+import { R_SHORT_BODY, R_UNTERMINATED } from "../../src/sip/verdict.js";
 
 const USAGE = `usage: sip-intercom parse [--stream] FILE
   Reads one raw SIP message (exact bytes, e.g. saved from Wireshark with "Export Packet Bytes") and prints
@@ -29,6 +31,8 @@ function parseCommand(args: string[]): number {
 	// The file may be larger than the station's default limit; the tool reads what it is given.
 	const parser = new SipParser(limitsWith({ maxMessageBytes: Math.max(DEFAULT_LIMITS.maxMessageBytes, bytes.length) }));
 	const status = parser.parse(bytes, 0, bytes.length, stream);
+	// On a stream an incomplete message means "wait for more"; a file has no more: say where it stopped short.
+	if (status === NEED_MORE) parser.verdict.fail(parser.view.end > 0 ? R_SHORT_BODY : R_UNTERMINATED, bytes.length);
 	if (status !== 0) {
 		process.stdout.write(JSON.stringify(summarizeVerdict(parser.verdict, bytes), null, 2) + "\n");
 		return 1;

@@ -99,6 +99,11 @@ export function text(buf: Uint8Array, start: number, end: number): string {
 			cp = ((b & 0x07) << 18) | ((buf[i + 1] & 0x3f) << 12) | ((buf[i + 2] & 0x3f) << 6) | (buf[i + 3] & 0x3f);
 			n = 4;
 		}
+		// RFC 3629 §3: overlong forms, surrogates and code points above U+10FFFF are invalid (the last would throw).
+		if ((n === 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n === 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+			cp = 0xfffd;
+			n = 1;
+		}
 		out += String.fromCodePoint(cp);
 		i += n;
 	}

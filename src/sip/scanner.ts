@@ -230,7 +230,7 @@ function parseStartLine(buf: Uint8Array, p: number, e: number, view: MessageView
 		let i = p;
 		while (i < e && buf[i] !== SP) i++;
 		const version = checkVersion(buf, p, i);
-		if (version === 0) return v.fail(R_BAD_STATUS_LINE, p, p, i);
+		if (version === 0) return v.fail(R_BAD_VERSION, p, p, i);
 		view.versionStart = p;
 		view.versionEnd = i;
 		view.versionIs20 = version === 1;

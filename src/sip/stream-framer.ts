@@ -116,6 +116,8 @@ export class StreamFramer {
 			return FRAME_PONG;
 		}
 		if (buf[0] === CR && len >= 2 && buf[1] !== LF) return this.#fail(0, R_BAD_LINE_END);
+		// "\r\n\r" then anything but LF: a bare CR that no more bytes can complete (waiting would stall the stream).
+		if (len >= 4 && buf[2] === CR) return this.#fail(2, R_BAD_LINE_END);
 		return FRAME_NEED_MORE; // "\r" or "\r\n\r": wait for the rest
 	}
 

@@ -6,7 +6,7 @@ export const SCHEME_SIP = 1, SCHEME_SIPS = 2, SCHEME_TEL = 3, SCHEME_OTHER = 4;
 export const HOST_NAME = 1, HOST_IPV4 = 2, HOST_IPV6 = 3;
 
 // Character sets of §25.1 beyond `unreserved`, one bit each.
-const USER = 1, PASSWORD = 2, PARAM = 4, HNV = 8, SCHEME = 16;
+const USER = 1, PASSWORD = 2, PARAM = 4, HNV = 8, SCHEME = 16, RESERVED = 32;
 const SET = new Uint8Array(256);
 function mark(chars: string, bit: number): void {
 	for (let i = 0; i < chars.length; i++) SET[chars.charCodeAt(i)] |= bit;
@@ -18,6 +18,7 @@ mark("[]/:&+$", PARAM); // param-unreserved
 mark("[]/?:+$", HNV); // hnv-unreserved
 for (let b = 0; b < 256; b++) if ((CLASS[b] & (ALPHA | DIGIT)) !== 0) SET[b] |= SCHEME;
 mark("+-.", SCHEME);
+mark(";/?:@&=+$,", RESERVED); // RFC 2396 reserved: §19.1.4 makes only the other characters equal to their %HH escape
 
 const SIP = ascii("sip:"), SIPS = ascii("sips:"), TEL = ascii("tel:");
 
@@ -266,25 +267,29 @@ export function findUriParam(uri: UriView, lowerName: Uint8Array, value: Span): 
 	return false;
 }
 
+/** An escaped reserved character decodes to 0x100 + byte: it never equals the literal character (§19.1.4). */
+const ESCAPED_RESERVED = 0x100;
+
 /** Next decoded byte of a span that may hold %HH escapes: returns the byte and advances `pos.start`. */
 function decodedAt(buf: Uint8Array, pos: Span): number {
 	const i = pos.start;
 	if (buf[i] === PERCENT && i + 2 < pos.end && hexValue(buf[i + 1]) >= 0 && hexValue(buf[i + 2]) >= 0) {
 		pos.start = i + 3;
-		return hexValue(buf[i + 1]) * 16 + hexValue(buf[i + 2]);
+		const b = hexValue(buf[i + 1]) * 16 + hexValue(buf[i + 2]);
+		return (SET[b] & RESERVED) !== 0 ? ESCAPED_RESERVED + b : b;
 	}
 	pos.start = i + 1;
 	return buf[i];
 }
 const cursorA = new Span(), cursorB = new Span();
 
-/** Compare two spans after %HH decoding (§19.1.4), optionally ignoring ASCII case. */
+/** Compare two spans after %HH decoding of unreserved characters (§19.1.4), optionally ignoring ASCII case. */
 export function escapedEqual(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number, ignoreCase: boolean): boolean {
 	cursorA.set(as, ae);
 	cursorB.set(bs, be);
 	while (cursorA.start < ae && cursorB.start < be) {
 		let x = decodedAt(a, cursorA), y = decodedAt(b, cursorB);
-		if (ignoreCase) {
+		if (ignoreCase && x < ESCAPED_RESERVED && y < ESCAPED_RESERVED) {
 			x = LOWER[x];
 			y = LOWER[y];
 		}

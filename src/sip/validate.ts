@@ -40,7 +40,8 @@ export class Validator {
 	/** Returns 0, or the status code (details in `v`). */
 	check(m: MessageView, v: Verdict): number {
 		const buf = m.buf;
-		if (m.isRequest && !m.versionIs20) {
+		// §8.2 (and RFC 4475 §3.1.2.16): 505 for a request; a response in another version is dropped the same way.
+		if (!m.versionIs20) {
 			return v.fail(R_VERSION_NOT_SUPPORTED, m.versionStart, m.versionStart, m.versionEnd);
 		}
 		// Indexed loops: for-of allocates an iterator on XS.

@@ -33,10 +33,13 @@ export class ViaView {
 	/** RFC 3581: present with an empty span when the client asked (`;rport`), with a value when filled in. */
 	readonly rport = new Span();
 
-	/** The branch starts with z9hG4bK (§8.1.1.7); else RFC 2543 matching applies (§17.2.3). */
+	/**
+	 * The branch starts with z9hG4bK and has an identifier after it (§8.1.1.7); else RFC 2543 matching applies
+	 * (§17.2.3). A bare cookie identifies nothing: RFC 4475 §3.2.1 allows the RFC 2543 fallback for it.
+	 */
 	get branchIsRfc3261(): boolean {
 		const b = this.branch;
-		return b.start >= 0 && b.end - b.start >= MAGIC_COOKIE.length && equalsBytes(this.buf, b.start, b.start + MAGIC_COOKIE.length, MAGIC_COOKIE);
+		return b.start >= 0 && b.end - b.start > MAGIC_COOKIE.length && equalsBytes(this.buf, b.start, b.start + MAGIC_COOKIE.length, MAGIC_COOKIE);
 	}
 	transportText(): string {
 		return text(this.buf, this.transportStart, this.transportEnd).toUpperCase();

@@ -1,6 +1,6 @@
 // Build outgoing messages into a preallocated byte buffer — RFC 3261 §7, §8.1.1, §8.2.6.2, §20.14.
 import type { MessageView } from "./message-view.js";
-import { H_CALL_ID, H_CONTENT_LENGTH, H_CSEQ, H_FROM, H_TO, H_VIA, HEADER_NAME_BYTES } from "./header-ids.js";
+import { H_CALL_ID, H_CONTENT_LENGTH, H_CSEQ, H_FROM, H_OTHER, H_TO, H_VIA, HEADER_NAME_BYTES } from "./header-ids.js";
 import { ascii } from "./bytes.js";
 import { NameAddr, parseNameAddr } from "./name-addr.js";
 import { MAX_DETAIL, type Verdict } from "./verdict.js";
@@ -110,9 +110,12 @@ export class Writer {
 	headerUint(id: number, n: number): this {
 		return this.name(id).uint(n).crlf();
 	}
-	/** One value of a received message as its own field line, under the canonical name. */
+	/** One value of a received message as its own field line, under the canonical name (an unknown header keeps its own). */
 	copyField(m: MessageView, entry: number): this {
-		return this.name(m.idOf(entry)).bytes(m.buf, m.valueStart(entry), m.valueEnd(entry)).crlf();
+		const id = m.idOf(entry);
+		if (id === H_OTHER) this.bytes(m.buf, m.nameStart(entry), m.nameEnd(entry)).bytes(COLON_SP);
+		else this.name(id);
+		return this.bytes(m.buf, m.valueStart(entry), m.valueEnd(entry)).crlf();
 	}
 	/** Every value of header `id` of a received message, in order, one field line each (§7.3.1 equivalence). */
 	copyHeader(m: MessageView, id: number): this {

@@ -1,0 +1,71 @@
+// The only door between the host-free core and the outside world — DESIGN.md §2. Hosts implement these;
+// `src/` imports nothing from Node or Moddable. Interfaces only: no state, no logic.
+
+/** Monotonic time. RFC 3261 timers run from it (via the timer wheel); never the wall clock. */
+export interface Clock {
+	/** Milliseconds since an arbitrary origin; never goes backwards. */
+	now(): number;
+	/** Arm the host's single one-shot to call `onDue` at `atMs` (replacing any earlier arming; tickless wheel, DESIGN.md §4). */
+	arm(atMs: number, onDue: () => void): void;
+	/** Disarm the one-shot. */
+	disarm(): void;
+}
+
+/** Randomness for branches, tags, Call-IDs, SSRCs and cnonces (RFC 3261 §8.1.1.7, §19.3 ask for unguessable values). */
+export interface Random {
+	/** Fill `bytes` with random bytes (a hardware RNG on the ESP32, crypto on Node). */
+	fill(bytes: Uint8Array): void;
+}
+
+/** Where a datagram came from or goes to. Addresses are kept as text (dotted IPv4 or IPv6) by the host. */
+export interface Peer {
+	address: string;
+	port: number;
+}
+
+/** A bound UDP socket (SIP signalling or RTP). Receive buffers belong to the host; views are valid only during the call. */
+export interface DatagramSocket {
+	/** Send bytes[start, end) to the peer; false when the host could not queue it (§18.1.1 transport error). */
+	send(bytes: Uint8Array, start: number, end: number, address: string, port: number): boolean;
+	close(): void;
+}
+
+/** What a datagram socket tells its owner. */
+export interface DatagramUser {
+	onDatagram(bytes: Uint8Array, start: number, end: number, address: string, port: number): void;
+}
+
+/** A connected TCP stream. */
+export interface StreamSocket {
+	write(bytes: Uint8Array, start: number, end: number): boolean;
+	close(): void;
+}
+
+/** What a stream socket tells its owner. */
+export interface StreamUser {
+	onConnected(): void;
+	onBytes(bytes: Uint8Array, start: number, end: number): void;
+	onClosed(error: boolean): void;
+}
+
+/** Persistent key-value storage (Preference on the ESP32, a JSON file in the simulator). */
+export interface Store {
+	get(key: string): string | undefined;
+	set(key: string, value: string): void;
+}
+
+/** 8 kHz mono 16-bit audio in 20 ms frames of 160 samples (G.711 framing, RFC 3551 §4.5.14). */
+export interface AudioIn {
+	/** Copy the next captured frame into `frame`; false when none is ready yet. */
+	read(frame: Int16Array): boolean;
+}
+export interface AudioOut {
+	/** Queue one frame for playout; false when the output is full. */
+	write(frame: Int16Array): boolean;
+}
+
+/** A digital pin: the door button (input) or the door relay and LEDs (output). */
+export interface Pin {
+	read(): number;
+	write(value: number): void;
+}
