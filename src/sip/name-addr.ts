@@ -1,7 +1,7 @@
 // name-addr / addr-spec with display names and header parameters (From, To, Contact, Route ...) — RFC 3261 §20.10, §25.1.
 import { BACKSLASH, CLASS, DQUOTE, isLws, LAQUOT, QUESTION, RAQUOT, SEMI, TOKEN } from "./chars.js";
 import { ascii, indexOf, skipLws, Span, text, trimLwsEnd } from "./bytes.js";
-import { checkParams, findParam, quotedStringEnd } from "./params.js";
+import { ParamCursor, quotedStringEnd } from "./params.js";
 import { parseUri, UriView } from "./uri.js";
 
 const TAG = ascii("tag");
@@ -88,7 +88,12 @@ export function parseNameAddr(buf: Uint8Array, s: number, e: number, out: NameAd
 	if (!parseUri(buf, uriStart, uriEnd, out.uri)) return false;
 	out.paramsStart = i;
 	out.paramsEnd = e;
-	if (!checkParams(buf, i, e)) return false;
-	findParam(buf, i, e, TAG, out.tag);
-	return true;
+	// One walk checks the parameters and finds the tag.
+	const params = cursor.reset(buf, i, e);
+	let r: number;
+	while ((r = params.next()) === 1) {
+		if (params.nameEnd - params.nameStart === TAG.length && params.nameIs(TAG)) params.valueInto(out.tag);
+	}
+	return r === 0;
 }
+const cursor = new ParamCursor();

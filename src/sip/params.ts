@@ -68,6 +68,17 @@ export class ParamCursor {
 		this.pos = i;
 		return 1;
 	}
+
+	/** Put the current parameter's value in `out`: an empty span after the name when it has none (`;lr`). */
+	valueInto(out: Span): void {
+		if (this.valueStart < 0) out.set(this.nameEnd, this.nameEnd);
+		else out.set(this.valueStart, this.valueEnd);
+	}
+
+	/** Is the current parameter's name `lowerName` (case-insensitive, §7.3.1)? */
+	nameIs(lowerName: Uint8Array): boolean {
+		return equalsIgnoreCase(this.buf, this.nameStart, this.nameEnd, lowerName);
+	}
 }
 
 const cursor = new ParamCursor();
@@ -87,9 +98,8 @@ export function checkParams(buf: Uint8Array, start: number, end: number): boolea
 export function findParam(buf: Uint8Array, start: number, end: number, lowerName: Uint8Array, value: Span): boolean {
 	cursor.reset(buf, start, end);
 	while (cursor.next() === 1) {
-		if (equalsIgnoreCase(buf, cursor.nameStart, cursor.nameEnd, lowerName)) {
-			if (cursor.valueStart < 0) value.set(cursor.nameEnd, cursor.nameEnd);
-			else value.set(cursor.valueStart, cursor.valueEnd);
+		if (cursor.nameIs(lowerName)) {
+			cursor.valueInto(value);
 			return true;
 		}
 	}

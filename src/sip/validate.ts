@@ -32,7 +32,10 @@ for (let id = 0; id < H_COUNT; id++) {
  * nothing. A request that fails gets `status` + reason (400, 505); a response that fails is dropped (§18.1.2).
  */
 export class Validator {
+	/** After a successful check: the CSeq and the top Via, already parsed (the transaction layer matches on them, §17.2.3). */
 	readonly cseq = new CSeqView();
+	readonly topVia = new ViaView();
+	/** Scratch reader for the other Via values. */
 	readonly via = new ViaView();
 	readonly nameAddr = new NameAddr();
 	readonly uri = new UriView();
@@ -63,7 +66,8 @@ export class Validator {
 			return v.fail(R_BAD_CALL_ID, m.valueStart(e), m.valueStart(e), m.valueEnd(e));
 		}
 		for (e = m.find(H_VIA); e >= 0; e = m.nextOf(e)) {
-			if (!parseVia(buf, m.valueStart(e), m.valueEnd(e), this.via)) return v.fail(R_BAD_VIA, m.valueStart(e), m.valueStart(e), m.valueEnd(e));
+			const via = e === m.find(H_VIA) ? this.topVia : this.via;
+			if (!parseVia(buf, m.valueStart(e), m.valueEnd(e), via)) return v.fail(R_BAD_VIA, m.valueStart(e), m.valueStart(e), m.valueEnd(e));
 		}
 		let status = this.#checkNameAddrs(m, H_FROM, R_BAD_FROM, v, false);
 		if (status === 0) status = this.#checkNameAddrs(m, H_TO, R_BAD_TO, v, false);

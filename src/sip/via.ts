@@ -1,7 +1,7 @@
 // The Via header value: sent-protocol, sent-by and via-params — RFC 3261 §20.42, §18.2.1; RFC 3581; RFC 5118 §4.5.
 import { CLASS, COLON, DIGIT, isLws, SLASH, TOKEN } from "./chars.js";
 import { ascii, equalsIgnoreCase, parseDecimal, skipLws, Span, equalsBytes, text } from "./bytes.js";
-import { checkParams, findParam } from "./params.js";
+import { ParamCursor } from "./params.js";
 import { scanHost } from "./uri.js";
 
 export const T_OTHER = 0, T_UDP = 1, T_TCP = 2, T_TLS = 3, T_SCTP = 4, T_WS = 5, T_WSS = 6;
@@ -104,9 +104,15 @@ export function parseVia(buf: Uint8Array, s: number, e: number, out: ViaView): b
 	}
 	out.paramsStart = i;
 	out.paramsEnd = e;
-	if (!checkParams(buf, i, e)) return false;
-	findParam(buf, i, e, BRANCH, out.branch);
-	findParam(buf, i, e, RECEIVED, out.received);
-	findParam(buf, i, e, RPORT, out.rport);
-	return true;
+	// One walk checks every parameter and picks out the ones the transport reads.
+	const params = cursor.reset(buf, i, e);
+	let r: number;
+	while ((r = params.next()) === 1) {
+		const length = params.nameEnd - params.nameStart;
+		if (length === BRANCH.length && params.nameIs(BRANCH)) params.valueInto(out.branch);
+		else if (length === RECEIVED.length && params.nameIs(RECEIVED)) params.valueInto(out.received);
+		else if (length === RPORT.length && params.nameIs(RPORT)) params.valueInto(out.rport);
+	}
+	return r === 0;
 }
+const cursor = new ParamCursor();
