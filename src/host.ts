@@ -41,6 +41,15 @@ export interface StreamSocket {
 	close(): void;
 }
 
+/** Opens TCP connections (node:net in the simulator, embedded:io/socket/tcp on the ESP32). */
+export interface StreamConnector {
+	/**
+	 * Start connecting to address:port; `user` hears back. Bytes written before `onConnected` are queued by
+	 * the host. Returns null when no socket can be had (the transport reports a transport error, §18.1.1).
+	 */
+	connect(address: string, port: number, user: StreamUser): StreamSocket | null;
+}
+
 /** What a stream socket tells its owner. */
 export interface StreamUser {
 	onConnected(): void;

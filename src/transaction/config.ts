@@ -1,0 +1,40 @@
+// Timer values and pool sizes of the transaction layer — RFC 3261 §17.1.1.1, Table 4 (Appendix A).
+import type { Limits } from "../sip/limits.js";
+
+export interface TransactionConfig {
+	/** RTT estimate (T1, default 500 ms): Timer A, E and G start here; B, F, H, J, L, M are 64·T1. */
+	readonly t1: number;
+	/** Maximum retransmit interval for non-INVITE requests and INVITE responses (T2, default 4 s). */
+	readonly t2: number;
+	/** Maximum time a message stays in the network (T4, default 5 s): Timers I and K. */
+	readonly t4: number;
+	/** A server INVITE transaction sends 100 Trying if the TU has not answered within this (§17.2.1: 200 ms). */
+	readonly tryingDelay: number;
+	/** Timer D on an unreliable transport (§17.1.1.2: at least 32 s). */
+	readonly timerD: number;
+	/** Transactions in the pool (client and server together). */
+	readonly maxTransactions: number;
+	/** Retry-After (seconds) in the 503 a full pool answers with (§21.5.4). */
+	readonly retryAfter: number;
+	/** Bytes a server transaction keeps of its request to build responses later (Via stack, From, To, Call-ID, CSeq). */
+	readonly maxHeadBytes: number;
+	readonly limits: Limits;
+}
+
+/** RFC 3261 Table 4 values. */
+export const T1 = 500, T2 = 4000, T4 = 5000;
+
+export function transactionConfig(limits: Limits, changes: Partial<Omit<TransactionConfig, "limits">> = {}): TransactionConfig {
+	return Object.freeze({
+		t1: T1,
+		t2: T2,
+		t4: T4,
+		tryingDelay: 200,
+		timerD: 32000,
+		maxTransactions: 16,
+		retryAfter: 5,
+		maxHeadBytes: 2048,
+		...changes,
+		limits,
+	});
+}

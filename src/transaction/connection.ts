@@ -1,0 +1,96 @@
+// One TCP connection: stream framing, reuse per destination, keep-alive, closing — RFC 3261 §18.3, §18.2.2; RFC 5626 §3.5.1.
+import type { StreamSocket, StreamUser } from "../host.js";
+import type { Limits } from "../sip/limits.js";
+import { MessageView } from "../sip/message-view.js";
+import { FRAME_ERROR, FRAME_MESSAGE, FRAME_NEED_MORE, FRAME_PING, FRAME_PONG, StreamFramer } from "../sip/stream-framer.js";
+
+export const CLOSED = 0, CONNECTING = 1, OPEN = 2;
+
+/** What a connection tells the transport. */
+export interface ConnectionOwner {
+	onStreamMessage(connection: number, msg: MessageView): void;
+	/** The stream broke (framing error, peer closed, socket error): the transport tells the transactions using it. */
+	onStreamClosed(connection: number, error: boolean): void;
+	onStreamActivity(connection: number): void;
+}
+
+const CRLF = new Uint8Array([0x0d, 0x0a]);
+
+/**
+ * A connection slot. It is the socket's `StreamUser` (one object per slot, made at start: no closure per
+ * connection). Messages are framed by a StreamFramer and handed up with a view valid during the call.
+ */
+export class Connection implements StreamUser {
+	state = CLOSED;
+	socket: StreamSocket | null = null;
+	address = "";
+	port = 0;
+	/** Last time bytes arrived or were sent (for idle closing). */
+	lastActivity = 0;
+	/** A CRLFCRLF ping went out and no pong came back yet (RFC 5626 §4.4.1). */
+	pingOutstanding = false;
+	readonly framer: StreamFramer;
+	readonly view: MessageView;
+
+	constructor(readonly index: number, limits: Limits, private readonly owner: ConnectionOwner) {
+		this.framer = new StreamFramer(limits);
+		this.view = new MessageView(limits);
+	}
+
+	open(socket: StreamSocket, address: string, port: number, connected: boolean): void {
+		this.socket = socket;
+		this.address = address;
+		this.port = port;
+		this.state = connected ? OPEN : CONNECTING;
+		this.pingOutstanding = false;
+		this.framer.reset();
+	}
+
+	write(bytes: Uint8Array, start: number, end: number): boolean {
+		if (this.state === CLOSED || this.socket === null) return false;
+		this.owner.onStreamActivity(this.index);
+		return this.socket.write(bytes, start, end);
+	}
+
+	/** Close from our side (idle, no pong, framing error); the owner hears onStreamClosed. */
+	close(error: boolean): void {
+		if (this.state === CLOSED) return;
+		const socket = this.socket;
+		this.state = CLOSED;
+		this.socket = null;
+		socket?.close();
+		this.owner.onStreamClosed(this.index, error);
+	}
+
+	onConnected(): void {
+		if (this.state === CONNECTING) this.state = OPEN;
+	}
+
+	onBytes(bytes: Uint8Array, start: number, end: number): void {
+		this.owner.onStreamActivity(this.index);
+		const framer = this.framer;
+		while (start < end && this.state !== CLOSED) {
+			start += framer.push(bytes, start, end);
+			for (;;) {
+				const r = framer.next(this.view);
+				if (r === FRAME_NEED_MORE) break;
+				if (r === FRAME_MESSAGE) this.owner.onStreamMessage(this.index, this.view);
+				else if (r === FRAME_PING) this.write(CRLF, 0, 2); // RFC 5626 §3.5.1: answer CRLFCRLF with CRLF
+				else if (r === FRAME_PONG) this.pingOutstanding = false;
+				else if (r === FRAME_ERROR) {
+					// §18.3: a stream that cannot be framed cannot be resynchronised.
+					this.close(true);
+					return;
+				}
+				if (this.state === CLOSED) return;
+			}
+		}
+	}
+
+	onClosed(error: boolean): void {
+		if (this.state === CLOSED) return;
+		this.state = CLOSED;
+		this.socket = null;
+		this.owner.onStreamClosed(this.index, error);
+	}
+}

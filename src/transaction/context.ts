@@ -1,0 +1,36 @@
+// What the four transaction state machines need from the layer that runs them (RFC 3261 §17).
+import type { MessageView } from "../sip/message-view.js";
+import type { TransactionConfig } from "./config.js";
+import type { TransactionTable } from "./transaction-table.js";
+
+/** Timer kinds of a transaction slot (the timer wheel's `kind`; `arg` is the slot). */
+export const RETRANSMIT = 1, TIMEOUT = 2, WAIT = 3, TRYING_DELAY = 4;
+
+/** The layer's services, as the state machines see them. */
+export interface TransactionContext {
+	readonly table: TransactionTable;
+	readonly config: TransactionConfig;
+	/** Start timer `kind` of `slot` (replacing a running one of that kind). */
+	startTimer(slot: number, kind: number, ms: number): void;
+	cancelTimer(slot: number, kind: number): void;
+	/** Send the slot's stored message again; false on a transport error. */
+	transmit(slot: number): boolean;
+	/** Cancel the slot's timers and free it. */
+	terminate(slot: number): void;
+	/** §17.1.1.3: build and send the ACK for a non-2xx final response. */
+	sendAck(slot: number, response: MessageView): void;
+	/** §9.1: a CANCEL asked for before any provisional response goes out now. */
+	sendPendingCancel(slot: number): void;
+	/** §17.2.1: the 100 Trying a server INVITE transaction sends on its own. */
+	sendTrying(slot: number): void;
+	/** Tell the transaction's user (client) or the UA core (server) what happened. */
+	reportResponse(slot: number, msg: MessageView): void;
+	reportTimeout(slot: number): void;
+	reportTransportError(slot: number): void;
+	reportAckTimeout(slot: number): void;
+}
+
+/** Is the slot's transport reliable (TCP)? Retransmission timers are not used then (§17.1.1.2, §17.1.2.2). */
+export function reliable(ctx: TransactionContext, slot: number): boolean {
+	return ctx.table.transport[slot] === 2;
+}

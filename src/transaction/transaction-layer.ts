@@ -1,0 +1,555 @@
+// The transaction layer: fixed pool, matching, dispatch to the four state machines — RFC 3261 §17, RFC 6026.
+import type { Random } from "../host.js";
+import type { MessageView } from "../sip/message-view.js";
+import type { Validator } from "../sip/validate.js";
+import { Writer } from "../sip/writer.js";
+import { ascii } from "../sip/bytes.js";
+import { H_CALL_ID, H_CSEQ, H_FROM, H_TO } from "../sip/header-ids.js";
+import { METHOD_BYTES, M_ACK, M_CANCEL, M_INVITE } from "../sip/methods.js";
+import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
+import { Reason } from "../sip/verdict.js";
+import type { ViaView } from "../sip/via.js";
+import type { TransactionConfig } from "./config.js";
+import { RETRANSMIT, TIMEOUT, TRYING_DELAY, WAIT, type TransactionContext } from "./context.js";
+import { FNV_START, hashBytes, hashBytesIgnoreCase, hashNumber } from "./key.js";
+import { clientInviteResponse, clientInviteSent, clientInviteTimer } from "./client-invite.js";
+import { clientNonInviteResponse, clientNonInviteSent, clientNonInviteTimer } from "./client-non-invite.js";
+import {
+	serverInviteAck, serverInviteAckFor2xx, serverInviteReceived, serverInviteResponded, serverInviteRetransmission,
+	serverInviteTimer,
+} from "./server-invite.js";
+import { serverNonInviteOpen, serverNonInviteResponded, serverNonInviteRetransmission, serverNonInviteTimer } from "./server-non-invite.js";
+import {
+	ACCEPTED, CALLING, CLIENT_INVITE, CLIENT_NON_INVITE, FREE, PROCEEDING, SERVER_INVITE, SERVER_NON_INVITE, TCP,
+	TransactionTable, UDP, type ClientTransactionUser,
+} from "./transaction-table.js";
+import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
+import type { Source, Transport, TransportUser } from "./transport.js";
+import { InviteDerived } from "./ack-cancel.js";
+
+/** What the server side tells the UA core (its transaction user). Views are valid only during the call. */
+export interface ServerTransactionUser {
+	/** A new request with its server transaction `tx` (retransmissions are absorbed below, §17.2). */
+	onRequest(tx: number, msg: MessageView, source: Source): void;
+	/** CANCEL matched INVITE transaction `inviteTx` (§9.2); `cancelTx` is the CANCEL's own (answer it 200). */
+	onCancel(inviteTx: number, cancelTx: number, msg: MessageView): void;
+	/** An ACK outside any transaction: for the 2xx of `inviteTx` (§13.3.1.4), or -1 when none matches. */
+	onAck(inviteTx: number, msg: MessageView, source: Source): void;
+	/** Timer H or L ran out with no ACK (§17.2.1; §13.3.1.4: for a 2xx the UA then ends the call with BYE). */
+	onAckTimeout(tx: number): void;
+	/** A response of transaction `tx` could not be sent (§17.2.4). */
+	onServerTransportError(tx: number): void;
+	/** A response that matches no client transaction (§17.1.3; e.g. a late 2xx after Timer M): the UA core decides. */
+	onStrayResponse(msg: MessageView, source: Source): void;
+}
+
+const TRYING = ascii("Trying"), TAG = ascii(";tag=");
+const BRANCH_PREFIX = ascii("z9hG4bK");
+const HEX = ascii("0123456789abcdef");
+const RANDOM_BYTES = 8;
+const R_HEAD_TOO_LARGE = new Reason(513, "Message Too Large: Via stack");
+
+export interface TransactionLayerOptions {
+	readonly config: TransactionConfig;
+	readonly transport: Transport;
+	readonly wheel: TimerWheel;
+	readonly random: Random;
+	readonly user: ServerTransactionUser;
+}
+
+/**
+ * Client and server transactions in one fixed pool. Handles are integers (`-1` = none); a full pool answers
+ * a new request with `503 Service Unavailable` + Retry-After and refuses a new client transaction with -1.
+ */
+export class TransactionLayer implements TransportUser, TimerOwner, TransactionContext {
+	readonly table: TransactionTable;
+	readonly config: TransactionConfig;
+	readonly #transport: Transport;
+	readonly #wheel: TimerWheel;
+	readonly #random: Random;
+	readonly #user: ServerTransactionUser;
+	readonly #owner: number;
+	readonly #randomBytes = new Uint8Array(RANDOM_BYTES);
+	readonly #branch = new Uint8Array(BRANCH_PREFIX.length + 2 * RANDOM_BYTES);
+	readonly #scratch: Writer;
+	readonly #nameAddr = new NameAddr();
+	readonly #derived: InviteDerived;
+
+	constructor(options: TransactionLayerOptions) {
+		this.config = options.config;
+		this.table = new TransactionTable(options.config);
+		this.#transport = options.transport;
+		this.#wheel = options.wheel;
+		this.#random = options.random;
+		this.#user = options.user;
+		this.#owner = options.wheel.register(this);
+		this.#scratch = new Writer(options.config.limits.maxMessageBytes);
+		this.#derived = new InviteDerived(options.config.limits);
+		this.#branch.set(BRANCH_PREFIX);
+		options.transport.setUser(this);
+	}
+
+	// ---- client side (§17.1) ----
+
+	/**
+	 * Open a client transaction and write its Request-Line and top Via (§8.1.1, §18.1.1). The UA writes the
+	 * other headers and the body with `writer(tx)`, then calls `send(tx)`. Returns -1 when the pool is full.
+	 */
+	request(user: ClientTransactionUser, method: number, uri: Uint8Array, uriStart: number, uriEnd: number,
+		transport: number, address: string, port: number): number {
+		const t = this.table;
+		const slot = t.allocate(method === M_INVITE ? CLIENT_INVITE : CLIENT_NON_INVITE, method);
+		if (slot < 0) return -1;
+		t.user[slot] = user;
+		t.transport[slot] = transport;
+		t.address[slot] = address;
+		t.port[slot] = port;
+		const branch = this.#newBranch();
+		t.setBranch(slot, branch, 0, branch.length, hashBytes(FNV_START, branch, 0, branch.length));
+		const w = t.writer[slot].reset();
+		w.requestLine(METHOD_BYTES[method], uri, uriStart, uriEnd);
+		this.#transport.writeVia(w, transport, branch, 0, branch.length);
+		return t.handleOf(slot);
+	}
+
+	/** The writer holding transaction `tx`'s message (valid until `send` / `sendResponse`). */
+	writer(tx: number): Writer | null {
+		const slot = this.table.slotOf(tx);
+		return slot < 0 ? null : this.table.writer[slot];
+	}
+
+	/** Send the request written for `tx` and start its state machine. False (and `tx` ended) on an error. */
+	send(tx: number): boolean {
+		const t = this.table;
+		const slot = t.slotOf(tx);
+		if (slot < 0 || t.length[slot] !== 0) return false;
+		const w = t.writer[slot];
+		const length = w.finish();
+		if (length < 0) {
+			this.terminate(slot);
+			return false;
+		}
+		t.length[slot] = length;
+		if (this.#transport.mustUseTcp(t.transport[slot], length)) {
+			// §18.1.1: too large for UDP; the top Via must say TCP.
+			this.#transport.switchViaToTcp(w.buf, 0, length);
+			t.transport[slot] = TCP;
+		}
+		if (!this.transmit(slot)) {
+			this.terminate(slot);
+			return false;
+		}
+		if (t.kind[slot] === CLIENT_INVITE) clientInviteSent(this, slot);
+		else clientNonInviteSent(this, slot);
+		return true;
+	}
+
+	/**
+	 * CANCEL the INVITE of client transaction `inviteTx` (§9.1), with the INVITE's user hearing the CANCEL's
+	 * responses. Returns the CANCEL's transaction, 0 when it waits for a provisional response (§9.1: sent when
+	 * one arrives), or -1 when there is nothing to cancel (a final response came) or no slot.
+	 */
+	cancel(inviteTx: number): number {
+		const t = this.table;
+		const slot = t.slotOf(inviteTx);
+		if (slot < 0 || t.kind[slot] !== CLIENT_INVITE) return -1;
+		if (t.state[slot] === CALLING) {
+			t.cancelPending[slot] = 1;
+			return 0;
+		}
+		if (t.state[slot] !== PROCEEDING) return -1;
+		return this.#sendCancel(slot);
+	}
+
+	// ---- server side (§17.2) ----
+
+	/**
+	 * Start a response for server transaction `tx`: Status-Line and the request's Via, From, To (with `toTag`
+	 * added when the To has none, §8.2.6.2), Call-ID and CSeq. The UA adds headers and the body, then calls
+	 * `sendResponse(tx)`. Null when the transaction can no longer respond.
+	 */
+	respond(tx: number, status: number, reason: Uint8Array, toTag?: Uint8Array): Writer | null {
+		const t = this.table;
+		const slot = t.slotOf(tx);
+		if (slot < 0 || !this.#mayRespond(slot)) return null;
+		const w = t.writer[slot].reset();
+		const head = t.head[slot];
+		w.statusLine(status, reason);
+		w.bytes(head.buf, 0, t.toStart[slot]);
+		w.name(H_TO).bytes(head.buf, t.toStart[slot], t.toEnd[slot]);
+		if (toTag !== undefined && t.toTagged[slot] === 0 && status > 100) w.bytes(TAG).bytes(toTag);
+		w.crlf().bytes(head.buf, t.toEnd[slot], head.pos);
+		t.length[slot] = -1; // being written
+		return w;
+	}
+
+	/** Send the response written for `tx` and move its state machine (§17.2.1, §17.2.2). */
+	sendResponse(tx: number): boolean {
+		const t = this.table;
+		const slot = t.slotOf(tx);
+		if (slot < 0 || t.length[slot] !== -1) return false;
+		const length = t.writer[slot].finish();
+		if (length < 0) {
+			t.length[slot] = 0;
+			return false;
+		}
+		t.length[slot] = length;
+		const status = parseStatus(t.writer[slot].buf);
+		t.status[slot] = status;
+		if (!this.transmit(slot)) {
+			this.reportTransportError(slot);
+			this.terminate(slot);
+			return false;
+		}
+		if (t.kind[slot] === SERVER_INVITE) serverInviteResponded(this, slot, status);
+		else serverNonInviteResponded(this, slot, status);
+		return true;
+	}
+
+	/** §8.2.2.2: the request of `tx` merged with another transaction's (same From tag, Call-ID, CSeq): answer 482. */
+	isMerged(tx: number): boolean {
+		const slot = this.table.slotOf(tx);
+		return slot >= 0 && this.table.merged[slot] === 1;
+	}
+
+	/** The state of `tx` (transaction-table.ts constants), FREE when it has ended. */
+	stateOf(tx: number): number {
+		const slot = this.table.slotOf(tx);
+		return slot < 0 ? FREE : this.table.state[slot];
+	}
+
+	/** How many transactions are live (tests, the simulator's status line). */
+	get active(): number {
+		let n = 0;
+		for (let i = 0; i < this.table.capacity; i++) if (this.table.state[i] !== FREE) n++;
+		return n;
+	}
+
+	// ---- from the transport (§17.1.3, §17.2.3) ----
+
+	onResponse(msg: MessageView, validator: Validator, source: Source): void {
+		const via = validator.topVia;
+		const t = this.table;
+		const method = validator.cseq.methodId;
+		if (via.branch.start >= 0) {
+			const buf = msg.buf, bs = via.branch.start, be = via.branch.end;
+			const hash = hashBytes(FNV_START, buf, bs, be);
+			for (let slot = 0; slot < t.capacity; slot++) {
+				const kind = t.kind[slot];
+				if (t.state[slot] === FREE || (kind !== CLIENT_INVITE && kind !== CLIENT_NON_INVITE)) continue;
+				if (t.method[slot] !== method || !t.sameBranch(slot, buf, bs, be, hash)) continue;
+				if (kind === CLIENT_INVITE) clientInviteResponse(this, slot, msg);
+				else clientNonInviteResponse(this, slot, msg);
+				return;
+			}
+		}
+		this.#user.onStrayResponse(msg, source);
+	}
+
+	onRequest(msg: MessageView, validator: Validator, source: Source): void {
+		const t = this.table;
+		const via = validator.topVia;
+		const method = msg.methodId;
+		const rfc3261 = via.branchIsRfc3261;
+		const keyHash = rfc3261 ? hashBytes(FNV_START, msg.buf, via.branch.start, via.branch.end) : this.#legacyHash(msg, via, validator.cseq.number);
+		const sentBy = hashSentBy(msg.buf, via);
+		// A retransmission, or an ACK / CANCEL for an existing INVITE transaction (§17.2.3, §9.2).
+		const lookFor = method === M_ACK ? M_INVITE : method;
+		const slot = this.#findServer(msg.buf, via, rfc3261, keyHash, sentBy, lookFor);
+		if (method === M_ACK) {
+			if (slot >= 0 && t.state[slot] !== ACCEPTED) {
+				serverInviteAck(this, slot);
+				return;
+			}
+			this.#ackOutsideTransaction(msg, validator, source);
+			return;
+		}
+		if (slot >= 0) {
+			if (t.kind[slot] === SERVER_INVITE) serverInviteRetransmission(this, slot);
+			else serverNonInviteRetransmission(this, slot);
+			return;
+		}
+		const fresh = t.allocate(method === M_INVITE ? SERVER_INVITE : SERVER_NON_INVITE, method);
+		if (fresh < 0) {
+			// Pool full (DESIGN.md §3): answer statelessly, never grow.
+			this.#transport.respondStateless(msg, via, source, null, null, this.config.retryAfter);
+			return;
+		}
+		if (!this.#open(fresh, msg, validator, source, rfc3261, keyHash, sentBy)) return;
+		const tx = t.handleOf(fresh);
+		if (method === M_INVITE) serverInviteReceived(this, fresh);
+		if (method === M_CANCEL) {
+			const invite = this.#findServer(msg.buf, via, rfc3261, keyHash, sentBy, M_INVITE);
+			if (invite >= 0) {
+				this.#user.onCancel(t.handleOf(invite), tx, msg);
+				return;
+			}
+		}
+		this.#user.onRequest(tx, msg, source);
+	}
+
+	onConnectionClosed(index: number): void {
+		const t = this.table;
+		for (let slot = 0; slot < t.capacity; slot++) {
+			if (t.state[slot] === FREE || t.transport[slot] !== TCP || t.connection[slot] !== index) continue;
+			// §17.1.4, §17.2.4: a transport failure ends the transaction and tells its user.
+			this.reportTransportError(slot);
+			this.terminate(slot);
+		}
+	}
+
+	/** Is connection `index` still used by a transaction (the transport keeps it open then)? */
+	isConnectionInUse(index: number): boolean {
+		const t = this.table;
+		for (let slot = 0; slot < t.capacity; slot++) if (t.state[slot] !== FREE && t.connection[slot] === index) return true;
+		return false;
+	}
+
+	onTimer(kind: number, slot: number): void {
+		const t = this.table;
+		if (t.state[slot] === FREE) return;
+		if (kind === RETRANSMIT) t.retransmitTimer[slot] = -1;
+		else if (kind === TIMEOUT) t.timeoutTimer[slot] = -1;
+		else t.waitTimer[slot] = -1;
+		switch (t.kind[slot]) {
+			case CLIENT_INVITE: clientInviteTimer(this, slot, kind); break;
+			case CLIENT_NON_INVITE: clientNonInviteTimer(this, slot, kind); break;
+			case SERVER_INVITE: serverInviteTimer(this, slot, kind); break;
+			default: serverNonInviteTimer(this, slot, kind);
+		}
+	}
+
+	// ---- TransactionContext (for the state machines) ----
+
+	startTimer(slot: number, kind: number, ms: number): void {
+		this.cancelTimer(slot, kind);
+		const handle = this.#wheel.start(ms, this.#owner, kind, slot);
+		const t = this.table;
+		if (kind === RETRANSMIT) t.retransmitTimer[slot] = handle;
+		else if (kind === TIMEOUT) t.timeoutTimer[slot] = handle;
+		else t.waitTimer[slot] = handle; // WAIT and TRYING_DELAY never run at once
+	}
+
+	cancelTimer(slot: number, kind: number): void {
+		const t = this.table;
+		const timers = kind === RETRANSMIT ? t.retransmitTimer : kind === TIMEOUT ? t.timeoutTimer : t.waitTimer;
+		if (timers[slot] >= 0) this.#wheel.cancel(timers[slot]);
+		timers[slot] = -1;
+	}
+
+	transmit(slot: number): boolean {
+		const t = this.table;
+		const c = this.#transport.send(t.transport[slot], t.address[slot], t.port[slot], t.connection[slot], t.writer[slot].buf, 0, t.length[slot]);
+		if (c < 0) return false;
+		if (t.transport[slot] === TCP) t.connection[slot] = c;
+		return true;
+	}
+
+	terminate(slot: number): void {
+		this.cancelTimer(slot, RETRANSMIT);
+		this.cancelTimer(slot, TIMEOUT);
+		this.cancelTimer(slot, WAIT);
+		this.table.release(slot);
+	}
+
+	sendAck(slot: number, response: MessageView): void {
+		const t = this.table;
+		const w = this.#scratch.reset();
+		const length = this.#derived.ack(w, t.writer[slot].buf, t.length[slot], response);
+		if (length < 0) return;
+		// The ACK replaces the INVITE as the message this transaction resends (§17.1.1.2, Completed).
+		const own = t.writer[slot].reset();
+		own.bytes(w.buf, 0, length);
+		t.length[slot] = length;
+		this.transmit(slot);
+	}
+
+	sendPendingCancel(slot: number): void {
+		this.table.cancelPending[slot] = 0;
+		this.#sendCancel(slot);
+	}
+
+	sendTrying(slot: number): void {
+		const tx = this.table.handleOf(slot);
+		const w = this.respond(tx, 100, TRYING);
+		if (w === null) return;
+		w.endHeaders();
+		this.sendResponse(tx);
+	}
+
+	reportResponse(slot: number, msg: MessageView): void {
+		this.table.user[slot]?.onResponse(this.table.handleOf(slot), msg);
+	}
+	reportTimeout(slot: number): void {
+		this.table.user[slot]?.onTimeout(this.table.handleOf(slot));
+	}
+	reportTransportError(slot: number): void {
+		const t = this.table;
+		const kind = t.kind[slot];
+		if (kind === CLIENT_INVITE || kind === CLIENT_NON_INVITE) t.user[slot]?.onTransportError(t.handleOf(slot));
+		else this.#user.onServerTransportError(t.handleOf(slot));
+	}
+	reportAckTimeout(slot: number): void {
+		this.#user.onAckTimeout(this.table.handleOf(slot));
+	}
+
+	// ---- private ----
+
+	#newBranch(): Uint8Array {
+		// §8.1.1.7: the magic cookie, then random bytes as hex: unique across space and time.
+		const r = this.#randomBytes;
+		this.#random.fill(r);
+		const b = this.#branch;
+		let at = BRANCH_PREFIX.length;
+		for (let i = 0; i < RANDOM_BYTES; i++) {
+			b[at++] = HEX[r[i] >> 4];
+			b[at++] = HEX[r[i] & 15];
+		}
+		return b;
+	}
+
+	#sendCancel(inviteSlot: number): number {
+		const t = this.table;
+		const slot = t.allocate(CLIENT_NON_INVITE, M_CANCEL);
+		if (slot < 0) return -1;
+		t.user[slot] = t.user[inviteSlot];
+		t.transport[slot] = t.transport[inviteSlot];
+		t.address[slot] = t.address[inviteSlot];
+		t.port[slot] = t.port[inviteSlot];
+		t.connection[slot] = t.connection[inviteSlot];
+		// §9.1: the CANCEL's top Via (so its branch) is the INVITE's.
+		const at = inviteSlot * 64;
+		t.setBranch(slot, t.branch, at, at + Math.min(t.branchLength[inviteSlot], 64), t.branchHash[inviteSlot]);
+		t.branchLength[slot] = t.branchLength[inviteSlot];
+		const length = this.#derived.cancel(t.writer[slot].reset(), t.writer[inviteSlot].buf, t.length[inviteSlot]);
+		if (length < 0) {
+			this.terminate(slot);
+			return -1;
+		}
+		t.length[slot] = length;
+		if (!this.transmit(slot)) {
+			this.terminate(slot);
+			return -1;
+		}
+		clientNonInviteSent(this, slot);
+		return t.handleOf(slot);
+	}
+
+	#mayRespond(slot: number): boolean {
+		const t = this.table;
+		if (t.kind[slot] === SERVER_INVITE) return t.state[slot] === PROCEEDING;
+		if (t.kind[slot] === SERVER_NON_INVITE) return serverNonInviteOpen(this, slot);
+		return false;
+	}
+
+	#findServer(buf: Uint8Array, via: ViaView, rfc3261: boolean, keyHash: number, sentBy: number, method: number): number {
+		const t = this.table;
+		for (let slot = 0; slot < t.capacity; slot++) {
+			const kind = t.kind[slot];
+			if (t.state[slot] === FREE || (kind !== SERVER_INVITE && kind !== SERVER_NON_INVITE) || t.method[slot] !== method) continue;
+			if (rfc3261) {
+				if (t.legacy[slot] === 0 && t.sentByHash[slot] === sentBy && t.sameBranch(slot, buf, via.branch.start, via.branch.end, keyHash)) return slot;
+			} else if (t.legacy[slot] === 1 && t.legacyHash[slot] === keyHash) {
+				return slot;
+			}
+		}
+		return -1;
+	}
+
+	/** Set up a new server transaction: keys, where responses go, and the head every response copies. */
+	#open(slot: number, msg: MessageView, validator: Validator, source: Source, rfc3261: boolean, keyHash: number, sentBy: number): boolean {
+		const t = this.table;
+		const via = validator.topVia;
+		if (rfc3261) t.setBranch(slot, msg.buf, via.branch.start, via.branch.end, keyHash);
+		else {
+			t.legacy[slot] = 1;
+			t.legacyHash[slot] = keyHash;
+		}
+		t.sentByHash[slot] = sentBy;
+		t.cseq[slot] = validator.cseq.number;
+		t.transport[slot] = source.transport;
+		t.address[slot] = source.address;
+		t.port[slot] = this.#transport.responsePort(via, source);
+		t.connection[slot] = source.connection;
+		// §8.2.2.2 / §13.3.1.4 key: From tag, Call-ID, CSeq number.
+		const fromTag = this.#tagOf(msg, H_FROM);
+		let h = fromTag < 0 ? FNV_START : hashBytes(FNV_START, msg.buf, fromTag, this.#nameAddr.tag.end);
+		const callId = msg.find(H_CALL_ID);
+		h = hashNumber(hashBytes(h, msg.buf, msg.valueStart(callId), msg.valueEnd(callId)), validator.cseq.number);
+		t.dialogHash[slot] = h;
+		const toTag = this.#tagOf(msg, H_TO);
+		t.toTagged[slot] = toTag >= 0 ? 1 : 0;
+		if (toTag < 0) t.merged[slot] = this.#mergedWith(slot) ? 1 : 0;
+		// The head: Via stack (top amended, §18.2.1), From line, then the To value, then Call-ID and CSeq lines.
+		const head = t.head[slot].reset();
+		this.#transport.writeVias(head, msg, via, source);
+		head.copyHeader(msg, H_FROM);
+		t.toStart[slot] = head.pos;
+		const to = msg.find(H_TO);
+		head.bytes(msg.buf, msg.valueStart(to), msg.valueEnd(to));
+		t.toEnd[slot] = head.pos;
+		head.copyHeader(msg, H_CALL_ID);
+		head.copyField(msg, msg.find(H_CSEQ));
+		if (head.overflow) {
+			this.#transport.respondStateless(msg, via, source, R_HEAD_TOO_LARGE, null);
+			this.table.release(slot);
+			return false;
+		}
+		return true;
+	}
+
+	/** The start of the `tag` value of From or To (in `#nameAddr`), or -1. */
+	#tagOf(msg: MessageView, id: number): number {
+		const e = msg.find(id);
+		if (e < 0 || !parseNameAddr(msg.buf, msg.valueStart(e), msg.valueEnd(e), this.#nameAddr)) return -1;
+		return this.#nameAddr.tag.start;
+	}
+
+	#mergedWith(slot: number): boolean {
+		const t = this.table;
+		for (let other = 0; other < t.capacity; other++) {
+			if (other === slot || t.state[other] === FREE || t.kind[other] < SERVER_INVITE) continue;
+			if (t.dialogHash[other] === t.dialogHash[slot] && t.method[other] === t.method[slot]) return true;
+		}
+		return false;
+	}
+
+	#ackOutsideTransaction(msg: MessageView, validator: Validator, source: Source): void {
+		// §13.3.1.4 / §17.2.3: an ACK for a 2xx has its own branch; match it to the Accepted INVITE by dialog key.
+		const t = this.table;
+		const fromTag = this.#tagOf(msg, H_FROM);
+		let h = fromTag < 0 ? FNV_START : hashBytes(FNV_START, msg.buf, fromTag, this.#nameAddr.tag.end);
+		const callId = msg.find(H_CALL_ID);
+		h = hashNumber(hashBytes(h, msg.buf, msg.valueStart(callId), msg.valueEnd(callId)), validator.cseq.number);
+		for (let slot = 0; slot < t.capacity; slot++) {
+			if (t.kind[slot] !== SERVER_INVITE || t.state[slot] !== ACCEPTED || t.dialogHash[slot] !== h) continue;
+			serverInviteAckFor2xx(this, slot);
+			this.#user.onAck(t.handleOf(slot), msg, source);
+			return;
+		}
+		this.#user.onAck(-1, msg, source);
+	}
+
+	/** §17.2.3 RFC 2543 matching: Request-URI, From tag, Call-ID, CSeq number and the top Via, as one hash. */
+	#legacyHash(msg: MessageView, via: ViaView, cseq: number): number {
+		let h = hashBytes(FNV_START, msg.buf, msg.uriStart, msg.uriEnd);
+		const fromTag = this.#tagOf(msg, H_FROM);
+		if (fromTag >= 0) h = hashBytes(h, msg.buf, fromTag, this.#nameAddr.tag.end);
+		const callId = msg.find(H_CALL_ID);
+		h = hashBytes(h, msg.buf, msg.valueStart(callId), msg.valueEnd(callId));
+		h = hashNumber(h, cseq);
+		return hashBytes(h, msg.buf, via.protocolStart, via.paramsEnd);
+	}
+}
+
+/** The sent-by of a Via (host case-insensitively, and port) as a hash. */
+function hashSentBy(buf: Uint8Array, via: ViaView): number {
+	return hashNumber(hashBytesIgnoreCase(FNV_START, buf, via.hostStart, via.hostEnd), via.port);
+}
+
+/** The status code of a Status-Line the writer produced ("SIP/2.0 NNN"). */
+function parseStatus(buf: Uint8Array): number {
+	return (buf[8] - 0x30) * 100 + (buf[9] - 0x30) * 10 + (buf[10] - 0x30);
+}
+
+export { UDP, TCP };

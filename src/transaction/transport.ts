@@ -1,0 +1,394 @@
+// The transport layer — RFC 3261 §18 (UDP and TCP), RFC 3581 (rport), RFC 5626 §3.5.1 (CRLF keep-alives).
+import type { Clock, DatagramSocket, DatagramUser, StreamConnector, StreamSocket, StreamUser } from "../host.js";
+import type { Limits } from "../sip/limits.js";
+import { MessageView } from "../sip/message-view.js";
+import { Scanner } from "../sip/scanner.js";
+import { Validator } from "../sip/validate.js";
+import { Verdict, Reason } from "../sip/verdict.js";
+import { Writer } from "../sip/writer.js";
+import { ascii, equalsBytes, spansEqualIgnoreCase } from "../sip/bytes.js";
+import { H_VIA, H_RETRY_AFTER, H_TO, H_CALL_ID, H_CSEQ, H_FROM } from "../sip/header-ids.js";
+import { M_ACK } from "../sip/methods.js";
+import { T_TCP, T_UDP, type ViaView } from "../sip/via.js";
+import { CLOSED, Connection, OPEN, type ConnectionOwner } from "./connection.js";
+import { TCP, UDP } from "./transaction-table.js";
+import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
+
+/** Where a received message came from; one object, refilled per message, valid during the call. */
+export class Source {
+	transport = UDP;
+	address = "";
+	port = 0;
+	/** The TCP connection it arrived on, or -1. */
+	connection = -1;
+}
+
+/** What the transport tells the transaction layer. `validator` holds the parsed CSeq and top Via. */
+export interface TransportUser {
+	onRequest(msg: MessageView, validator: Validator, source: Source): void;
+	onResponse(msg: MessageView, validator: Validator, source: Source): void;
+	/** Connection `index` closed: transactions sending over it fail (§17.1.4, §17.2.4). */
+	onConnectionClosed(index: number): void;
+	/** Is a transaction still using connection `index` (then it is not closed for being idle)? */
+	isConnectionInUse(index: number): boolean;
+}
+
+export interface TransportOptions {
+	readonly limits: Limits;
+	readonly udp: DatagramSocket;
+	readonly tcp?: StreamConnector;
+	readonly clock: Clock;
+	readonly wheel: TimerWheel;
+	/** The address and port this station is reached at: its Via sent-by (§18.1.1). */
+	readonly localAddress: string;
+	readonly localPort: number;
+	/** TCP connections kept at once (client and accepted). */
+	readonly maxConnections?: number;
+	/** A TCP connection with no traffic for this long is closed (ms). */
+	readonly idleTimeout?: number;
+	/** CRLFCRLF keep-alive interval on TCP connections (ms, 0 = off); no pong within 10 s closes it (RFC 5626 §4.4.1). */
+	readonly streamKeepalive?: number;
+	/** Trace hook: every message sent or received (the simulator's ladder, pcap export, the ESP32 log). */
+	readonly onTrace?: (sent: boolean, bytes: Uint8Array, start: number, end: number, transport: number, address: string, port: number) => void;
+}
+
+/** §18.1.1: a request larger than this over UDP goes over TCP (the path MTU being unknown). */
+export const UDP_MAX_REQUEST = 1300;
+const KEEPALIVE_TIMER = 1, PONG_TIMER = 2, IDLE_TIMER = 3;
+/** RFC 5626 §4.4.1: a pong must arrive within 10 s. */
+const PONG_WAIT = 10000;
+
+const VIA_UDP = ascii("Via: SIP/2.0/UDP "), VIA_TCP = ascii("Via: SIP/2.0/TCP "), BRANCH = ascii(";branch="),
+	RPORT = ascii(";rport"), RECEIVED = ascii(";received="), EQUALS = ascii("="), CRLFCRLF = ascii("\r\n\r\n"),
+	VIA_NAME = ascii("Via: "), TCP_TOKEN = ascii("TCP"), SERVICE_UNAVAILABLE = ascii("Service Unavailable");
+
+/**
+ * Sends and receives SIP messages for the transaction layer. Received datagrams and stream messages are
+ * scanned and validated here (a malformed request gets a stateless 400/505/513 naming the fault; a malformed
+ * response is dropped, §18.1.2); responses whose top Via is not ours are dropped (§18.1.2).
+ */
+export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
+	readonly localAddress: string;
+	readonly localPort: number;
+	readonly #local: Uint8Array;
+	readonly #udp: DatagramSocket;
+	readonly #tcp: StreamConnector | undefined;
+	readonly #wheel: TimerWheel;
+	readonly #clock: Clock;
+	readonly #owner: number;
+	readonly #scanner: Scanner;
+	readonly #view: MessageView;
+	readonly #validator = new Validator();
+	readonly #source = new Source();
+	readonly #writer: Writer;
+	readonly #connections: Connection[] = [];
+	readonly #timers: Int32Array;
+	readonly #pongTimers: Int32Array;
+	readonly #idleTimeout: number;
+	readonly #keepalive: number;
+	readonly #trace: TransportOptions["onTrace"];
+	#user: TransportUser | null = null;
+	// The last source address as bytes, for `received` (§18.2.1): converted only when the peer changes.
+	#addressText = "";
+	readonly #addressBytes = new Uint8Array(64);
+	#addressLength = 0;
+
+	constructor(options: TransportOptions) {
+		this.localAddress = options.localAddress;
+		this.localPort = options.localPort;
+		this.#local = ascii(options.localAddress + ":" + options.localPort);
+		this.#udp = options.udp;
+		this.#tcp = options.tcp;
+		this.#wheel = options.wheel;
+		this.#clock = options.clock;
+		this.#owner = options.wheel.register(this);
+		this.#scanner = new Scanner(options.limits);
+		this.#view = new MessageView(options.limits);
+		this.#writer = new Writer(options.limits.maxMessageBytes);
+		const n = options.maxConnections ?? 4;
+		for (let i = 0; i < n; i++) this.#connections.push(new Connection(i, options.limits, this));
+		this.#timers = new Int32Array(n).fill(-1);
+		this.#pongTimers = new Int32Array(n).fill(-1);
+		this.#idleTimeout = options.idleTimeout ?? 120000;
+		this.#keepalive = options.streamKeepalive ?? 0;
+		this.#trace = options.onTrace;
+	}
+
+	setUser(user: TransportUser): void {
+		this.#user = user;
+	}
+
+	// ---- sending (§18.1.1, §18.2.2) ----
+
+	/**
+	 * Write the top Via of a new request: `Via: SIP/2.0/<transport> <sent-by>;branch=<branch>;rport` (§18.1.1,
+	 * RFC 3581 §3). A UDP request that turns out larger than 1300 bytes is switched to TCP by `send`.
+	 */
+	writeVia(w: Writer, transport: number, branch: Uint8Array, branchStart: number, branchEnd: number): void {
+		w.bytes(transport === TCP ? VIA_TCP : VIA_UDP).bytes(this.#local).bytes(BRANCH).bytes(branch, branchStart, branchEnd).bytes(RPORT).crlf();
+	}
+
+	/**
+	 * Send buf[start, end) to address:port. For TCP, reuse an open connection to that destination or open
+	 * one (§18.1.1, §18.2.2: responses prefer `connection`). Returns the connection index for TCP, 0 for UDP,
+	 * or -1 on a transport error (§18.1.1, §18.2.4).
+	 */
+	send(transport: number, address: string, port: number, connection: number, buf: Uint8Array, start: number, end: number): number {
+		if (transport === UDP) {
+			this.#trace?.(true, buf, start, end, UDP, address, port);
+			return this.#udp.send(buf, start, end, address, port) ? 0 : -1;
+		}
+		let c = connection >= 0 && this.#connections[connection].state !== CLOSED ? connection : this.#findConnection(address, port);
+		if (c < 0) c = this.#connect(address, port);
+		if (c < 0) return -1;
+		const conn = this.#connections[c];
+		this.#trace?.(true, buf, start, end, TCP, conn.address, conn.port);
+		return conn.write(buf, start, end) ? c : -1;
+	}
+
+	/** §18.1.1: a UDP request above 1300 bytes must go over TCP; the top Via says so (patched in place: same length). */
+	mustUseTcp(transport: number, length: number): boolean {
+		return transport === UDP && length > UDP_MAX_REQUEST && this.#tcp !== undefined;
+	}
+	/** Patch the transport token of the Via written by `writeVia` to TCP. */
+	switchViaToTcp(buf: Uint8Array, start: number, end: number): void {
+		for (let i = start; i + VIA_UDP.length <= end; i++) {
+			if (equalsBytes(buf, i, i + VIA_UDP.length, VIA_UDP)) {
+				const at = i + VIA_UDP.length - 4;
+				for (let k = 0; k < 3; k++) buf[at + k] = TCP_TOKEN[k];
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Where the responses to a request go (§18.2.2, RFC 3581 §4): the same connection when reliable; else the
+	 * source address (it is what `received` says) and the source port when `rport` was asked, the sent-by port
+	 * (default 5060) when not. Sets `port` via the return value.
+	 */
+	responsePort(via: ViaView, source: Source): number {
+		if (source.transport === TCP || via.rport.start >= 0) return source.port;
+		return via.port >= 0 ? via.port : 5060;
+	}
+
+	/**
+	 * Write a Via value received in a request, amended per §18.2.1 and RFC 3581 §4 when it is the top one:
+	 * `received=<source address>` when the sent-by host differs from it (or rport was asked), and the rport
+	 * value filled in.
+	 */
+	writeReceivedVia(w: Writer, msg: MessageView, via: ViaView, entry: number, source: Source): void {
+		const buf = msg.buf, start = msg.valueStart(entry), end = msg.valueEnd(entry);
+		w.bytes(VIA_NAME);
+		const rport = via.rport;
+		const fillRport = rport.start >= 0 && rport.end === rport.start;
+		if (fillRport) {
+			w.bytes(buf, start, rport.end).bytes(EQUALS).uint(source.port).bytes(buf, rport.end, end);
+		} else {
+			w.bytes(buf, start, end);
+		}
+		const address = this.#bytesOf(source.address);
+		const sameHost = spansEqualIgnoreCase(buf, via.hostStart, via.hostEnd, address, 0, this.#addressLength);
+		if (via.received.start < 0 && (!sameHost || fillRport)) w.bytes(RECEIVED).bytes(address, 0, this.#addressLength);
+		w.crlf();
+	}
+
+	/** The Via stack of a request for a response: top Via amended (§18.2.1), the rest as received (§8.2.6.2). */
+	writeVias(w: Writer, msg: MessageView, topVia: ViaView, source: Source): void {
+		const top = msg.find(H_VIA);
+		this.writeReceivedVia(w, msg, topVia, top, source);
+		for (let e = msg.nextOf(top); e >= 0; e = msg.nextOf(e)) w.copyField(msg, e);
+	}
+
+	/**
+	 * Answer a request without a transaction (§8.2.6: malformed requests, a full pool): status line, the
+	 * request's Via stack (amended), From, To, Call-ID, CSeq, and Retry-After for 503. An ACK is never answered.
+	 */
+	respondStateless(msg: MessageView, topVia: ViaView | null, source: Source, reason: Reason | null, verdict: Verdict | null, retryAfter = 0): void {
+		if (msg.methodId === M_ACK || msg.count(H_VIA) === 0 || msg.count(H_CSEQ) === 0 || msg.count(H_CALL_ID) === 0 ||
+			msg.count(H_FROM) === 0 || msg.count(H_TO) === 0) return; // no response can be built: dropped
+		const w = this.#writer.reset();
+		if (verdict !== null) w.statusLineFor(verdict, msg.buf);
+		else if (reason !== null) w.statusLine(reason.status, reason.bytes);
+		else w.statusLine(503, SERVICE_UNAVAILABLE);
+		let port = source.port;
+		if (topVia !== null) {
+			this.writeVias(w, msg, topVia, source);
+			port = this.responsePort(topVia, source);
+		} else {
+			w.copyHeader(msg, H_VIA);
+		}
+		w.copyHeader(msg, H_FROM).copyHeader(msg, H_TO).copyHeader(msg, H_CALL_ID).copyHeader(msg, H_CSEQ);
+		if (retryAfter > 0) w.headerUint(H_RETRY_AFTER, retryAfter);
+		const length = w.endHeaders().finish();
+		if (length > 0) this.send(source.transport, source.address, port, source.connection, w.buf, 0, length);
+	}
+
+	// ---- receiving (§18.1.2, §18.2.1) ----
+
+	/** A datagram from the host's UDP socket. */
+	onDatagram(bytes: Uint8Array, start: number, end: number, address: string, port: number): void {
+		// RFC 5626 §3.5.1 on UDP: a CRLFCRLF keep-alive is not a message.
+		if (isKeepalive(bytes, start, end)) return;
+		this.#trace?.(false, bytes, start, end, UDP, address, port);
+		const source = this.#source;
+		source.transport = UDP;
+		source.address = address;
+		source.port = port;
+		source.connection = -1;
+		const status = this.#scanner.scan(bytes, start, end, this.#view);
+		this.#deliver(this.#view, status);
+	}
+
+	/** A connection accepted by the host's TCP listener; null when every slot is taken (the host closes it). */
+	accept(socket: StreamSocket, address: string, port: number): StreamUser | null {
+		const c = this.#freeConnection();
+		if (c < 0) return null;
+		this.#connections[c].open(socket, address, port, true);
+		this.#armConnection(c);
+		return this.#connections[c];
+	}
+
+	onStreamMessage(index: number, msg: MessageView): void {
+		const conn = this.#connections[index];
+		this.#trace?.(false, msg.buf, msg.start, msg.end, TCP, conn.address, conn.port);
+		const source = this.#source;
+		source.transport = TCP;
+		source.address = conn.address;
+		source.port = conn.port;
+		source.connection = index;
+		this.#deliver(msg, 0);
+	}
+
+	onStreamClosed(index: number): void {
+		this.#wheel.cancel(this.#timers[index]);
+		this.#wheel.cancel(this.#pongTimers[index]);
+		this.#timers[index] = this.#pongTimers[index] = -1;
+		this.#user?.onConnectionClosed(index);
+	}
+
+	onStreamActivity(index: number): void {
+		this.#connections[index].lastActivity = this.#clock.now();
+	}
+
+	/** Keep-alive, pong and idle timers of connections (arg = connection index). */
+	onTimer(kind: number, index: number): void {
+		const conn = this.#connections[index];
+		if (conn.state === CLOSED) return;
+		if (kind === PONG_TIMER) {
+			this.#pongTimers[index] = -1;
+			if (conn.pingOutstanding) conn.close(true); // a silent connection is a broken one
+			return;
+		}
+		const idleFor = this.#clock.now() - conn.lastActivity;
+		if (idleFor >= this.#idleTimeout && !this.#inUse(index)) {
+			conn.close(false);
+			return;
+		}
+		if (this.#keepalive > 0 && conn.state === OPEN) {
+			conn.pingOutstanding = true;
+			conn.write(CRLFCRLF, 0, 4);
+			this.#pongTimers[index] = this.#wheel.start(PONG_WAIT, this.#owner, PONG_TIMER, index);
+		}
+		this.#timers[index] = this.#wheel.start(this.#period(), this.#owner, kind === KEEPALIVE_TIMER ? KEEPALIVE_TIMER : IDLE_TIMER, index);
+	}
+
+	/** Close every connection (shutdown). */
+	close(): void {
+		for (let i = 0; i < this.#connections.length; i++) this.#connections[i].close(false);
+	}
+
+	/** Is a TCP connection open (for tests and the simulator's status)? */
+	connectionState(index: number): number {
+		return index >= 0 && index < this.#connections.length ? this.#connections[index].state : CLOSED;
+	}
+
+	#inUse(index: number): boolean {
+		return this.#user !== null && this.#user.isConnectionInUse(index);
+	}
+
+	#deliver(msg: MessageView, status: number): void {
+		const source = this.#source;
+		const validator = this.#validator;
+		if (status === 0) status = validator.check(msg, this.#scanner.verdict);
+		if (status !== 0) {
+			// §18.1.2 / §8.2: a bad response is dropped; a bad request answered when it carries enough to answer.
+			if (msg.isRequest && msg.start < msg.end) this.respondStateless(msg, null, source, null, this.#scanner.verdict);
+			return;
+		}
+		const user = this.#user;
+		if (user === null) return;
+		if (msg.isRequest) {
+			user.onRequest(msg, validator, source);
+			return;
+		}
+		// §18.1.2: a response whose top Via sent-by is not ours is discarded.
+		const via = validator.topVia;
+		if (!this.#isOurSentBy(msg.buf, via)) return;
+		user.onResponse(msg, validator, source);
+	}
+
+	#isOurSentBy(buf: Uint8Array, via: ViaView): boolean {
+		const local = this.#local;
+		const hostLength = local.length - digits(this.localPort) - 1;
+		if (!spansEqualIgnoreCase(buf, via.hostStart, via.hostEnd, local, 0, hostLength)) return false;
+		return via.port === this.localPort || (via.port < 0 && this.localPort === (via.transport === T_TCP || via.transport === T_UDP ? 5060 : 5061));
+	}
+
+	#bytesOf(address: string): Uint8Array {
+		if (address !== this.#addressText) {
+			const n = Math.min(address.length, this.#addressBytes.length);
+			for (let i = 0; i < n; i++) this.#addressBytes[i] = address.charCodeAt(i) & 0x7f;
+			this.#addressLength = n;
+			this.#addressText = address;
+		}
+		return this.#addressBytes;
+	}
+
+	#findConnection(address: string, port: number): number {
+		for (let i = 0; i < this.#connections.length; i++) {
+			const c = this.#connections[i];
+			if (c.state !== CLOSED && c.port === port && c.address === address) return i;
+		}
+		return -1;
+	}
+	#freeConnection(): number {
+		for (let i = 0; i < this.#connections.length; i++) if (this.#connections[i].state === CLOSED) return i;
+		return -1;
+	}
+	#connect(address: string, port: number): number {
+		if (this.#tcp === undefined) return -1;
+		const c = this.#freeConnection();
+		if (c < 0) return -1;
+		const conn = this.#connections[c];
+		const socket = this.#tcp.connect(address, port, conn);
+		if (socket === null) return -1;
+		conn.open(socket, address, port, false);
+		conn.lastActivity = this.#clock.now();
+		this.#armConnection(c);
+		return c;
+	}
+	#armConnection(c: number): void {
+		this.#connections[c].lastActivity = this.#clock.now();
+		this.#wheel.cancel(this.#timers[c]);
+		this.#timers[c] = this.#wheel.start(this.#period(), this.#owner, this.#keepalive > 0 ? KEEPALIVE_TIMER : IDLE_TIMER, c);
+	}
+	#period(): number {
+		return this.#keepalive > 0 ? Math.min(this.#keepalive, this.#idleTimeout) : this.#idleTimeout;
+	}
+}
+
+/** A datagram of only CR and LF (a CRLFCRLF keep-alive ping or a CRLF pong). */
+export function isKeepalive(bytes: Uint8Array, start: number, end: number): boolean {
+	if (end <= start) return true;
+	for (let i = start; i < end; i++) if (bytes[i] !== 0x0d && bytes[i] !== 0x0a) return false;
+	return true;
+}
+
+function digits(n: number): number {
+	let d = 1;
+	while (n >= 10) {
+		n = Math.floor(n / 10);
+		d++;
+	}
+	return d;
+}

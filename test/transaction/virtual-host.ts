@@ -1,0 +1,204 @@
+// A virtual host for transaction tests: fake clock, captured datagrams and streams, a recording TU — DESIGN.md §7.
+// Host-free (no node:*), so the same call flows can run on XS.
+import type { DatagramSocket, Random, StreamConnector, StreamSocket, StreamUser } from "../../src/host.js";
+import { DEFAULT_LIMITS, type Limits } from "../../src/sip/limits.js";
+import type { MessageView } from "../../src/sip/message-view.js";
+import { text } from "../../src/sip/bytes.js";
+import { transactionConfig, type TransactionConfig } from "../../src/transaction/config.js";
+import { TimerWheel } from "../../src/transaction/timer-wheel.js";
+import { Transport, type Source } from "../../src/transaction/transport.js";
+import { TransactionLayer, type ServerTransactionUser } from "../../src/transaction/transaction-layer.js";
+import type { ClientTransactionUser } from "../../src/transaction/transaction-table.js";
+import { VirtualClock } from "../virtual-clock.js";
+
+/** One message the station put on the wire. */
+export interface Sent {
+	at: number;
+	transport: "UDP" | "TCP";
+	address: string;
+	port: number;
+	text: string;
+}
+
+/** Deterministic "random" bytes: a counter, so branches differ and tests can be repeated. */
+export class CountingRandom implements Random {
+	#n = 0;
+	fill(bytes: Uint8Array): void {
+		for (let i = 0; i < bytes.length; i++) bytes[i] = (this.#n++ * 37 + 11) & 0xff;
+	}
+}
+
+/** A TCP socket the test controls: what the station writes is captured; the test injects bytes or closes. */
+export class FakeStream implements StreamSocket {
+	closed = false;
+	constructor(readonly host: VirtualHost, readonly address: string, readonly port: number, readonly user: StreamUser) {}
+	write(bytes: Uint8Array, start: number, end: number): boolean {
+		if (this.closed) return false;
+		this.host.record("TCP", this.address, this.port, bytes, start, end);
+		return true;
+	}
+	close(): void {
+		this.closed = true;
+	}
+	/** Bytes from the peer. */
+	receive(wire: string | Uint8Array): void {
+		const bytes = typeof wire === "string" ? encode(wire) : wire;
+		this.user.onBytes(bytes, 0, bytes.length);
+	}
+	/** The peer closes the connection. */
+	peerClose(): void {
+		this.closed = true;
+		this.user.onClosed(false);
+	}
+}
+
+/** Events the TUs heard, in order, as readable strings ("response 180 tx=1" ...). */
+export type Heard = string[];
+
+export interface VirtualHostOptions {
+	config?: Partial<Omit<TransactionConfig, "limits">>;
+	limits?: Limits;
+	localAddress?: string;
+	localPort?: number;
+	streamKeepalive?: number;
+	idleTimeout?: number;
+	/** Called for each new request (after it is recorded): e.g. respond at once. */
+	onRequest?: (host: VirtualHost, tx: number, msg: MessageView) => void;
+}
+
+export class VirtualHost {
+	readonly clock: VirtualClock;
+	readonly wheel: TimerWheel;
+	readonly transport: Transport;
+	readonly layer: TransactionLayer;
+	readonly sent: Sent[] = [];
+	readonly heard: Heard = [];
+	readonly streams: FakeStream[] = [];
+	/** When false, the UDP socket refuses to send (a transport error, §17.1.4). */
+	udpUp = true;
+	/** When false, the TCP connector refuses to connect. */
+	tcpUp = true;
+	/** A client user that records what it hears. */
+	readonly client: ClientTransactionUser;
+
+	constructor(options: VirtualHostOptions = {}) {
+		const limits = options.limits ?? DEFAULT_LIMITS;
+		this.clock = new VirtualClock(0);
+		this.wheel = new TimerWheel({ capacity: 256, clock: this.clock });
+		const host = this;
+		const udp: DatagramSocket = {
+			send(bytes, start, end, address, port) {
+				if (!host.udpUp) return false;
+				host.record("UDP", address, port, bytes, start, end);
+				return true;
+			},
+			close() {},
+		};
+		const tcp: StreamConnector = {
+			connect(address, port, user) {
+				if (!host.tcpUp) return null;
+				const s = new FakeStream(host, address, port, user);
+				host.streams.push(s);
+				return s;
+			},
+		};
+		this.transport = new Transport({
+			limits, udp, tcp, clock: this.clock, wheel: this.wheel,
+			localAddress: options.localAddress ?? "192.0.2.10", localPort: options.localPort ?? 5070,
+			streamKeepalive: options.streamKeepalive, idleTimeout: options.idleTimeout,
+		});
+		const heard = this.heard;
+		const onRequest = options.onRequest;
+		const ua: ServerTransactionUser = {
+			onRequest(tx, msg) {
+				heard.push(`request ${msg.methodText()} tx=${tx}`);
+				onRequest?.(host, tx, msg);
+			},
+			onCancel(inviteTx, cancelTx) {
+				heard.push(`cancel invite=${inviteTx} cancel=${cancelTx}`);
+			},
+			onAck(inviteTx) {
+				heard.push(`ack invite=${inviteTx}`);
+			},
+			onAckTimeout(tx) {
+				heard.push(`ack-timeout tx=${tx}`);
+			},
+			onServerTransportError(tx) {
+				heard.push(`server-transport-error tx=${tx}`);
+			},
+			onStrayResponse(msg) {
+				heard.push(`stray ${msg.status}`);
+			},
+		};
+		this.client = {
+			onResponse(tx, msg) {
+				heard.push(`response ${msg.status} tx=${tx}`);
+			},
+			onTimeout(tx) {
+				heard.push(`timeout tx=${tx}`);
+			},
+			onTransportError(tx) {
+				heard.push(`transport-error tx=${tx}`);
+			},
+		};
+		this.layer = new TransactionLayer({
+			config: transactionConfig(limits, options.config), transport: this.transport, wheel: this.wheel,
+			random: new CountingRandom(), user: ua,
+		});
+	}
+
+	record(transport: "UDP" | "TCP", address: string, port: number, bytes: Uint8Array, start: number, end: number): void {
+		this.sent.push({ at: this.clock.now(), transport, address, port, text: text(bytes, start, end) });
+	}
+
+	/** A datagram arrives from address:port. */
+	receive(wire: string, address = "192.0.2.20", port = 5060): void {
+		const bytes = encode(wire);
+		this.transport.onDatagram(bytes, 0, bytes.length, address, port);
+	}
+
+	/** Start a client transaction with a minimal valid request (Via by the layer) and send it. */
+	sendRequest(method: number, methodName: string, options: { transport?: number; address?: string; port?: number; body?: string; extra?: string } = {}): number {
+		const uri = encode("sip:bob@192.0.2.20");
+		const tx = this.layer.request(this.client, method, uri, 0, uri.length, options.transport ?? 1, options.address ?? "192.0.2.20", options.port ?? 5060);
+		if (tx < 0) return tx;
+		const w = this.layer.writer(tx)!;
+		w.ascii("Max-Forwards: 70\r\nFrom: <sip:door@192.0.2.10>;tag=d00r\r\nTo: <sip:bob@192.0.2.20>\r\n");
+		w.ascii(`Call-ID: call-${tx}@192.0.2.10\r\nCSeq: 1 ${methodName}\r\n`);
+		if (options.extra !== undefined) w.ascii(options.extra);
+		w.endHeaders();
+		if (options.body !== undefined) w.ascii(options.body);
+		return this.layer.send(tx) ? tx : -1;
+	}
+
+	/** Let time pass on the virtual clock (timers fire as a punctual host's would). */
+	advance(ms: number): void {
+		this.clock.advance(ms);
+	}
+
+	/** Times at which messages starting with `startLine` went out. */
+	sentTimes(startLine: string): number[] {
+		return this.sent.filter((s) => s.text.startsWith(startLine)).map((s) => s.at);
+	}
+	/** The last message sent, or undefined. */
+	last(): Sent | undefined {
+		return this.sent[this.sent.length - 1];
+	}
+}
+
+/** Wire text (Latin-1/ASCII) to bytes. */
+export function encode(wire: string): Uint8Array {
+	const out = new Uint8Array(wire.length);
+	for (let i = 0; i < wire.length; i++) out[i] = wire.charCodeAt(i) & 0xff;
+	return out;
+}
+
+/** A response to a request the station sent: top Via (with its branch) copied from the captured request. */
+export function responseTo(request: string, status: number, reason: string, extra = ""): string {
+	const lines = request.split("\r\n");
+	const pick = (name: string) => lines.filter((l) => l.toLowerCase().startsWith(name.toLowerCase() + ":")).join("\r\n");
+	const to = pick("To") + (status > 100 && !/;tag=/.test(pick("To")) ? ";tag=peer1" : "");
+	return `SIP/2.0 ${status} ${reason}\r\n${pick("Via")}\r\n${pick("From")}\r\n${to}\r\n${pick("Call-ID")}\r\n${pick("CSeq")}\r\n${extra}Content-Length: 0\r\n\r\n`;
+}
+
+export type { Source };
