@@ -22,6 +22,7 @@ import {
 import { baselineAdapter, peerAdapters, selfCheck, type ParserAdapter } from './peers.js';
 import { parseOurs } from './ours.js';
 import { runXsSection } from './xs-run.js';
+import { runTimerSection } from './timers.js';
 
 const oursAdapter: ParserAdapter = {
   name: 'sip-intercom (ours)',
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
   }
 
   if (!args.has('--no-xs')) await runXsSection(quick);
+  await runTimerSection(quick);
 
   console.log(`\n(sink ${sink}; total ${fmtFixed((performance.now() - started) / 1000, 1)} s)`);
 }
