@@ -38,6 +38,7 @@ export interface DatagramUser {
 /** A connected TCP stream. */
 export interface StreamSocket {
 	write(bytes: Uint8Array, start: number, end: number): boolean;
+	/** Close it; after this the socket calls its `StreamUser` no more (the user object is reused for the next connection). */
 	close(): void;
 }
 

@@ -26,7 +26,7 @@ export function clientInviteResponse(ctx: TransactionContext, slot: number, msg:
 			ctx.cancelTimer(slot, RETRANSMIT);
 			ctx.cancelTimer(slot, TIMEOUT);
 			table.state[slot] = PROCEEDING;
-			if (table.cancelPending[slot] !== 0) ctx.sendPendingCancel(slot);
+			if (table.cancelPending[slot] === 1) ctx.sendPendingCancel(slot); // §9.1: asked for while Calling
 		}
 		ctx.reportResponse(slot, msg);
 		return;

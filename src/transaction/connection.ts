@@ -46,6 +46,29 @@ export class Connection implements StreamUser {
 		this.framer.reset();
 	}
 
+	/** Claim the slot for an outgoing connection before the host's connect() (events may come from inside it). */
+	reserve(address: string, port: number): void {
+		this.address = address;
+		this.port = port;
+		this.socket = null;
+		this.state = CONNECTING;
+		this.pingOutstanding = false;
+		this.framer.reset();
+	}
+
+	/** The host's socket for a reserved slot; false when the connection already failed during connect(). */
+	attach(socket: StreamSocket): boolean {
+		if (this.state === CLOSED) return false;
+		this.socket = socket;
+		return true;
+	}
+
+	/** Give a reserved slot back without telling the owner (the connect failed synchronously). */
+	release(): void {
+		this.state = CLOSED;
+		this.socket = null;
+	}
+
 	write(bytes: Uint8Array, start: number, end: number): boolean {
 		if (this.state === CLOSED || this.socket === null) return false;
 		this.owner.onStreamActivity(this.index);

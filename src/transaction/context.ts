@@ -30,7 +30,7 @@ export interface TransactionContext {
 	reportAckTimeout(slot: number): void;
 }
 
-/** Is the slot's transport reliable (TCP)? Retransmission timers are not used then (§17.1.1.2, §17.1.2.2). */
+/** Is the slot's transport reliable (TCP)? Retransmission timers are not used then (§17.1.1.2, §17.1.2.2), save for the 2xx (§13.3.1.4). */
 export function reliable(ctx: TransactionContext, slot: number): boolean {
 	return ctx.table.transport[slot] === 2;
 }

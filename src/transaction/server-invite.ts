@@ -21,12 +21,11 @@ export function serverInviteResponded(ctx: TransactionContext, slot: number, sta
 	if (status < 200) return;
 	const t1 = ctx.config.t1;
 	if (status < 300) {
-		// RFC 6026 §7.1: Accepted, Timer L; §13.3.1.4: the 2xx is retransmitted (T1 doubling to T2) until the ACK.
+		// RFC 6026 §7.1: Accepted, Timer L; §13.3.1.4: the 2xx is retransmitted (T1 doubling to T2) until the ACK,
+		// "independent of whatever transport protocols are used": there may be UDP hops between the UAs.
 		table.state[slot] = ACCEPTED;
-		if (!reliable(ctx, slot)) {
-			table.interval[slot] = t1;
-			ctx.startTimer(slot, RETRANSMIT, t1);
-		}
+		table.interval[slot] = t1;
+		ctx.startTimer(slot, RETRANSMIT, t1);
 		ctx.startTimer(slot, TIMEOUT, 64 * t1);
 		return;
 	}

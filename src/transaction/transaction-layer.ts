@@ -4,7 +4,7 @@ import type { MessageView } from "../sip/message-view.js";
 import type { Validator } from "../sip/validate.js";
 import { Writer } from "../sip/writer.js";
 import { ascii } from "../sip/bytes.js";
-import { H_CALL_ID, H_CSEQ, H_FROM, H_TO } from "../sip/header-ids.js";
+import { H_CALL_ID, H_CSEQ, H_FROM, H_TIMESTAMP, H_TO } from "../sip/header-ids.js";
 import { METHOD_BYTES, M_ACK, M_CANCEL, M_INVITE } from "../sip/methods.js";
 import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
 import { Reason } from "../sip/verdict.js";
@@ -47,6 +47,8 @@ const TRYING = ascii("Trying"), TAG = ascii(";tag=");
 const BRANCH_PREFIX = ascii("z9hG4bK");
 const HEX = ascii("0123456789abcdef");
 const RANDOM_BYTES = 8;
+/** `cancelPending` value once the CANCEL went out (1 = waiting for a provisional response). */
+const CANCEL_SENT = 2;
 const R_HEAD_TOO_LARGE = new Reason(513, "Message Too Large: Via stack");
 
 export interface TransactionLayerOptions {
@@ -130,12 +132,22 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 			return false;
 		}
 		t.length[slot] = length;
+		let sent: boolean;
 		if (this.#transport.mustUseTcp(t.transport[slot], length)) {
-			// §18.1.1: too large for UDP; the top Via must say TCP.
-			this.#transport.switchViaToTcp(w.buf, 0, length);
+			// §18.1.1: too large for UDP; the top Via must say TCP. If TCP cannot be had, the RFC's fallback is UDP.
+			this.#transport.switchVia(w.buf, 0, length, TCP);
 			t.transport[slot] = TCP;
+			sent = this.transmit(slot);
+			if (!sent) {
+				this.#transport.switchVia(w.buf, 0, length, UDP);
+				t.transport[slot] = UDP;
+				t.connection[slot] = -1;
+				sent = this.transmit(slot);
+			}
+		} else {
+			sent = this.transmit(slot);
 		}
-		if (!this.transmit(slot)) {
+		if (!sent) {
 			this.terminate(slot);
 			return false;
 		}
@@ -153,11 +165,14 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		const t = this.table;
 		const slot = t.slotOf(inviteTx);
 		if (slot < 0 || t.kind[slot] !== CLIENT_INVITE) return -1;
-		if (t.state[slot] === CALLING) {
+		const state = t.state[slot];
+		if (state !== CALLING && state !== PROCEEDING) return -1; // a final response came: nothing to cancel
+		if (t.cancelPending[slot] !== 0) return 0; // asked already: one CANCEL per INVITE
+		if (state === CALLING) {
 			t.cancelPending[slot] = 1;
 			return 0;
 		}
-		if (t.state[slot] !== PROCEEDING) return -1;
+		t.cancelPending[slot] = CANCEL_SENT;
 		return this.#sendCancel(slot);
 	}
 
@@ -165,8 +180,8 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 
 	/**
 	 * Start a response for server transaction `tx`: Status-Line and the request's Via, From, To (with `toTag`
-	 * added when the To has none, §8.2.6.2), Call-ID and CSeq. The UA adds headers and the body, then calls
-	 * `sendResponse(tx)`. Null when the transaction can no longer respond.
+	 * added when the To has none, §8.2.6.2), Call-ID and CSeq; a 100 also the Timestamp (§8.2.6.1). The UA adds
+	 * headers and the body, then calls `sendResponse(tx)`. Null when the transaction can no longer respond.
 	 */
 	respond(tx: number, status: number, reason: Uint8Array, toTag?: Uint8Array): Writer | null {
 		const t = this.table;
@@ -178,7 +193,8 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		w.bytes(head.buf, 0, t.toStart[slot]);
 		w.name(H_TO).bytes(head.buf, t.toStart[slot], t.toEnd[slot]);
 		if (toTag !== undefined && t.toTagged[slot] === 0 && status > 100) w.bytes(TAG).bytes(toTag);
-		w.crlf().bytes(head.buf, t.toEnd[slot], head.pos);
+		// §8.2.6.1: "any Timestamp header field present in the request MUST be copied into this 100 (Trying)".
+		w.crlf().bytes(head.buf, t.toEnd[slot], status === 100 ? head.pos : t.timestampAt[slot]);
 		t.length[slot] = -1; // being written
 		return w;
 	}
@@ -292,7 +308,12 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		const t = this.table;
 		for (let slot = 0; slot < t.capacity; slot++) {
 			if (t.state[slot] === FREE || t.transport[slot] !== TCP || t.connection[slot] !== index) continue;
-			// §17.1.4, §17.2.4: a transport failure ends the transaction and tells its user.
+			t.connection[slot] = -1;
+			const kind = t.kind[slot];
+			// §18.2.2: a server transaction's later responses open a new connection (source address, sent-by port);
+			// it fails only if that cannot be done (§17.2.4, reported when it sends).
+			if (kind === SERVER_INVITE || kind === SERVER_NON_INVITE) continue;
+			// §17.1.4: a client transaction whose connection broke has failed.
 			this.reportTransportError(slot);
 			this.terminate(slot);
 		}
@@ -365,7 +386,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	}
 
 	sendPendingCancel(slot: number): void {
-		this.table.cancelPending[slot] = 0;
+		this.table.cancelPending[slot] = CANCEL_SENT;
 		this.#sendCancel(slot);
 	}
 
@@ -490,6 +511,8 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		t.toEnd[slot] = head.pos;
 		head.copyHeader(msg, H_CALL_ID);
 		head.copyField(msg, msg.find(H_CSEQ));
+		t.timestampAt[slot] = head.pos;
+		head.copyHeader(msg, H_TIMESTAMP);
 		if (head.overflow) {
 			this.#transport.respondStateless(msg, via, source, R_HEAD_TOO_LARGE, null);
 			this.table.release(slot);

@@ -76,8 +76,8 @@ export class TransactionTable {
 	readonly toStart: Int32Array;
 	readonly toEnd: Int32Array;
 	readonly toTagged: Uint8Array;
-	/** Offset in `head` where the lines after To (Call-ID, CSeq) begin. */
-	readonly afterTo: Int32Array;
+	/** Offset in `head` of the request's Timestamp lines, the last part: only a 100 (Trying) copies them (§8.2.6.1). */
+	readonly timestampAt: Int32Array;
 
 	#next = 0;
 
@@ -119,7 +119,7 @@ export class TransactionTable {
 		this.toStart = new Int32Array(n);
 		this.toEnd = new Int32Array(n);
 		this.toTagged = new Uint8Array(n);
-		this.afterTo = new Int32Array(n);
+		this.timestampAt = new Int32Array(n);
 	}
 
 	/** A free slot, set up for a transaction of `kind`, or -1 when the pool is full (the caller answers 503 or reports it). */
@@ -131,7 +131,8 @@ export class TransactionTable {
 			this.#next = (slot + 1) % n;
 			this.kind[slot] = kind;
 			this.method[slot] = method;
-			this.generation[slot] = (this.generation[slot] + 1) & GENERATION_MASK;
+			// Generation 0 is skipped when the counter wraps: slot 0 would make handle 0, which `cancel()` means as "pending".
+			this.generation[slot] = ((this.generation[slot] + 1) & GENERATION_MASK) || 1;
 			this.state[slot] = kind === CLIENT_INVITE ? CALLING : kind === SERVER_INVITE ? PROCEEDING : TRYING;
 			this.retransmitTimer[slot] = this.timeoutTimer[slot] = this.waitTimer[slot] = -1;
 			this.connection[slot] = -1;

@@ -9,8 +9,10 @@ import { Writer } from "../sip/writer.js";
 import { ascii, equalsBytes, spansEqualIgnoreCase } from "../sip/bytes.js";
 import { H_VIA, H_RETRY_AFTER, H_TO, H_CALL_ID, H_CSEQ, H_FROM } from "../sip/header-ids.js";
 import { M_ACK } from "../sip/methods.js";
-import { T_TCP, T_UDP, type ViaView } from "../sip/via.js";
+import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
+import { T_TCP, T_UDP, parseVia, ViaView } from "../sip/via.js";
 import { CLOSED, Connection, OPEN, type ConnectionOwner } from "./connection.js";
+import { FNV_START, hashBytes } from "./key.js";
 import { TCP, UDP } from "./transaction-table.js";
 import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
 
@@ -60,7 +62,10 @@ const PONG_WAIT = 10000;
 
 const VIA_UDP = ascii("Via: SIP/2.0/UDP "), VIA_TCP = ascii("Via: SIP/2.0/TCP "), BRANCH = ascii(";branch="),
 	RPORT = ascii(";rport"), RECEIVED = ascii(";received="), EQUALS = ascii("="), CRLFCRLF = ascii("\r\n\r\n"),
-	VIA_NAME = ascii("Via: "), TCP_TOKEN = ascii("TCP"), SERVICE_UNAVAILABLE = ascii("Service Unavailable");
+	VIA_NAME = ascii("Via: "), TCP_TOKEN = ascii("TCP"), UDP_TOKEN = ascii("UDP"), SERVICE_UNAVAILABLE = ascii("Service Unavailable"),
+	TAG = ascii(";tag="), HEX = ascii("0123456789abcdef");
+/** Headers a stateless To tag is derived from: the same request gets the same tag (§8.2.7). */
+const TAG_SOURCES = Object.freeze([H_VIA, H_FROM, H_CALL_ID, H_CSEQ]);
 
 /**
  * Sends and receives SIP messages for the transaction layer. Received datagrams and stream messages are
@@ -79,6 +84,10 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 	readonly #scanner: Scanner;
 	readonly #view: MessageView;
 	readonly #validator = new Validator();
+	/** The top Via of a request that failed validation, parsed on its own to answer it (§18.2.2). */
+	readonly #badVia = new ViaView();
+	readonly #nameAddr = new NameAddr();
+	readonly #tag = new Uint8Array(8);
 	readonly #source = new Source();
 	readonly #writer: Writer;
 	readonly #connections: Connection[] = [];
@@ -150,24 +159,27 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 	mustUseTcp(transport: number, length: number): boolean {
 		return transport === UDP && length > UDP_MAX_REQUEST && this.#tcp !== undefined;
 	}
-	/** Patch the transport token of the Via written by `writeVia` to TCP. */
-	switchViaToTcp(buf: Uint8Array, start: number, end: number): void {
-		for (let i = start; i + VIA_UDP.length <= end; i++) {
-			if (equalsBytes(buf, i, i + VIA_UDP.length, VIA_UDP)) {
-				const at = i + VIA_UDP.length - 4;
-				for (let k = 0; k < 3; k++) buf[at + k] = TCP_TOKEN[k];
+	/** Patch the transport token of the Via written by `writeVia` (UDP ⇄ TCP: the same length, so in place). */
+	switchVia(buf: Uint8Array, start: number, end: number, transport: number): void {
+		const from = transport === TCP ? VIA_UDP : VIA_TCP;
+		const to = transport === TCP ? TCP_TOKEN : UDP_TOKEN;
+		for (let i = start; i + from.length <= end; i++) {
+			if (equalsBytes(buf, i, i + from.length, from)) {
+				const at = i + from.length - 4;
+				for (let k = 0; k < 3; k++) buf[at + k] = to[k];
 				return;
 			}
 		}
 	}
 
 	/**
-	 * Where the responses to a request go (§18.2.2, RFC 3581 §4): the same connection when reliable; else the
-	 * source address (it is what `received` says) and the source port when `rport` was asked, the sent-by port
-	 * (default 5060) when not. Sets `port` via the return value.
+	 * Where the responses to a request go (§18.2.2, RFC 3581 §4): on UDP the source address (it is what
+	 * `received` says) and the source port when `rport` was asked, the sent-by port (default 5060) when not. On
+	 * TCP the same connection while it is open (the caller keeps its index); should it close, a new one to the
+	 * source address and the sent-by port (§18.2.2) — which is the port this returns.
 	 */
 	responsePort(via: ViaView, source: Source): number {
-		if (source.transport === TCP || via.rport.start >= 0) return source.port;
+		if (source.transport === UDP && via.rport.start >= 0) return source.port;
 		return via.port >= 0 ? via.port : 5060;
 	}
 
@@ -217,10 +229,33 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		} else {
 			w.copyHeader(msg, H_VIA);
 		}
-		w.copyHeader(msg, H_FROM).copyHeader(msg, H_TO).copyHeader(msg, H_CALL_ID).copyHeader(msg, H_CSEQ);
+		w.copyHeader(msg, H_FROM);
+		this.#writeStatelessTo(w, msg);
+		w.copyHeader(msg, H_CALL_ID).copyHeader(msg, H_CSEQ);
 		if (retryAfter > 0) w.headerUint(H_RETRY_AFTER, retryAfter);
 		const length = w.endHeaders().finish();
 		if (length > 0) this.send(source.transport, source.address, port, source.connection, w.buf, 0, length);
+	}
+
+	/**
+	 * The To of a stateless response. §8.2.6.2: every response but 100 carries a To tag; §8.2.7: a stateless UAS
+	 * makes it "in a manner that will generate the same tag for the same request consistently" — a hash of the
+	 * request's Via, From, Call-ID and CSeq.
+	 */
+	#writeStatelessTo(w: Writer, msg: MessageView): void {
+		const to = msg.find(H_TO), buf = msg.buf;
+		const start = msg.valueStart(to), end = msg.valueEnd(to);
+		w.name(H_TO).bytes(buf, start, end);
+		if (parseNameAddr(buf, start, end, this.#nameAddr) && this.#nameAddr.tag.start < 0) {
+			let h = FNV_START;
+			for (let k = 0; k < TAG_SOURCES.length; k++) {
+				for (let e = msg.find(TAG_SOURCES[k]); e >= 0; e = msg.nextOf(e)) h = hashBytes(h, buf, msg.valueStart(e), msg.valueEnd(e));
+			}
+			const tag = this.#tag;
+			for (let i = 0; i < tag.length; i++) tag[i] = HEX[(h >>> (28 - 4 * i)) & 15];
+			w.bytes(TAG).bytes(tag);
+		}
+		w.crlf();
 	}
 
 	// ---- receiving (§18.1.2, §18.2.1) ----
@@ -311,8 +346,9 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		const validator = this.#validator;
 		if (status === 0) status = validator.check(msg, this.#scanner.verdict);
 		if (status !== 0) {
-			// §18.1.2 / §8.2: a bad response is dropped; a bad request answered when it carries enough to answer.
-			if (msg.isRequest && msg.start < msg.end) this.respondStateless(msg, null, source, null, this.#scanner.verdict);
+			// §18.1.2 / §8.2: a bad response is dropped; a bad request answered when it carries enough to answer,
+			// sent like any response (§18.2.2, RFC 3581 §4: received/rport) when its top Via parses.
+			if (msg.isRequest && msg.start < msg.end) this.respondStateless(msg, this.#topViaOf(msg), source, null, this.#scanner.verdict);
 			return;
 		}
 		const user = this.#user;
@@ -325,6 +361,11 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		const via = validator.topVia;
 		if (!this.#isOurSentBy(msg.buf, via)) return;
 		user.onResponse(msg, validator, source);
+	}
+
+	#topViaOf(msg: MessageView): ViaView | null {
+		const e = msg.find(H_VIA);
+		return e >= 0 && parseVia(msg.buf, msg.valueStart(e), msg.valueEnd(e), this.#badVia) ? this.#badVia : null;
 	}
 
 	#isOurSentBy(buf: Uint8Array, via: ViaView): boolean {
@@ -360,10 +401,13 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		const c = this.#freeConnection();
 		if (c < 0) return -1;
 		const conn = this.#connections[c];
+		// Claim the slot before asking the host: a host may report onConnected / onClosed from inside connect().
+		conn.reserve(address, port);
 		const socket = this.#tcp.connect(address, port, conn);
-		if (socket === null) return -1;
-		conn.open(socket, address, port, false);
-		conn.lastActivity = this.#clock.now();
+		if (socket === null || !conn.attach(socket)) {
+			conn.release();
+			return -1;
+		}
 		this.#armConnection(c);
 		return c;
 	}

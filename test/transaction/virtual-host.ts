@@ -18,6 +18,8 @@ export interface Sent {
 	address: string;
 	port: number;
 	text: string;
+	/** The TCP connection it was written on (undefined for UDP). */
+	stream?: FakeStream;
 }
 
 /** Deterministic "random" bytes: a counter, so branches differ and tests can be repeated. */
@@ -34,7 +36,7 @@ export class FakeStream implements StreamSocket {
 	constructor(readonly host: VirtualHost, readonly address: string, readonly port: number, readonly user: StreamUser) {}
 	write(bytes: Uint8Array, start: number, end: number): boolean {
 		if (this.closed) return false;
-		this.host.record("TCP", this.address, this.port, bytes, start, end);
+		this.host.record("TCP", this.address, this.port, bytes, start, end, this);
 		return true;
 	}
 	close(): void {
@@ -80,6 +82,13 @@ export class VirtualHost {
 	tcpUp = true;
 	/** A client user that records what it hears. */
 	readonly client: ClientTransactionUser;
+	/** The server transaction of every request passed up (onRequest), in order. */
+	readonly serverTxs: number[] = [];
+	/**
+	 * Both sides in order, one line each: `<ms> <UDP|TCP> <method | status | ping | pong>` for what the station
+	 * sent, `<ms> <event>` for what the TUs heard (the `heard` strings).
+	 */
+	readonly timeline: string[] = [];
 
 	constructor(options: VirtualHostOptions = {}) {
 		const limits = options.limits ?? DEFAULT_LIMITS;
@@ -107,11 +116,17 @@ export class VirtualHost {
 			localAddress: options.localAddress ?? "192.0.2.10", localPort: options.localPort ?? 5070,
 			streamKeepalive: options.streamKeepalive, idleTimeout: options.idleTimeout,
 		});
-		const heard = this.heard;
+		const heard: { push(line: string): void } = {
+			push: (line: string) => {
+				this.heard.push(line);
+				this.timeline.push(`${this.clock.now()} ${line}`);
+			},
+		};
 		const onRequest = options.onRequest;
 		const ua: ServerTransactionUser = {
 			onRequest(tx, msg) {
 				heard.push(`request ${msg.methodText()} tx=${tx}`);
+				host.serverTxs.push(tx);
 				onRequest?.(host, tx, msg);
 			},
 			onCancel(inviteTx, cancelTx) {
@@ -147,8 +162,39 @@ export class VirtualHost {
 		});
 	}
 
-	record(transport: "UDP" | "TCP", address: string, port: number, bytes: Uint8Array, start: number, end: number): void {
-		this.sent.push({ at: this.clock.now(), transport, address, port, text: text(bytes, start, end) });
+	record(transport: "UDP" | "TCP", address: string, port: number, bytes: Uint8Array, start: number, end: number, stream?: FakeStream): void {
+		const wire = text(bytes, start, end);
+		this.sent.push({ at: this.clock.now(), transport, address, port, text: wire, stream });
+		this.timeline.push(`${this.clock.now()} ${transport} ${summary(wire)}`);
+	}
+
+	/** A peer opens a TCP connection to the station (the host's listener accepted it); null when no slot is free. */
+	accept(address = "192.0.2.20", port = 40000): FakeStream | null {
+		let user: StreamUser | null = null;
+		const relay: StreamUser = {
+			onConnected: () => user?.onConnected(),
+			onBytes: (bytes, start, end) => user?.onBytes(bytes, start, end),
+			onClosed: (error) => user?.onClosed(error),
+		};
+		const stream = new FakeStream(this, address, port, relay);
+		user = this.transport.accept(stream, address, port);
+		if (user === null) return null;
+		this.streams.push(stream);
+		return stream;
+	}
+
+	/** The UA answers server transaction `tx` (no extra headers, no body); false when the layer refuses. */
+	answer(tx: number, status: number, reason: string, toTag: string | null = "st4t"): boolean {
+		const w = this.layer.respond(tx, status, encode(reason), toTag === null ? undefined : encode(toTag));
+		if (w === null) return false;
+		w.endHeaders();
+		return this.layer.sendResponse(tx);
+	}
+
+	/** Let `ms` pass (default 10 min: past every transaction timer and the TCP idle timeout), then say what is left. */
+	settle(ms = 600_000): string {
+		this.advance(ms);
+		return `active=${this.layer.active} timers=${this.wheel.size}`;
 	}
 
 	/** A datagram arrives from address:port. */
@@ -186,11 +232,67 @@ export class VirtualHost {
 	}
 }
 
+/** A sent message in a word: its method, its status code, or ping (CRLFCRLF) / pong (CRLF). */
+function summary(wire: string): string {
+	if (wire === "\r\n\r\n") return "ping";
+	if (wire === "\r\n") return "pong";
+	return wire.startsWith("SIP/2.0 ") ? wire.slice(8, 11) : wire.slice(0, wire.indexOf(" "));
+}
+
 /** Wire text (Latin-1/ASCII) to bytes. */
 export function encode(wire: string): Uint8Array {
 	const out = new Uint8Array(wire.length);
 	for (let i = 0; i < wire.length; i++) out[i] = wire.charCodeAt(i) & 0xff;
 	return out;
+}
+
+/** How a peer's request is written by `inbound` (defaults: a UDP request from 192.0.2.20:5060 asking for rport). */
+export interface InboundOptions {
+	/** Top Via branch; null writes none (an RFC 2543 peer). */
+	branch?: string | null;
+	transport?: "UDP" | "TCP";
+	sentBy?: string;
+	rport?: boolean;
+	/** Via lines below the top one, each a whole value. */
+	lowerVias?: string[];
+	uri?: string;
+	fromTag?: string | null;
+	toTag?: string | null;
+	callId?: string;
+	cseq?: number;
+	/** The CSeq method (default: the request's method). */
+	cseqMethod?: string;
+	/** Extra header lines, each ending in CRLF. */
+	extra?: string;
+	body?: string;
+}
+
+/** A request as a peer sends it to the station (§8.1.1: the six mandatory headers, Content-Length). */
+export function inbound(method: string, o: InboundOptions = {}): string {
+	const branch = o.branch === undefined ? "z9hG4bKpeer1" : o.branch;
+	let via = `Via: SIP/2.0/${o.transport ?? "UDP"} ${o.sentBy ?? "192.0.2.20:5060"}`;
+	if (branch !== null) via += `;branch=${branch}`;
+	if (o.rport ?? true) via += ";rport";
+	via += "\r\n";
+	for (const lower of o.lowerVias ?? []) via += `Via: ${lower}\r\n`;
+	const fromTag = o.fromTag === undefined ? "a1" : o.fromTag;
+	const toTag = o.toTag ?? null;
+	const body = o.body ?? "";
+	return `${method} ${o.uri ?? "sip:door@192.0.2.10:5070"} SIP/2.0\r\n${via}Max-Forwards: 70\r\n` +
+		`From: <sip:alice@192.0.2.20>${fromTag === null ? "" : ";tag=" + fromTag}\r\n` +
+		`To: <sip:door@192.0.2.10>${toTag === null ? "" : ";tag=" + toTag}\r\n` +
+		`Call-ID: ${o.callId ?? "in-1@192.0.2.20"}\r\nCSeq: ${o.cseq ?? 1} ${o.cseqMethod ?? method}\r\n` +
+		`${o.extra ?? ""}Content-Length: ${body.length}\r\n\r\n${body}`;
+}
+
+/** The value of header `name` in wire text (first occurrence, "" when absent), and every value of it. */
+export function headerOf(wire: string, name: string): string {
+	return headersOf(wire, name)[0] ?? "";
+}
+export function headersOf(wire: string, name: string): string[] {
+	const head = wire.split("\r\n\r\n")[0].split("\r\n");
+	const prefix = name.toLowerCase() + ":";
+	return head.filter((l) => l.toLowerCase().startsWith(prefix)).map((l) => l.slice(prefix.length).trim());
 }
 
 /** A response to a request the station sent: top Via (with its branch) copied from the captured request. */
