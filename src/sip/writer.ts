@@ -169,7 +169,8 @@ export class Writer {
 	}
 }
 
-function digits(n: number): number {
+/** How many decimal digits `n` (a non-negative integer) takes. */
+export function digits(n: number): number {
 	let d = 1;
 	while (n >= 10) {
 		n = Math.floor(n / 10);

@@ -1,16 +1,11 @@
 // Client INVITE transaction — RFC 3261 §17.1.1, RFC 6026 §7.2 (Accepted state, Timer M).
 import type { MessageView } from "../sip/message-view.js";
-import { RETRANSMIT, TIMEOUT, WAIT, reliable, type TransactionContext } from "./context.js";
+import { RETRANSMIT, TIMEOUT, WAIT, reliable, startRequestTimers, type TransactionContext } from "./context.js";
 import { ACCEPTED, CALLING, COMPLETED, PROCEEDING } from "./transaction-table.js";
 
 /** The INVITE went out (Calling): Timer A on UDP, Timer B always (§17.1.1.2). */
 export function clientInviteSent(ctx: TransactionContext, slot: number): void {
-	const t1 = ctx.config.t1;
-	if (!reliable(ctx, slot)) {
-		ctx.table.interval[slot] = t1;
-		ctx.startTimer(slot, RETRANSMIT, t1);
-	}
-	ctx.startTimer(slot, TIMEOUT, 64 * t1);
+	startRequestTimers(ctx, slot);
 }
 
 /** A response matched the transaction (§17.1.1.2, RFC 6026 §8.4). */

@@ -1,16 +1,11 @@
 // Client non-INVITE transaction — RFC 3261 §17.1.2.
 import type { MessageView } from "../sip/message-view.js";
-import { RETRANSMIT, TIMEOUT, WAIT, reliable, type TransactionContext } from "./context.js";
+import { RETRANSMIT, TIMEOUT, WAIT, reliable, startRequestTimers, type TransactionContext } from "./context.js";
 import { COMPLETED, PROCEEDING, TRYING } from "./transaction-table.js";
 
 /** The request went out (Trying): Timer E on UDP, Timer F always (§17.1.2.2). */
 export function clientNonInviteSent(ctx: TransactionContext, slot: number): void {
-	const t1 = ctx.config.t1;
-	if (!reliable(ctx, slot)) {
-		ctx.table.interval[slot] = t1;
-		ctx.startTimer(slot, RETRANSMIT, t1);
-	}
-	ctx.startTimer(slot, TIMEOUT, 64 * t1);
+	startRequestTimers(ctx, slot);
 }
 
 export function clientNonInviteResponse(ctx: TransactionContext, slot: number, msg: MessageView): void {

@@ -34,3 +34,13 @@ export interface TransactionContext {
 export function reliable(ctx: TransactionContext, slot: number): boolean {
 	return ctx.table.transport[slot] === 2;
 }
+
+/** A client request went out: the retransmission timer (A or E) from T1 on UDP, the timeout (B or F) at 64·T1 always. */
+export function startRequestTimers(ctx: TransactionContext, slot: number): void {
+	const t1 = ctx.config.t1;
+	if (!reliable(ctx, slot)) {
+		ctx.table.interval[slot] = t1;
+		ctx.startTimer(slot, RETRANSMIT, t1);
+	}
+	ctx.startTimer(slot, TIMEOUT, 64 * t1);
+}

@@ -5,7 +5,7 @@ import { MessageView } from "../sip/message-view.js";
 import { Scanner } from "../sip/scanner.js";
 import { Validator } from "../sip/validate.js";
 import { Verdict, Reason } from "../sip/verdict.js";
-import { Writer } from "../sip/writer.js";
+import { digits, Writer } from "../sip/writer.js";
 import { ascii, equalsBytes, spansEqualIgnoreCase } from "../sip/bytes.js";
 import { H_VIA, H_RETRY_AFTER, H_TO, H_CALL_ID, H_CSEQ, H_FROM } from "../sip/header-ids.js";
 import { M_ACK } from "../sip/methods.js";
@@ -426,13 +426,4 @@ export function isKeepalive(bytes: Uint8Array, start: number, end: number): bool
 	if (end <= start) return true;
 	for (let i = start; i < end; i++) if (bytes[i] !== 0x0d && bytes[i] !== 0x0a) return false;
 	return true;
-}
-
-function digits(n: number): number {
-	let d = 1;
-	while (n >= 10) {
-		n = Math.floor(n / 10);
-		d++;
-	}
-	return d;
 }

@@ -1,5 +1,6 @@
 // name-addr and addr-spec with display names and header parameters (From, To, Contact, Route) — RFC 3261 §20.10, §25.1.
 import assert from "node:assert/strict";
+import { expectFields } from "./trace.js";
 import { NameAddr, parseNameAddr } from "../../src/sip/name-addr.js";
 import { ascii, text } from "../../src/sip/bytes.js";
 import { findParam } from "../../src/sip/params.js";
@@ -27,16 +28,7 @@ function expectNameAddr(s: string, expected: string): void {
 		params: text(buf, n.paramsStart, n.paramsEnd).trim(),
 		tag: n.tag.present ? text(buf, n.tag.start, n.tag.end) : null,
 	};
-	const want: string[] = [], got: string[] = [];
-	for (const raw of expected.split("\n")) {
-		const line = raw.trim();
-		if (line === "") continue;
-		const eq = line.indexOf(" = ");
-		const name = line.slice(0, eq);
-		want.push(`${name} = ${JSON.stringify(JSON.parse(line.slice(eq + 3)))}`);
-		got.push(`${name} = ${JSON.stringify(fields[name])}`);
-	}
-	assert.deepEqual(got, want, s);
+	expectFields(fields, expected, s);
 }
 
 describe("§20.10, §25.1 name-addr: display names", () => {

@@ -76,3 +76,20 @@ export function expectTrace(wire: string, expected: string, options: TraceOption
 	}
 	assert.deepEqual(got, want);
 }
+
+/**
+ * Compare the listed fields of a reader's result, one `name = JSON value` per line of `expected` (the llhttp-style
+ * trace of STYLE.md): fields not listed are not checked.
+ */
+export function expectFields(fields: Record<string, unknown>, expected: string, label: string): void {
+	const want: string[] = [], got: string[] = [];
+	for (const raw of expected.split("\n")) {
+		const line = raw.trim();
+		if (line === "") continue;
+		const eq = line.indexOf(" = ");
+		const name = line.slice(0, eq);
+		want.push(`${name} = ${JSON.stringify(JSON.parse(line.slice(eq + 3)))}`);
+		got.push(`${name} = ${JSON.stringify(fields[name])}`);
+	}
+	assert.deepEqual(got, want, label);
+}

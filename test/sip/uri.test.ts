@@ -1,5 +1,6 @@
 // SIP, SIPS and other URIs: parsing, parameters and comparison — RFC 3261 §19.1, §25.1; RFC 5118.
 import assert from "node:assert/strict";
+import { expectFields } from "./trace.js";
 import {
 	findUriParam, HOST_IPV4, HOST_IPV6, HOST_NAME, parseUri, SCHEME_OTHER, SCHEME_SIP, SCHEME_SIPS, SCHEME_TEL, uriEquals, UriView,
 } from "../../src/sip/uri.js";
@@ -31,16 +32,7 @@ function expectUri(s: string, expected: string): void {
 		params: text(u.buf, u.paramsStart, u.paramsEnd),
 		headers: text(u.buf, u.headersStart, u.headersEnd),
 	};
-	const want: string[] = [], got: string[] = [];
-	for (const raw of expected.split("\n")) {
-		const line = raw.trim();
-		if (line === "") continue;
-		const eq = line.indexOf(" = ");
-		const name = line.slice(0, eq);
-		want.push(`${name} = ${JSON.stringify(JSON.parse(line.slice(eq + 3)))}`);
-		got.push(`${name} = ${JSON.stringify(fields[name])}`);
-	}
-	assert.deepEqual(got, want, s);
+	expectFields(fields, expected, s);
 }
 
 function refuses(list: string[]): void {

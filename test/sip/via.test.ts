@@ -1,5 +1,6 @@
 // The Via header value: sent-protocol, sent-by and parameters — RFC 3261 §20.42, §18.2.1, §8.1.1.7; RFC 3581; RFC 5118 §4.5.
 import assert from "node:assert/strict";
+import { expectFields } from "./trace.js";
 import { MAGIC_COOKIE, parseVia, T_OTHER, T_SCTP, T_TCP, T_TLS, T_UDP, T_WS, T_WSS, ViaView } from "../../src/sip/via.js";
 import { HOST_IPV4, HOST_IPV6, HOST_NAME } from "../../src/sip/uri.js";
 import { ascii, text } from "../../src/sip/bytes.js";
@@ -32,16 +33,7 @@ function expectVia(s: string, expected: string): void {
 		rport: span(v, v.rport.start, v.rport.end),
 		branchIsRfc3261: v.branchIsRfc3261,
 	};
-	const want: string[] = [], got: string[] = [];
-	for (const raw of expected.split("\n")) {
-		const line = raw.trim();
-		if (line === "") continue;
-		const eq = line.indexOf(" = ");
-		const name = line.slice(0, eq);
-		want.push(`${name} = ${JSON.stringify(JSON.parse(line.slice(eq + 3)))}`);
-		got.push(`${name} = ${JSON.stringify(fields[name])}`);
-	}
-	assert.deepEqual(got, want, s);
+	expectFields(fields, expected, s);
 }
 
 describe("§20.42 Via: sent-protocol", () => {
