@@ -1,0 +1,417 @@
+// Media vectors: G.711 codes, RTP bytes, RTCP statistics, RFC 4733 digits — a scenario in, a trace out. ITU-T G.711;
+// RFC 3550 §5.1, §6.4, A.1, A.3, A.8; RFC 4733 §2.5. Host-free (src/ and test/media/fixed-random.ts only, no node:,
+// no assert), so the same vectors run on Node and on the XS engine (test/xs/media-vectors.test.ts compares).
+import { ALAW_SILENCE, alawDecode, alawEncode, decodeFrame, encodeFrame, PCMA, PCMU, ULAW_SILENCE, ulawDecode, ulawEncode } from "../../src/media/g711.js";
+import {
+	readRtp, RTP_BAD_CSRC, RTP_BAD_EXTENSION, RTP_BAD_PADDING, RTP_BAD_VERSION, RTP_FOREIGN_SSRC, RTP_OK, RTP_RTCP_TYPE,
+	RTP_TOO_SHORT, RTP_WRONG_PT, RtpReceiver, RtpSender, RtpView, writeRtp,
+} from "../../src/media/rtp.js";
+import { ReceptionStats } from "../../src/media/rtcp-stats.js";
+import { RtcpSession } from "../../src/media/rtcp.js";
+import { type DigitSink, Dtmf4733Receiver, Dtmf4733Sender, writeEvent } from "../../src/media/dtmf-4733.js";
+import { FixedRandom } from "../media/fixed-random.js";
+
+export interface MediaVector {
+	/** The rule, with its section. */
+	name: string;
+	/** Runs the scenario; returns its trace, one line per fact. */
+	run(): string[];
+	expect: string[];
+}
+
+/** Lower-case hex of buf[start, end), bytes separated by spaces (no toString(16) in a loop on hot paths — this is a test). */
+function hex(buf: Uint8Array, start: number, end: number): string {
+	const digits = "0123456789abcdef";
+	let s = "";
+	for (let i = start; i < end; i++) s += (i > start ? " " : "") + digits[buf[i] >> 4] + digits[buf[i] & 15];
+	return s;
+}
+
+function bytes(text: string): Uint8Array {
+	const parts = text.split(" ").filter((t) => t !== "");
+	const out = new Uint8Array(parts.length);
+	for (let i = 0; i < parts.length; i++) out[i] = parseInt(parts[i], 16);
+	return out;
+}
+
+/** FNV-1a over 32-bit words (Math.imul: the same on every engine). */
+function fnv(hash: number, word: number): number {
+	for (let k = 0; k < 4; k++) {
+		hash = Math.imul(hash ^ ((word >>> (8 * k)) & 0xff), 0x01000193) >>> 0;
+	}
+	return hash;
+}
+const FNV_OFFSET = 0x811c9dc5;
+
+/** Samples across both laws' segments, the zero interval, both full scales. */
+const SAMPLES = [-32768, -32767, -20000, -8031, -1000, -100, -9, -8, -5, -4, -3, -1, 0, 1, 3, 4, 7, 8, 33, 100, 132, 1000, 4063, 8159, 20000, 32124, 32256, 32767];
+
+function lawTrace(encode: (x: number) => number, decode: (c: number) => number): string[] {
+	const lines: string[] = [];
+	for (let i = 0; i < SAMPLES.length; i++) {
+		const c = encode(SAMPLES[i]);
+		lines.push(`${SAMPLES[i]} -> ${hex(Uint8Array.of(c), 0, 1)} -> ${decode(c)}`);
+	}
+	return lines;
+}
+
+function lawChecksums(encode: (x: number) => number, decode: (c: number) => number): string[] {
+	let dec = FNV_OFFSET, enc = FNV_OFFSET, roundTrips = 0;
+	for (let c = 0; c < 256; c++) {
+		dec = fnv(dec, decode(c) & 0xffff);
+		if (encode(decode(c)) === c) roundTrips++;
+	}
+	for (let x = -32768; x < 32768; x++) enc = fnv(enc, encode(x));
+	return [`decode fnv ${dec}`, `encode fnv ${enc}`, `encode(decode(c)) === c for ${roundTrips} codes`];
+}
+
+class Sink implements DigitSink {
+	text = "";
+	onDigit(digit: number, source: number): void {
+		this.text += String.fromCharCode(digit) + (source === 1 ? "" : "?");
+	}
+}
+
+/** Feed "ts code E duration M" lines (hex-free, decimal) to an event receiver; return its digits and counters. */
+function digitsOf(lines: string[]): string[] {
+	const sink = new Sink();
+	const rx = new Dtmf4733Receiver(sink);
+	const p = new Uint8Array(4);
+	for (let i = 0; i < lines.length; i++) {
+		const f = lines[i].split(" ");
+		writeEvent(p, 0, Number(f[1]), f[2] === "E", 10, Number(f[3]));
+		rx.receive(p, 0, 4, 0x1234, Number(f[0]) >>> 0, f[4] === "M");
+	}
+	return [`digits "${sink.text}"`, `repeats ${rx.repeats} late ${rx.late} segments ${rx.segments}`];
+}
+
+export const MEDIA_VECTORS: MediaVector[] = [
+	{
+		name: "μ-law codes and decoded values of a sample set (G.711 Table 2a)",
+		run: () => lawTrace(ulawEncode, ulawDecode),
+		expect: [
+			"-32768 -> 00 -> -32124",
+			"-32767 -> 00 -> -32124",
+			"-20000 -> 0c -> -19836",
+			"-8031 -> 20 -> -7932",
+			"-1000 -> 4e -> -988",
+			"-100 -> 72 -> -104",
+			"-9 -> 7e -> -8",
+			"-8 -> 7e -> -8",
+			"-5 -> 7e -> -8",
+			"-4 -> 7e -> -8",
+			"-3 -> ff -> 0",
+			"-1 -> ff -> 0",
+			"0 -> ff -> 0",
+			"1 -> ff -> 0",
+			"3 -> ff -> 0",
+			"4 -> fe -> 8",
+			"7 -> fe -> 8",
+			"8 -> fe -> 8",
+			"33 -> fb -> 32",
+			"100 -> f2 -> 104",
+			"132 -> ef -> 132",
+			"1000 -> ce -> 988",
+			"4063 -> af -> 4092",
+			"8159 -> 9f -> 8316",
+			"20000 -> 8c -> 19836",
+			"32124 -> 80 -> 32124",
+			"32256 -> 80 -> 32124",
+			"32767 -> 80 -> 32124",
+		],
+	},
+	{
+		name: "A-law codes and decoded values of a sample set (G.711 Table 1a)",
+		run: () => lawTrace(alawEncode, alawDecode),
+		expect: [
+			"-32768 -> 2a -> -32256",
+			"-32767 -> 2a -> -32256",
+			"-20000 -> 26 -> -19968",
+			"-8031 -> 0a -> -8064",
+			"-1000 -> 7a -> -1008",
+			"-100 -> 53 -> -104",
+			"-9 -> 55 -> -8",
+			"-8 -> 55 -> -8",
+			"-5 -> 55 -> -8",
+			"-4 -> 55 -> -8",
+			"-3 -> 55 -> -8",
+			"-1 -> 55 -> -8",
+			"0 -> d5 -> 8",
+			"1 -> d5 -> 8",
+			"3 -> d5 -> 8",
+			"4 -> d5 -> 8",
+			"7 -> d5 -> 8",
+			"8 -> d5 -> 8",
+			"33 -> d7 -> 40",
+			"100 -> d3 -> 104",
+			"132 -> dd -> 136",
+			"1000 -> fa -> 1008",
+			"4063 -> 9a -> 4032",
+			"8159 -> 8a -> 8064",
+			"20000 -> a6 -> 19968",
+			"32124 -> aa -> 32256",
+			"32256 -> aa -> 32256",
+			"32767 -> aa -> 32256",
+		],
+	},
+	{
+		name: "μ-law checksums over all 256 codes and all 65,536 inputs (G.711 Table 2a)",
+		run: () => lawChecksums(ulawEncode, ulawDecode),
+		expect: [
+			"decode fnv 912725136",
+			"encode fnv 3730550586",
+			"encode(decode(c)) === c for 255 codes",
+		],
+	},
+	{
+		name: "A-law checksums over all 256 codes and all 65,536 inputs (G.711 Table 1a)",
+		run: () => lawChecksums(alawEncode, alawDecode),
+		expect: [
+			"decode fnv 3651622789",
+			"encode fnv 63468986",
+			"encode(decode(c)) === c for 256 codes",
+		],
+	},
+	{
+		name: "silence codes 0xFF (μ-law) and 0xD5 (A-law), and a frame round trip at offsets (G.711; RFC 3551 §4.5.14)",
+		run: () => {
+			const pcm = new Int16Array(170), codes = new Uint8Array(170), back = new Int16Array(170);
+			for (let i = 0; i < 170; i++) pcm[i] = ((i * 2654435761) >>> 16) - 32768;
+			const lines = [`silence ${ulawEncode(0) === ULAW_SILENCE} ${alawEncode(0) === ALAW_SILENCE}`];
+			for (const law of [PCMU, PCMA]) {
+				encodeFrame(law, pcm, 5, codes, 10);
+				decodeFrame(law, codes, 10, back, 3);
+				let h = FNV_OFFSET;
+				for (let i = 0; i < 170; i++) h = fnv(h, codes[i] | ((back[i] & 0xffff) << 8));
+				lines.push(`law ${law} frame fnv ${h}`);
+			}
+			return lines;
+		},
+		expect: [
+			"silence true true",
+			"law 0 frame fnv 1539378393",
+			"law 8 frame fnv 361067799",
+		],
+	},
+	{
+		name: "RTP packet written by the sender and read back in place (RFC 3550 §5.1, RFC 3551 §4.1)",
+		run: () => {
+			const sender = new RtpSender({ random: new FixedRandom([0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0xde, 0xad, 0xbe, 0xef]), payloadType: 8 });
+			const buf = new Uint8Array(200), payload = Uint8Array.of(0xd5, 0xd5, 0x55, 0x2a), view = new RtpView();
+			const lines: string[] = [];
+			for (let i = 0; i < 2; i++) {
+				const end = sender.writeAudio(buf, 2, payload, 0, 4, i * 20);
+				lines.push(hex(buf, 2, end));
+				const r = readRtp(buf, 2, end, view);
+				lines.push(`read ${r} M ${view.marker} PT ${view.payloadType} seq ${view.sequence} ts ${view.timestamp} ssrc ${view.ssrc} payload ${view.payloadStart}..${view.payloadEnd}`);
+			}
+			lines.push(`packets ${sender.packets} octets ${sender.octets}`);
+			return lines;
+		},
+		expect: [
+			"80 88 ff ff ff ff ff 00 de ad be ef d5 d5 55 2a",
+			"read 0 M true PT 8 seq 65535 ts 4294967040 ssrc 3735928559 payload 14..18",
+			"80 08 00 00 ff ff ff a0 de ad be ef d5 d5 55 2a",
+			"read 0 M false PT 8 seq 0 ts 4294967200 ssrc 3735928559 payload 14..18",
+			"packets 2 octets 8",
+		],
+	},
+	{
+		name: "RTP read: CSRCs and a header extension skipped, padding stripped; malformed packets named (RFC 3550 §5.1, §5.3.1, A.1)",
+		run: () => {
+			const view = new RtpView();
+			const cases = [
+				"b1 80 00 07 00 00 01 00 00 00 00 09  00 00 00 0a  be de 00 01 11 22 33 44  d5 d5  00 00 03",
+				"80 00 00 01 00 00 00 02 00 00 00",
+				"40 00 00 01 00 00 00 02 00 00 00 03",
+				"82 00 00 01 00 00 00 02 00 00 00 03 00 00 00 0a",
+				"90 00 00 01 00 00 00 02 00 00 00 03 be de 00 09",
+				"a0 00 00 01 00 00 00 02 00 00 00 03 d5 00",
+				"80 c8 00 01 00 00 00 02 00 00 00 03",
+			];
+			const lines: string[] = [];
+			for (let i = 0; i < cases.length; i++) {
+				const b = bytes(cases[i]);
+				const r = readRtp(b, 0, b.length, view);
+				lines.push(r === RTP_OK ? `ok seq ${view.sequence} ts ${view.timestamp} cc ${view.csrcCount} ext ${view.extensionProfile} pad ${view.padding} payload ${hex(b, view.payloadStart, view.payloadEnd)}` : `reason ${r}`);
+			}
+			lines.push(`codes ${RTP_TOO_SHORT} ${RTP_BAD_VERSION} ${RTP_BAD_CSRC} ${RTP_BAD_EXTENSION} ${RTP_BAD_PADDING} ${RTP_RTCP_TYPE}`);
+			return lines;
+		},
+		expect: [
+			"ok seq 7 ts 256 cc 1 ext 48862 pad 3 payload d5 d5",
+			"reason 1",
+			"reason 2",
+			"reason 3",
+			"reason 4",
+			"reason 5",
+			"reason 6",
+			"codes 1 2 3 4 5 6",
+		],
+	},
+	{
+		name: "RTP receiver: payload-type filter, SSRC lock and re-lock, symmetric RTP, timeout (RFC 3550 A.1, RFC 4961)",
+		run: () => {
+			const rx = new RtpReceiver({ payloadTypes: [0, 101], timeoutMs: 5000 });
+			rx.start(0, "198.51.100.7", 4000);
+			const buf = new Uint8Array(40), none = new Uint8Array(0);
+			const lines: string[] = [];
+			const feed = (ssrc: number, pt: number, address: string, port: number, now: number): void => {
+				const end = writeRtp(buf, 0, false, pt, 1, 2, ssrc, none, 0, 0);
+				lines.push(`${now}: ${rx.receive(buf, 0, end, address, port, now)} -> ${rx.remoteAddress}:${rx.remotePort} ssrc ${rx.ssrc}`);
+			};
+			feed(7, 8, "203.0.113.5", 1000, 0);
+			feed(7, 0, "203.0.113.5", 1000, 10);
+			feed(9, 0, "192.0.2.66", 666, 20);
+			feed(7, 101, "203.0.113.5", 1002, 30);
+			feed(9, 0, "192.0.2.66", 666, 1030);
+			lines.push(`dropped pt ${rx.dropped(RTP_WRONG_PT)} foreign ${rx.dropped(RTP_FOREIGN_SSRC)} relocks ${rx.relocks} changes ${rx.sourceChanges}`);
+			lines.push(`timedOut ${rx.timedOut(6029)} ${rx.timedOut(6030)}`);
+			return lines;
+		},
+		expect: [
+			"0: 7 -> 198.51.100.7:4000 ssrc 0",
+			"10: 0 -> 203.0.113.5:1000 ssrc 7",
+			"20: 8 -> 203.0.113.5:1000 ssrc 7",
+			"30: 0 -> 203.0.113.5:1002 ssrc 7",
+			"1030: 0 -> 192.0.2.66:666 ssrc 9",
+			"dropped pt 1 foreign 1 relocks 1 changes 2",
+			"timedOut false true",
+		],
+	},
+	{
+		name: "RTCP reception statistics over a fixed arrival sequence: loss, fraction, jitter (RFC 3550 A.1, A.3, A.8)",
+		run: () => {
+			const s = new ReceptionStats(8000);
+			// 20 ms packets from seq 65530 (wrapping), timestamps from 4294966000 (wrapping); 3 lost, 1 duplicate, 1 reordered.
+			const delays = [0, 3, 1, 9, 4, 4, 15, 2, 0, 6, 6, 1, 30, 3, 2, 0, 5, 8, 1, 0];
+			const order = [0, 1, 2, 3, 5, 4, 6, 7, 9, 10, 10, 11, 12, 14, 15, 16, 18, 19];
+			for (let k = 0; k < order.length; k++) {
+				const i = order[k];
+				s.onPacket(0xabc, (65530 + i) & 0xffff, (4294966000 + i * 160) >>> 0, 100_000 + i * 20 + delays[i]);
+			}
+			const block = new Uint8Array(24);
+			s.writeBlock(block, 0, 0);
+			return [
+				`received ${s.received} expected ${s.expected} lost ${s.cumulativeLost} max ${s.extendedMax}`,
+				`jitter ${s.jitter.toFixed(6)}`,
+				`block ${hex(block, 0, 24)}`,
+			];
+		},
+		expect: [
+			"received 17 expected 19 lost 2 max 65549",
+			"jitter 39.409402",
+			"block 00 00 0a bc 1a 00 00 02 00 01 00 0d 00 00 00 27 00 00 00 00 00 00 00 00",
+		],
+	},
+	{
+		name: "RTCP compound SR + SDES written, read by the peer, RR + round trip back (RFC 3550 §6.1, §6.4.1, §6.5.1)",
+		run: () => {
+			const cname = Uint8Array.of(0x64, 0x6f, 0x6f, 0x72); // "door"
+			const mk = (ssrcByte: number) => {
+				const sender = new RtpSender({ random: new FixedRandom([0, 1, 0, 0, 0, 0, 0, 0, 0, ssrcByte]), payloadType: 0 });
+				const stats = new ReceptionStats();
+				return { sender, stats, rtcp: new RtcpSession({ random: new FixedRandom([0x80, 0, 0, 0]), cname, sender, stats }) };
+			};
+			const door = mk(0x55), phone = mk(0x66);
+			const frame = new Uint8Array(160), pkt = new Uint8Array(200), buf = new Uint8Array(200);
+			for (let i = 0; i < 10; i++) {
+				door.sender.writeAudio(pkt, 0, frame, 0, 160, 3_900_000_000_000 + i * 20);
+				if (i !== 6) phone.stats.onPacket(door.sender.ssrc, i + 1, i * 160, 3_900_000_000_040 + i * 20);
+			}
+			const lines: string[] = [];
+			let n = door.rtcp.writeReport(buf, 0, 3_900_000_000_250);
+			lines.push(`SR ${hex(buf, 0, n)}`);
+			lines.push(`peer reads ${phone.rtcp.receive(buf, 0, n, 3_900_000_000_290)}`);
+			n = phone.rtcp.writeReport(buf, 0, 3_900_000_000_540);
+			lines.push(`RR ${hex(buf, 0, n)}`);
+			lines.push(`door reads ${door.rtcp.receive(buf, 0, n, 3_900_000_000_580)}`);
+			lines.push(`fraction ${door.rtcp.fractionLost} lost ${door.rtcp.cumulativeLost} max ${door.rtcp.extendedMax} rtt ${door.rtcp.rttMs.toFixed(3)}`);
+			return lines;
+		},
+		expect: [
+			"SR 80 c8 00 06 00 00 00 55 e8 75 47 00 40 00 00 00 00 00 07 d0 00 00 00 0a 00 00 06 40 81 ca 00 03 00 00 00 55 01 04 64 6f 6f 72 00 00",
+			"peer reads 0",
+			"RR 81 c9 00 07 00 00 00 66 00 00 00 55 1c 00 00 01 00 00 00 0a 00 00 00 00 47 00 40 00 00 00 40 00 81 ca 00 03 00 00 00 66 01 04 64 6f 6f 72 00 00",
+			"door reads 0",
+			"fraction 28 lost 1 max 10 rtt 79.987",
+		],
+	},
+	{
+		name: "RFC 4733 digits: updates and three end packets give one digit; same key, new timestamp, a new digit (§2.5.2)",
+		run: () => digitsOf([
+			"1000 1 - 160 M", "1000 1 - 560 -", "1000 1 E 800 -", "1000 1 E 800 -", "1000 1 E 800 -",
+			"3000 1 - 160 M", "3000 1 E 800 -", "3000 1 E 800 -", "3000 1 E 800 -",
+			"5000 11 E 800 -", "5000 11 E 800 -", "3000 1 E 800 -",
+		]),
+		expect: [
+			"digits \"11#\"",
+			"repeats 8 late 1 segments 0",
+		],
+	},
+	{
+		name: "RFC 4733 digits: a long press in segments and a wrapping duration stay one digit (§2.5.1.3)",
+		run: () => digitsOf([
+			"4294901760 3 - 400 M", "4294901760 3 - 65535 -", "4294967295 3 - 400 -", "4294967295 3 - 65535 -",
+			"65534 3 - 400 -", "65534 3 E 1200 -", "200000 5 - 65000 M", "200000 5 - 500 -", "200000 5 E 900 -",
+		]),
+		expect: [
+			"digits \"35\"",
+			"repeats 5 late 0 segments 2",
+		],
+	},
+	{
+		name: "RFC 4733 generator: marker first, updates every 50 ms, three end packets on one timestamp (§2.5.1)",
+		run: () => {
+			const gen = new Dtmf4733Sender();
+			const out = new Uint8Array(4), lines: string[] = [];
+			gen.begin(0x23, 1000, 4294967000);
+			while (gen.active) {
+				const due = gen.nextDue;
+				gen.next(out, 0);
+				lines.push(`${due} ts ${gen.timestamp} ${gen.marker ? "M" : "-"} ${hex(out, 0, 4)}`);
+			}
+			return lines;
+		},
+		expect: [
+			"400 ts 4294967000 M 0b 0a 01 90",
+			"800 ts 4294967000 - 0b 0a 03 20",
+			"1000 ts 4294967000 - 0b 8a 03 e8",
+			"1400 ts 4294967000 - 0b 8a 03 e8",
+			"1800 ts 4294967000 - 0b 8a 03 e8",
+		],
+	},
+];
+
+export const MEDIA_VECTOR_COUNT = MEDIA_VECTORS.length;
+
+/** Every vector's trace (for comparing engines line by line). */
+export function mediaVectorTraces(): string[][] {
+	const traces: string[][] = [];
+	for (let i = 0; i < MEDIA_VECTORS.length; i++) traces.push(MEDIA_VECTORS[i].run());
+	return traces;
+}
+
+/** Run every vector; a failure names the vector and the first line that differs. */
+export function runMediaVectors(): { passed: number; failures: string[] } {
+	let passed = 0;
+	const failures: string[] = [];
+	for (let i = 0; i < MEDIA_VECTORS.length; i++) {
+		const v = MEDIA_VECTORS[i];
+		let trace: string[];
+		try {
+			trace = v.run();
+		} catch (error) {
+			failures.push(`${v.name}: threw ${String(error)}`);
+			continue;
+		}
+		let diff = "";
+		const n = trace.length > v.expect.length ? trace.length : v.expect.length;
+		for (let k = 0; k < n && diff === ""; k++) {
+			if (trace[k] !== v.expect[k]) diff = `line ${k}: got ${JSON.stringify(trace[k])}, expected ${JSON.stringify(v.expect[k])}`;
+		}
+		if (diff === "") passed++;
+		else failures.push(`${v.name}: ${diff}`);
+	}
+	return { passed, failures };
+}

@@ -1,0 +1,100 @@
+// Entry module (contract in xsnap-host.ts): the media vectors, and the per-frame work measured on XS by
+// test/xs/media-vectors.test.ts — DESIGN.md §3 (hot paths allocate nothing), §5 (media data flow).
+// Host-free: relative project imports only. Everything below is allocated once, at import.
+import { decodeFrame, encodeFrame, FRAME_SAMPLES, PCMA, PCMU } from '../../src/media/g711.js';
+import { RTP_OK, RtpReceiver, RtpSender } from '../../src/media/rtp.js';
+import { ReceptionStats } from '../../src/media/rtcp-stats.js';
+import { RtcpSession } from '../../src/media/rtcp.js';
+import { type DigitSink, Dtmf4733Receiver, writeEvent } from '../../src/media/dtmf-4733.js';
+import { FixedRandom } from '../media/fixed-random.js';
+import { MEDIA_VECTOR_COUNT, runMediaVectors } from '../vectors/media-vectors.js';
+
+export interface MediaVectorsOutcome {
+  passed: number;
+  failures: string[];
+  /** MEDIA_VECTOR_COUNT as this engine computed it */
+  count: number;
+}
+
+export function main(): MediaVectorsOutcome {
+  const { passed, failures } = runMediaVectors();
+  return { passed, failures, count: MEDIA_VECTOR_COUNT };
+}
+
+// One 20 ms frame of a 440 Hz tone plus some noise-like detail: every segment of both laws is visited.
+const pcm = new Int16Array(FRAME_SAMPLES);
+for (let i = 0; i < FRAME_SAMPLES; i++) pcm[i] = Math.round(24000 * Math.sin((2 * Math.PI * 440 * i) / 8000)) + ((i * 7919) % 61) - 30;
+const codes = new Uint8Array(FRAME_SAMPLES);
+const speaker = new Int16Array(FRAME_SAMPLES);
+
+/** Capture side + playout side of one frame: G.711 μ-law encode, then decode. */
+export function ulawFrame(_i: number): number {
+  encodeFrame(PCMU, pcm, 0, codes, 0);
+  decodeFrame(PCMU, codes, 0, speaker, 0);
+  return speaker[17];
+}
+
+/** The same with A-law. */
+export function alawFrame(_i: number): number {
+  encodeFrame(PCMA, pcm, 0, codes, 0);
+  decodeFrame(PCMA, codes, 0, speaker, 0);
+  return speaker[17];
+}
+
+const PEER = '192.0.2.20';
+const sender = new RtpSender({ random: new FixedRandom(null, 42), payloadType: PCMU });
+const receiver = new RtpReceiver({ payloadTypes: [PCMU, 101] });
+receiver.start(0, PEER, 5004);
+const datagram = new Uint8Array(12 + FRAME_SAMPLES);
+
+/** One RTP packet: the sender writes a frame's packet, the receiver's filter reads it back in place. */
+export function rtpPacket(i: number): number {
+  const now = i * 20;
+  const end = sender.writeAudio(datagram, 0, codes, 0, FRAME_SAMPLES, now);
+  if (receiver.receive(datagram, 0, end, PEER, 5004, now) !== RTP_OK) throw new Error('rtpPacket: not accepted');
+  return receiver.view.payloadEnd;
+}
+
+const stats = new ReceptionStats();
+/** One RTP packet as on the receive path: filter, then the RTCP statistics (A.1 sequence, A.8 jitter). */
+export function rtpReceive(i: number): number {
+  const now = i * 20;
+  const end = sender.writeAudio(datagram, 0, codes, 0, FRAME_SAMPLES, now);
+  receiver.receive(datagram, 0, end, PEER, 5004, now);
+  const view = receiver.view;
+  stats.onPacket(view.ssrc, view.sequence, view.timestamp, now + (i % 7));
+  return view.sequence;
+}
+
+const rtcp = new RtcpSession({ random: new FixedRandom(null, 7), cname: new Uint8Array(24).fill(0x61), sender, stats });
+const peerSender = new RtpSender({ random: new FixedRandom(null, 8), payloadType: PCMU });
+const peerStats = new ReceptionStats();
+const peerRtcp = new RtcpSession({ random: new FixedRandom(null, 9), cname: new Uint8Array(24).fill(0x62), sender: peerSender, stats: peerStats });
+const report = new Uint8Array(200);
+
+/** One RTCP exchange: our compound report written, read by the peer, its report written and read by us. */
+export function rtcpExchange(i: number): number {
+  const now = 1_000_000 + i * 5000;
+  let n = rtcp.writeReport(report, 0, now);
+  peerRtcp.receive(report, 0, n, now + 20);
+  n = peerRtcp.writeReport(report, 0, now + 40);
+  rtcp.receive(report, 0, n, now + 60);
+  return n;
+}
+
+class CountingSink implements DigitSink {
+  digits = 0;
+  onDigit(_digit: number, _source: number): void {
+    this.digits++;
+  }
+}
+const sink = new CountingSink();
+const events = new Dtmf4733Receiver(sink);
+const eventPayload = new Uint8Array(4);
+
+/** One telephone-event packet received: a new digit every 8th packet, updates and end packets between. */
+export function dtmfPacket(i: number): number {
+  const k = i & 7;
+  writeEvent(eventPayload, 0, i % 16, k >= 5, 10, (k + 1) * 160);
+  return events.receive(eventPayload, 0, 4, 0x1234, (i >>> 3) * 8000, k === 0);
+}
