@@ -56,38 +56,71 @@ for (const id of LIST_HEADERS) IS_LIST[id] = 1;
 /** ASCII bytes of each canonical name, for the writer. */
 export const HEADER_NAME_BYTES: readonly Uint8Array[] = Object.freeze(HEADER_NAMES.map((n) => ascii(n)));
 
-// Open-addressing hash table over the lower-cased name bytes. Built once; lookups allocate nothing.
+// Open-addressing hash table keyed on the lower-cased first and last bytes and the length of a name: O(1) to
+// hash (no pass over the name), then one compare against the name's bytes in one flat table. Built once;
+// lookups allocate nothing.
 const SLOTS = 512;
 const slotId = new Int16Array(SLOTS).fill(-1);
-const slotName: Uint8Array[] = [];
+const slotLength = new Uint8Array(SLOTS);
+const slotOffset = new Uint16Array(SLOTS);
+const NAME_BYTES = new Uint8Array(1024);
+let nameBytesUsed = 0;
 
-function hashName(buf: Uint8Array, start: number, end: number): number {
-	let h = end - start;
-	for (let i = start; i < end; i++) h = (h * 31 + LOWER[buf[i]]) & (SLOTS - 1);
-	return h;
+function slotOf(first: number, last: number, length: number): number {
+	return ((first << 3) ^ last ^ (length << 5)) & (SLOTS - 1);
 }
 function insert(name: string, id: number): void {
 	const bytes = ascii(name.toLowerCase());
-	let h = hashName(bytes, 0, bytes.length);
+	let h = slotOf(bytes[0], bytes[bytes.length - 1], bytes.length);
 	while (slotId[h] >= 0) h = (h + 1) & (SLOTS - 1);
 	slotId[h] = id;
-	slotName[h] = bytes;
+	slotLength[h] = bytes.length;
+	slotOffset[h] = nameBytesUsed;
+	NAME_BYTES.set(bytes, nameBytesUsed);
+	nameBytesUsed += bytes.length;
 }
 for (let id = 1; id < H_COUNT; id++) insert(HEADER_NAMES[id], id);
-for (const [letter, id] of COMPACT) insert(letter, id);
+for (let k = 0; k < COMPACT.length; k++) insert(COMPACT[k][0], COMPACT[k][1]);
 
 /** The id of the header named buf[start, end) (case-insensitive, compact forms included), or H_OTHER. */
 export function headerId(buf: Uint8Array, start: number, end: number): number {
-	let h = hashName(buf, start, end);
-	const len = end - start;
+	const length = end - start;
+	if (length <= 0) return H_OTHER;
+	const lower = LOWER, names = NAME_BYTES;
+	let h = slotOf(lower[buf[start]], lower[buf[end - 1]], length);
 	for (;;) {
 		const id = slotId[h];
 		if (id < 0) return H_OTHER;
-		const name = slotName[h];
-		if (name.length === len) {
-			let i = 0;
-			while (i < len && LOWER[buf[start + i]] === name[i]) i++;
-			if (i === len) return id;
+		if (slotLength[h] === length) {
+			let i = start, o = slotOffset[h];
+			while (i < end && lower[buf[i]] === names[o]) {
+				i++;
+				o++;
+			}
+			if (i === end) return id;
+		}
+		h = (h + 1) & (SLOTS - 1);
+	}
+}
+
+/**
+ * headerId() for a name the caller has checked is a non-empty token (the scanner): the same answer, faster.
+ * Header names are letters, digits and '-'; on token bytes `b | 0x20` folds case exactly as LOWER does for them
+ * (it differs only for '_', which no name contains, so such a name still finds nothing).
+ */
+export function headerIdOfToken(buf: Uint8Array, start: number, end: number): number {
+	const length = end - start, names = NAME_BYTES;
+	let h = (((buf[start] | 0x20) << 3) ^ (buf[end - 1] | 0x20) ^ (length << 5)) & (SLOTS - 1);
+	for (;;) {
+		const id = slotId[h];
+		if (id < 0) return H_OTHER;
+		if (slotLength[h] === length) {
+			let i = start, o = slotOffset[h];
+			while (i < end && (buf[i] | 0x20) === names[o]) {
+				i++;
+				o++;
+			}
+			if (i === end) return id;
 		}
 		h = (h + 1) & (SLOTS - 1);
 	}

@@ -1,10 +1,9 @@
 // name-addr / addr-spec with display names and header parameters (From, To, Contact, Route ...) — RFC 3261 §20.10, §25.1.
-import { BACKSLASH, CLASS, DQUOTE, isLws, LAQUOT, QUESTION, RAQUOT, SEMI, TOKEN } from "./chars.js";
-import { ascii, indexOf, skipLws, Span, text, trimLwsEnd } from "./bytes.js";
+import { BACKSLASH, CLASS, DQUOTE, isLws, TOKEN } from "./chars.js";
+import { Span, text, trimLwsEnd } from "./bytes.js";
 import { ParamCursor, quotedStringEnd } from "./params.js";
-import { parseUri, UriView } from "./uri.js";
+import { parseSipUriToAngle, parseUri, UriView } from "./uri.js";
 
-const TAG = ascii("tag");
 
 /** A parsed name-addr or addr-spec: offsets into `uri.buf`. */
 export class NameAddr {
@@ -50,20 +49,25 @@ export function parseNameAddr(buf: Uint8Array, s: number, e: number, out: NameAd
 	out.displayStart = out.displayEnd = -1;
 	out.bracketed = false;
 	out.tag.clear();
-	let i = skipLws(buf, s, e);
+	// LWS is SP, HTAB and a folded line's CR LF: 32, 9, 13, 10.
+	let i = s, b = 0;
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
 	if (i >= e) return false;
-	let uriStart: number, uriEnd: number;
-	if (buf[i] === DQUOTE) {
+	let uriStart: number;
+	if (b === 0x22) {
 		const q = quotedStringEnd(buf, i, e);
 		if (q < 0) return false; // RFC 4475 §3.1.2.6: unterminated quote
 		out.displayStart = i;
 		out.displayEnd = q;
-		i = skipLws(buf, q, e);
-		if (i >= e || buf[i] !== LAQUOT) return false;
-	} else {
+		i = q;
+		while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+		if (i >= e || b !== 0x3c) return false;
+	} else if (b !== 0x3c) {
+		// A token display name (with LWS between words) before '<', or the addr-spec itself.
+		const nameChar = NAME_CHAR;
 		let j = i;
-		while (j < e && ((CLASS[buf[j]] & TOKEN) !== 0 || isLws(buf[j]))) j++;
-		if (j < e && buf[j] === LAQUOT) {
+		while (j < e && nameChar[buf[j]] !== 0) j++;
+		if (j < e && buf[j] === 0x3c) {
 			if (j > i) {
 				out.displayStart = i;
 				out.displayEnd = trimLwsEnd(buf, i, j);
@@ -71,29 +75,46 @@ export function parseNameAddr(buf: Uint8Array, s: number, e: number, out: NameAd
 			i = j;
 		}
 	}
-	if (buf[i] === LAQUOT) {
-		const close = indexOf(buf, i + 1, e, RAQUOT);
-		if (close < 0) return false;
-		out.bracketed = true;
+	if (buf[i] === 0x3c) {
+		// A sip/sips URI parses in the same pass that finds the '>'; anything else: find it, then parse.
 		uriStart = i + 1;
-		uriEnd = close;
+		let close = parseSipUriToAngle(buf, uriStart, e, out.uri);
+		if (close < 0) {
+			close = uriStart;
+			while (close < e && buf[close] !== 0x3e) close++;
+			if (close >= e) return false;
+			if (!parseUri(buf, uriStart, close, out.uri)) return false;
+		}
+		out.bracketed = true;
 		i = close + 1;
 	} else {
 		if (requireBrackets) return false;
 		uriStart = i;
-		while (i < e && buf[i] !== SEMI && !isLws(buf[i])) i++;
-		uriEnd = i;
-		if (indexOf(buf, uriStart, uriEnd, QUESTION) >= 0) return false; // RFC 4475 §3.1.2.13
+		let question = false;
+		while (i < e && (b = buf[i]) !== 0x3b && !(b === 32 || b === 9 || b === 13 || b === 10)) {
+			if (b === 0x3f) question = true;
+			i++;
+		}
+		if (question) return false; // RFC 4475 §3.1.2.13
+		if (!parseUri(buf, uriStart, i, out.uri)) return false;
 	}
-	if (!parseUri(buf, uriStart, uriEnd, out.uri)) return false;
 	out.paramsStart = i;
 	out.paramsEnd = e;
+	if (i >= e) return true; // no parameters
 	// One walk checks the parameters and finds the tag.
 	const params = cursor.reset(buf, i, e);
 	let r: number;
 	while ((r = params.next()) === 1) {
-		if (params.nameEnd - params.nameStart === TAG.length && params.nameIs(TAG)) params.valueInto(out.tag);
+		// "tag", case-insensitively: on token bytes b | 0x20 folds a letter's two cases exactly.
+		const n = params.nameStart;
+		if (params.nameEnd - n === 3 && (buf[n] | 0x20) === 0x74 && (buf[n + 1] | 0x20) === 0x61 && (buf[n + 2] | 0x20) === 0x67) {
+			params.valueInto(out.tag);
+		}
 	}
 	return r === 0;
 }
 const cursor = new ParamCursor();
+
+/** 1 for the bytes of a token display name and the LWS between its words: token, SP, HTAB, CR, LF. */
+const NAME_CHAR = new Uint8Array(256);
+for (let b = 0; b < 256; b++) NAME_CHAR[b] = (CLASS[b] & TOKEN) !== 0 || isLws(b) ? 1 : 0;

@@ -7,6 +7,15 @@ function isValueChar(b: number): boolean {
 	return (CLASS[b] & TOKEN) !== 0 || b === COLON || b === LBRACKET || b === RBRACKET;
 }
 
+/** 1 for a token byte (§25.1). */
+const TOKEN_TABLE = new Uint8Array(256);
+/** 1 for a gen-value byte outside quotes: token, ':' '[' ']'. */
+const VALUE_TABLE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+	TOKEN_TABLE[b] = (CLASS[b] & TOKEN) !== 0 ? 1 : 0;
+	VALUE_TABLE[b] = isValueChar(b) ? 1 : 0;
+}
+
 /** The end of the quoted-string starting at buf[i] === '"' (after the closing quote), or -1 if unterminated. */
 export function quotedStringEnd(buf: Uint8Array, i: number, e: number): number {
 	for (i++; i < e; i++) {
@@ -40,26 +49,32 @@ export class ParamCursor {
 	}
 
 	next(): number {
-		const buf = this.buf, e = this.end;
-		let i = skipLws(buf, this.pos, e);
+		const buf = this.buf, e = this.end, token = TOKEN_TABLE;
+		// LWS is SP, HTAB and a folded line's CR LF: 32, 9, 13, 10.
+		let i = this.pos, b = 0;
+		while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
 		if (i >= e) return 0;
-		if (buf[i] !== SEMI) return -1;
-		i = skipLws(buf, i + 1, e);
+		if (b !== 0x3b) return -1; // ';'
+		i++;
+		while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
 		const nameStart = i;
-		while (i < e && (CLASS[buf[i]] & TOKEN) !== 0) i++;
+		while (i < e && token[buf[i]] !== 0) i++;
 		if (i === nameStart) return -1; // ";;" or ";=x": empty parameter (RFC 4475 §3.1.2.1)
 		this.nameStart = nameStart;
 		this.nameEnd = i;
 		this.valueStart = this.valueEnd = -1;
-		const afterName = skipLws(buf, i, e);
-		if (afterName < e && buf[afterName] === EQUAL) {
-			i = skipLws(buf, afterName + 1, e);
+		let j = i;
+		while (j < e && ((b = buf[j]) === 32 || b === 9 || b === 13 || b === 10)) j++;
+		if (j < e && b === 0x3d) { // '='
+			i = j + 1;
+			while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
 			const valueStart = i;
-			if (i < e && buf[i] === DQUOTE) {
+			if (i < e && b === 0x22) { // '"'
 				i = quotedStringEnd(buf, i, e);
 				if (i < 0) return -1;
 			} else {
-				while (i < e && isValueChar(buf[i])) i++;
+				const value = VALUE_TABLE;
+				while (i < e && value[buf[i]] !== 0) i++;
 			}
 			if (i === valueStart) return -1;
 			this.valueStart = valueStart;

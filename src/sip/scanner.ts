@@ -2,7 +2,7 @@
 import type { Limits } from "./limits.js";
 import { MessageView } from "./message-view.js";
 import { CLASS, COLON, CR, DIGIT, DQUOTE, BACKSLASH, HTAB, LAQUOT, LF, RAQUOT, SP, COMMA, TOKEN, URIC } from "./chars.js";
-import { headerId, H_CONTENT_LENGTH, IS_LIST } from "./header-ids.js";
+import { headerIdOfToken, H_CONTENT_LENGTH, IS_LIST } from "./header-ids.js";
 import { methodId } from "./methods.js";
 import { parseDecimal, trimLwsEnd, skipLws } from "./bytes.js";
 import {
@@ -36,8 +36,17 @@ export class Scanner {
 	readonly verdict = new Verdict();
 	readonly #limits: Limits;
 
+	/**
+	 * Positions of the top-level commas of a list header's value (at most maxValuesPerHeader kept): two buffers,
+	 * for the field being read and the one before it, which is recorded once the new line is known to be whole.
+	 */
+	readonly #commasA: Int32Array;
+	readonly #commasB: Int32Array;
+
 	constructor(limits: Limits) {
 		this.#limits = limits;
+		this.#commasA = new Int32Array(Math.max(1, limits.maxValuesPerHeader));
+		this.#commasB = new Int32Array(Math.max(1, limits.maxValuesPerHeader));
 	}
 
 	/** The constant reason of the last failure, or "". */
@@ -59,55 +68,142 @@ export class Scanner {
 		while (p < end && (buf[p] === CR || buf[p] === LF)) p++;
 		if (p === end) return stream ? NEED_MORE : v.fail(R_EMPTY, start);
 		view.start = p;
-		const max = this.#limits.maxMessageBytes;
+		const limits = this.#limits;
+		const max = limits.maxMessageBytes;
 		const limit = end - p > max ? p + max : end;
 
 		// Start line.
-		let lf = this.#lineEnd(buf, p, limit);
+		const lf = this.#lineEnd(buf, p, limit);
 		if (lf < 0) return this.#unterminated(lf, limit, end, stream);
 		let status = parseStartLine(buf, p, contentEnd(buf, p, lf), view, v);
 		if (status !== 0) return status;
 		p = lf + 1;
 
-		// Header fields (§7.3), each possibly folded over several lines, up to the empty line.
-		const maxHeaders = this.#limits.maxHeaders;
+		// Header fields (§7.3), each possibly folded over several lines, up to the empty line. Each byte is looked
+		// at once: a new line's name, then its value up to the line end, where a list header's value loop also
+		// notes the top-level commas (§7.3.1) for #emit. Faults come in the order of a line-by-line reading: a
+		// line's framing (its end) first, then the previous field (recorded once the next line is known to be
+		// whole), then the line's name. The view holds the same entries at any fault as such a reading would.
+		// The hot loops use byte literals and local tables (V8 does not fold imported constants; XS charges every
+		// bytecode and call): 13 CR, 10 LF, 32 SP, 9 HTAB, 58 ':', 34 '"', 92 '\\', 60 '<', 62 '>', 44 ','.
+		const maxHeaders = limits.maxHeaders, maxValues = limits.maxValuesPerHeader;
+		const token = TOKEN_TABLE, listStop = LIST_STOP;
+		// The open field: the last one begun, which continuation lines extend. Its list-splitting state too.
 		let open = false, id = 0, nameStart = 0, nameEnd = 0, valueStart = 0, valueEnd = 0;
+		let list = false, quoted = false, angle = false, commaCount = 0, commas = this.#commasA, spare = this.#commasB;
+		// The field before it, while the new line is read.
+		let prevId = 0, prevNameStart = 0, prevNameEnd = 0, prevValueStart = 0, prevValueEnd = 0, prevCount = 0;
+		let i = 0, b = 0;
 		for (;;) {
-			lf = this.#lineEnd(buf, p, limit);
-			if (lf < 0) return this.#unterminated(lf, limit, end, stream);
 			const lineStart = p;
-			const lineEnd = contentEnd(buf, p, lf);
-			p = lf + 1;
-			if (lineEnd === lineStart) break; // the empty line: headers end
-			const first = buf[lineStart];
-			if (first === SP || first === HTAB) {
-				// §7.3.1: a line starting with white space continues the previous field value.
-				if (!open) return v.fail(R_BAD_FOLDING, lineStart);
-				valueEnd = lineEnd;
-				continue;
+			if (p >= limit) return this.#unterminated(-1, limit, end, stream);
+			b = buf[p];
+			const fresh = b !== 32 && b !== 9;
+			if (!fresh) {
+				// §7.3.1: a line starting with white space continues the open field's value.
+				if (!open) {
+					const e = this.#lineEnd(buf, p, limit);
+					return e < 0 ? this.#unterminated(e, limit, end, stream) : v.fail(R_BAD_FOLDING, lineStart);
+				}
+				i = p;
+			} else if (b === 13 || b === 10) {
+				// A line that starts with its end: the empty line (or a bare CR). Headers end.
+				const e = this.#lineEnd(buf, p, limit);
+				if (e < 0) return this.#unterminated(e, limit, end, stream);
+				p = e + 1;
+				break;
+			} else {
+				// field-name HCOLON: token, optional SP/HTAB, ":" (§7.3.1, §25.1).
+				i = p;
+				while (i < limit && token[buf[i]] !== 0) i++;
+				const nameStop = i;
+				while (i < limit && ((b = buf[i]) === 32 || b === 9)) i++;
+				if (nameStop === p || i >= limit || buf[i] !== 58 || view.headerCount >= maxHeaders) {
+					// A bad line, or one too many: its end first, then the open field, then the fault itself.
+					const e = this.#lineEnd(buf, p, limit);
+					if (e < 0) return this.#unterminated(e, limit, end, stream);
+					if (open) {
+						status = this.#emit(view, id, nameStart, nameEnd, valueStart, valueEnd, commas, commaCount);
+						if (status !== 0) return status;
+					}
+					if (nameStop === p || i >= limit || buf[i] !== 58) return v.fail(R_BAD_HEADER_LINE, i, lineStart, contentEnd(buf, lineStart, e));
+					return v.fail(R_TOO_MANY_HEADERS, lineStart);
+				}
+				// The open field becomes the previous one; this line opens the next.
+				prevId = id;
+				prevNameStart = nameStart;
+				prevNameEnd = nameEnd;
+				prevValueStart = valueStart;
+				prevValueEnd = valueEnd;
+				prevCount = commaCount;
+				const swap = spare;
+				spare = commas;
+				commas = swap;
+				id = headerIdOfToken(buf, p, nameStop);
+				nameStart = p;
+				nameEnd = nameStop;
+				valueStart = ++i;
+				list = IS_LIST[id] !== 0;
+				quoted = angle = false;
+				commaCount = 0;
 			}
-			if (open) {
-				status = this.#emit(view, id, nameStart, nameEnd, valueStart, valueEnd);
-				if (status !== 0) return status;
+			// The value (or its continuation) up to the LF that ends the line.
+			if (!list) {
+				for (;;) {
+					// The first byte <= 13 is a candidate (CR, LF or another control byte).
+					while (i < limit && (b = buf[i]) > 13) i++;
+					if (i >= limit) return this.#unterminated(-1, limit, end, stream);
+					if (b === 10) break;
+					if (b === 13 && i + 1 < limit && buf[i + 1] !== 10) return v.fail(R_BAD_LINE_END, i);
+					i++;
+				}
+			} else {
+				// A comma inside a quoted-string or inside <...> does not separate values (§7.3.1).
+				for (;;) {
+					while (i < limit && listStop[buf[i]] === 0) i++;
+					if (i >= limit) return this.#unterminated(-1, limit, end, stream);
+					b = buf[i];
+					if (b <= 13) {
+						if (b === 10) break;
+						if (b === 13 && i + 1 < limit && buf[i + 1] !== 10) return v.fail(R_BAD_LINE_END, i);
+					} else if (quoted) {
+						if (b === 92) {
+							// An escaped quote or backslash does not count (no other escaped byte is special).
+							const next = buf[i + 1];
+							if (next === 34 || next === 92) i++;
+						} else if (b === 34) quoted = false;
+					} else if (b === 34) quoted = true;
+					else if (b === 60) angle = true;
+					else if (b === 62) angle = false;
+					else if (b === 44 && !angle) {
+						if (commaCount < maxValues) commas[commaCount] = i;
+						commaCount++;
+					}
+					i++;
+				}
 			}
-			// field-name HCOLON: token, optional SP/HTAB, ":" (§7.3.1, §25.1).
-			let i = lineStart;
-			while (i < lineEnd && (CLASS[buf[i]] & TOKEN) !== 0) i++;
-			nameStart = lineStart;
-			nameEnd = i;
-			while (i < lineEnd && (buf[i] === SP || buf[i] === HTAB)) i++;
-			if (nameEnd === nameStart || i === lineEnd || buf[i] !== COLON) {
-				return v.fail(R_BAD_HEADER_LINE, i, lineStart, lineEnd);
+			valueEnd = i > lineStart && buf[i - 1] === 13 ? i - 1 : i;
+			p = i + 1;
+			if (fresh) {
+				// The line is whole: the previous field is complete.
+				if (open) {
+					// #emit's common case inline: one value, trimmed (LWS: 32, 9, 13, 10).
+					let vs = prevValueStart, ve = prevValueEnd;
+					while (vs < ve && ((b = buf[vs]) === 32 || b === 9 || b === 13 || b === 10)) vs++;
+					while (ve > vs && ((b = buf[ve - 1]) === 32 || b === 9 || b === 13 || b === 10)) ve--;
+					if ((prevCount === 0 && maxValues > 0) || vs === ve || IS_LIST[prevId] === 0) {
+						if (!view.addEntry(prevId, prevNameStart, prevNameEnd, vs, ve, view.headerCount - 1)) return v.fail(R_TOO_MANY_HEADERS, vs);
+					} else {
+						status = this.#emit(view, prevId, prevNameStart, prevNameEnd, vs, ve, spare, prevCount);
+						if (status !== 0) return status;
+					}
+				}
+				view.headerCount++;
+				open = true;
 			}
-			if (view.headerCount >= maxHeaders) return v.fail(R_TOO_MANY_HEADERS, lineStart);
-			view.headerCount++;
-			id = headerId(buf, nameStart, nameEnd);
-			valueStart = i + 1;
-			valueEnd = lineEnd;
-			open = true;
 		}
 		if (open) {
-			status = this.#emit(view, id, nameStart, nameEnd, valueStart, valueEnd);
+			status = this.#emit(view, id, nameStart, nameEnd, valueStart, valueEnd, commas, commaCount);
 			if (status !== 0) return status;
 		}
 		return this.#frameBody(buf, p, end, view, stream);
@@ -116,15 +212,17 @@ export class Scanner {
 	/** Find the LF that ends the line starting at p, or a negative code: -1 not found, -2 bare CR (position in #bareCr). */
 	#bareCr = -1;
 	#lineEnd(buf: Uint8Array, p: number, limit: number): number {
-		for (let i = p; i < limit; i++) {
-			const b = buf[i];
-			if (b === LF) return i;
-			if (b === CR && i + 1 < limit && buf[i + 1] !== LF) {
+		let i = p, b = 0;
+		for (;;) {
+			while (i < limit && (b = buf[i]) > 13) i++;
+			if (i >= limit) return -1;
+			if (b === 10) return i;
+			if (b === 13 && i + 1 < limit && buf[i + 1] !== 10) {
 				this.#bareCr = i;
 				return -2;
 			}
+			i++;
 		}
-		return -1;
 	}
 
 	#unterminated(code: number, limit: number, end: number, stream: boolean): number {
@@ -135,39 +233,33 @@ export class Scanner {
 		return v.fail(R_UNTERMINATED, end);
 	}
 
-	/** Record one header field: trimmed, and split at top-level commas when its grammar is a list. */
-	#emit(view: MessageView, id: number, nameStart: number, nameEnd: number, start: number, end: number): number {
+	/**
+	 * Record one header field: trimmed, and for a list header split at the `commaCount` top-level commas the
+	 * value loop noted in `commas` (§7.3.1).
+	 */
+	#emit(view: MessageView, id: number, nameStart: number, nameEnd: number, start: number, end: number, commas: Int32Array, commaCount: number): number {
 		const buf = view.buf;
-		start = skipLws(buf, start, end);
-		end = trimLwsEnd(buf, start, end);
+		// Trim LWS (SP, HTAB and the CR LF of folding) at both ends.
+		let b = 0;
+		while (start < end && ((b = buf[start]) === 32 || b === 9 || b === 13 || b === 10)) start++;
+		while (end > start && ((b = buf[end - 1]) === 32 || b === 9 || b === 13 || b === 10)) end--;
 		const line = view.headerCount - 1;
-		if (IS_LIST[id] === 0 || start === end) {
-			return view.addEntry(id, nameStart, nameEnd, start, end, line) ? 0 : this.verdict.fail(R_TOO_MANY_HEADERS, start);
-		}
-		// A comma inside a quoted-string or inside <...> does not separate values (§7.3.1).
 		const maxValues = this.#limits.maxValuesPerHeader;
-		let values = 0, segment = start;
-		for (;;) {
-			let i = segment, quoted = false, angle = false;
-			for (; i < end; i++) {
-				const b = buf[i];
-				if (quoted) {
-					if (b === BACKSLASH && i + 1 < end) i++;
-					else if (b === DQUOTE) quoted = false;
-				} else if (b === DQUOTE) quoted = true;
-				else if (b === LAQUOT) angle = true;
-				else if (b === RAQUOT) angle = false;
-				else if (b === COMMA && !angle) break;
-			}
-			if (++values > maxValues) return this.verdict.fail(R_TOO_MANY_VALUES, segment, nameStart, nameEnd);
-			const vs = skipLws(buf, segment, i);
-			if (!view.addEntry(id, nameStart, nameEnd, vs, trimLwsEnd(buf, vs, i), line)) {
-				return this.verdict.fail(R_TOO_MANY_HEADERS, segment);
-			}
-			if (i >= end) break;
-			segment = i + 1;
+		if (IS_LIST[id] === 0 || start === end || (commaCount === 0 && maxValues > 0)) {
+			if (view.addEntry(id, nameStart, nameEnd, start, end, line)) return 0;
+			return this.verdict.fail(R_TOO_MANY_HEADERS, start);
 		}
-		return 0;
+		let segment = start;
+		for (let k = 0; ; k++) {
+			if (k >= maxValues) return this.verdict.fail(R_TOO_MANY_VALUES, segment, nameStart, nameEnd);
+			const stop = k < commaCount ? commas[k] : end;
+			let vs = segment, ve = stop;
+			while (vs < ve && ((b = buf[vs]) === 32 || b === 9 || b === 13 || b === 10)) vs++;
+			while (ve > vs && ((b = buf[ve - 1]) === 32 || b === 9 || b === 13 || b === 10)) ve--;
+			if (!view.addEntry(id, nameStart, nameEnd, vs, ve, line)) return this.verdict.fail(R_TOO_MANY_HEADERS, segment);
+			if (k >= commaCount) return 0;
+			segment = stop + 1;
+		}
 	}
 
 	/** §18.3: frame the body by Content-Length (datagram: to its end when absent; stream: mandatory). */
@@ -198,6 +290,17 @@ export class Scanner {
 	}
 }
 
+/** 1 for a token byte (§25.1), else 0: the header-name loop's test. */
+const TOKEN_TABLE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) TOKEN_TABLE[b] = (CLASS[b] & TOKEN) !== 0 ? 1 : 0;
+/** 1 for a byte allowed in a Request-URI (URIC). */
+const URIC_TABLE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) URIC_TABLE[b] = (CLASS[b] & URIC) !== 0 ? 1 : 0;
+/** 1 where a list header's value loop must stop: a byte <= 13 (CR, LF or another control byte) or , " < > \\ (§7.3.1). */
+const LIST_STOP = new Uint8Array(256);
+for (let b = 0; b <= 13; b++) LIST_STOP[b] = 1;
+LIST_STOP[COMMA] = LIST_STOP[DQUOTE] = LIST_STOP[LAQUOT] = LIST_STOP[RAQUOT] = LIST_STOP[BACKSLASH] = 1;
+
 /** End of a line's content: the LF, or the CR before it. */
 function contentEnd(buf: Uint8Array, start: number, lf: number): number {
 	return lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
@@ -211,6 +314,7 @@ function isSipSlash(buf: Uint8Array, p: number, end: number): boolean {
 /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (§25.1). Returns 0 if malformed, 1 if "2.0", 2 if another version. */
 function checkVersion(buf: Uint8Array, s: number, e: number): number {
 	if (!isSipSlash(buf, s, e)) return 0;
+	if (e - s === 7 && buf[s + 4] === 0x32 && buf[s + 5] === 0x2e && buf[s + 6] === 0x30) return 1; // "2.0"
 	let i = s + 4;
 	const majorStart = i;
 	while (i < e && (CLASS[buf[i]] & DIGIT) !== 0) i++;
@@ -248,13 +352,14 @@ function parseStartLine(buf: Uint8Array, p: number, e: number, view: MessageView
 	}
 	// Request-Line = Method SP Request-URI SP SIP-Version, single SPs, no trailing white space.
 	let i = p;
-	while (i < e && (CLASS[buf[i]] & TOKEN) !== 0) i++;
+	const token = TOKEN_TABLE, uric = URIC_TABLE;
+	while (i < e && token[buf[i]] !== 0) i++;
 	if (i === p || i === e || buf[i] !== SP) return v.fail(i === e || buf[i] === SP ? R_BAD_REQUEST_LINE : R_BAD_METHOD, i);
 	view.methodStart = p;
 	view.methodEnd = i;
 	view.methodId = methodId(buf, p, i);
 	const uriStart = ++i;
-	while (i < e && (CLASS[buf[i]] & URIC) !== 0) i++;
+	while (i < e && uric[buf[i]] !== 0) i++;
 	if (i === uriStart || i === e || buf[i] !== SP) {
 		return v.fail(i < e && buf[i] !== SP ? R_BAD_REQUEST_URI_CHARS : R_BAD_REQUEST_LINE, i);
 	}

@@ -20,7 +20,7 @@ for (let b = 0; b < 256; b++) if ((CLASS[b] & (ALPHA | DIGIT)) !== 0) SET[b] |= 
 mark("+-.", SCHEME);
 mark(";/?:@&=+$,", RESERVED); // RFC 2396 reserved: §19.1.4 makes only the other characters equal to their %HH escape
 
-const SIP = ascii("sip:"), SIPS = ascii("sips:"), TEL = ascii("tel:");
+const TEL = ascii("tel:");
 
 /** A URI's parts as offsets into `buf`; absent parts have start -1 (params/headers: start === end). */
 export class UriView {
@@ -63,16 +63,22 @@ export class UriView {
 
 /** Runs of `set` characters and %HH escapes; returns the index of the first other byte, or -1 for a bad escape. */
 function scanChars(buf: Uint8Array, i: number, e: number, set: number): number {
-	while (i < e) {
-		const b = buf[i];
-		if (b === PERCENT) {
-			if (i + 2 >= e || (CLASS[buf[i + 1]] & HEX) === 0 || (CLASS[buf[i + 2]] & HEX) === 0) return -1;
-			i += 3;
-		} else if ((SET[b] & set) !== 0) i++;
-		else break;
+	const t = SET, c = CLASS;
+	for (;;) {
+		// '%' is in no set: the fast loop stops at it.
+		while (i < e && (t[buf[i]] & set) !== 0) i++;
+		if (i >= e || buf[i] !== 0x25) return i;
+		if (i + 2 >= e || (c[buf[i + 1]] & HEX) === 0 || (c[buf[i + 2]] & HEX) === 0) return -1;
+		i += 3;
 	}
-	return i;
 }
+
+// Host characters, one code each: the hostname/IPv4 loop's single table lookup.
+const H_DIGIT = 1, H_ALPHA = 2, H_HYPHEN = 3, H_DOT = 4;
+const HOST_CHAR = new Uint8Array(256);
+for (let b = 0; b < 256; b++) HOST_CHAR[b] = (CLASS[b] & DIGIT) !== 0 ? H_DIGIT : (CLASS[b] & ALPHA) !== 0 ? H_ALPHA : 0;
+HOST_CHAR[0x2d] = H_HYPHEN;
+HOST_CHAR[DOT] = H_DOT;
 
 /**
  * host = hostname / IPv4address / IPv6reference (§25.1) in buf[i, e): returns the end of the host, or -1.
@@ -91,36 +97,35 @@ export function scanHost(buf: Uint8Array, i: number, e: number, out: { hostKind:
 		out.hostKind = HOST_IPV6;
 		return j + 1;
 	}
-	const start = i;
-	let dots = 0, allDigits = true, labelStart = i, lastLabelStart = i;
+	const start = i, t = HOST_CHAR;
+	// One pass: labels, and for a dotted-quad the octets (at most three digits, <= 255).
+	let dots = 0, allDigits = true, labelStart = i, lastLabelStart = i, octet = 0, badOctet = false;
 	for (; i < e; i++) {
-		const b = buf[i];
-		if (b === DOT) {
+		const b = buf[i], c = t[b];
+		if (c === H_DIGIT) {
+			octet = octet * 10 + b - 0x30;
+			continue;
+		}
+		if (c === 0) break;
+		if (c === H_DOT) {
 			if (i === labelStart) return -1; // empty label
+			if (octet > 255 || i - labelStart > 3) badOctet = true;
+			octet = 0;
 			dots++;
 			lastLabelStart = labelStart;
 			labelStart = i + 1;
-		} else if ((CLASS[b] & (ALPHA | DIGIT)) !== 0 || b === 0x2d) {
-			if ((CLASS[b] & DIGIT) === 0) allDigits = false;
-		} else break;
+		} else allDigits = false;
 	}
 	if (i === start) return -1;
 	const trailingDot = labelStart === i;
 	if (allDigits && dots === 3 && !trailingDot) {
 		// IPv4address: four decimal octets.
-		let s = start;
-		for (let k = start; k <= i; k++) {
-			if (k === i || buf[k] === DOT) {
-				if (k - s > 3 || parseDecimal(buf, s, k, 255) < 0) return -1;
-				s = k + 1;
-			}
-		}
+		if (badOctet || octet > 255 || i - labelStart > 3) return -1;
 		out.hostKind = HOST_IPV4;
 		return i;
 	}
 	// hostname: the top label starts with a letter (§25.1 toplabel).
-	const top = trailingDot ? lastLabelStart : labelStart;
-	if ((CLASS[buf[top]] & ALPHA) === 0) return -1;
+	if (t[buf[trailingDot ? lastLabelStart : labelStart]] !== H_ALPHA) return -1;
 	out.hostKind = HOST_NAME;
 	return i;
 }
@@ -140,25 +145,23 @@ function scanUriParams(buf: Uint8Array, i: number, e: number): number {
 	return i;
 }
 
-/** `?hname=hvalue *(& hname=hvalue)` in buf[i, e) (i after '?'); true if well-formed to e. */
-function checkUriHeaders(buf: Uint8Array, i: number, e: number): boolean {
+/**
+ * `hname=hvalue *(& hname=hvalue)` in buf[i, e) (i after '?'): returns where the pairs stop (e when they fill the
+ * span), or -1 if one is malformed.
+ */
+function uriHeadersEnd(buf: Uint8Array, i: number, e: number): number {
 	for (;;) {
 		const nameStart = i;
 		i = scanChars(buf, i, e, HNV);
-		if (i <= nameStart || i === e || buf[i] !== EQUAL) return false;
+		if (i <= nameStart || i === e || buf[i] !== EQUAL) return -1;
 		i = scanChars(buf, i + 1, e, HNV);
-		if (i < 0) return false;
-		if (i === e) return true;
-		if (buf[i] !== AMP) return false;
+		if (i < 0 || i === e || buf[i] !== AMP) return i;
 		i++;
 	}
 }
 
-/**
- * Parse the URI in buf[s, e) into `out` (§19.1.1 for sip/sips; any other scheme only as
- * `scheme ":" 1*char`, §25.1 absoluteURI, so the UA can answer 416). Returns false if malformed.
- */
-export function parseUri(buf: Uint8Array, s: number, e: number, out: UriView): boolean {
+/** The parts of `out` a parse sets, reset: a URI spanning buf[s, e). */
+function resetUri(buf: Uint8Array, s: number, e: number, out: UriView): void {
 	out.buf = buf;
 	out.start = s;
 	out.end = e;
@@ -166,63 +169,131 @@ export function parseUri(buf: Uint8Array, s: number, e: number, out: UriView): b
 	out.hostKind = 0;
 	out.port = -1;
 	out.paramsStart = out.paramsEnd = out.headersStart = out.headersEnd = e;
-	let i: number;
-	if (startsWithIgnoreCase(buf, s, e, SIP)) {
-		out.scheme = SCHEME_SIP;
-		i = s + 4;
-	} else if (startsWithIgnoreCase(buf, s, e, SIPS)) {
-		out.scheme = SCHEME_SIPS;
-		i = s + 5;
-	} else {
-		// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then opaque content (no white space).
-		if (s >= e || (CLASS[buf[s]] & ALPHA) === 0) return false;
-		i = s + 1;
-		while (i < e && (SET[buf[i]] & SCHEME) !== 0) i++;
-		if (i >= e - 1 || buf[i] !== COLON) return false;
-		out.scheme = startsWithIgnoreCase(buf, s, e, TEL) ? SCHEME_TEL : SCHEME_OTHER;
-		out.schemeEnd = i;
-		for (let k = i + 1; k < e; k++) if (buf[k] <= 0x20 || buf[k] >= 0x7f) return false;
-		return true;
+}
+
+/** 4 or 5 when buf[s, e) starts with "sip:" or "sips:" (case-insensitive), else 0. */
+function sipSchemeLength(buf: Uint8Array, s: number, e: number): number {
+	// b | 0x20 folds exactly the two cases of a letter; ':' is 0x3a.
+	if (e - s < 4 || (buf[s] | 0x20) !== 0x73 || (buf[s + 1] | 0x20) !== 0x69 || (buf[s + 2] | 0x20) !== 0x70) return 0;
+	if (buf[s + 3] === 0x3a) return 4;
+	return e - s >= 5 && (buf[s + 3] | 0x20) === 0x73 && buf[s + 4] === 0x3a ? 5 : 0;
+}
+
+/**
+ * Parse the URI in buf[s, e) into `out` (§19.1.1 for sip/sips; any other scheme only as
+ * `scheme ":" 1*char`, §25.1 absoluteURI, so the UA can answer 416). Returns false if malformed.
+ */
+export function parseUri(buf: Uint8Array, s: number, e: number, out: UriView): boolean {
+	resetUri(buf, s, e, out);
+	const sip = sipSchemeLength(buf, s, e);
+	if (sip !== 0) {
+		out.scheme = sip === 4 ? SCHEME_SIP : SCHEME_SIPS;
+		out.schemeEnd = s + sip - 1;
+		return parseSipUriRest(buf, s + sip, e, out, -1) === e;
 	}
-	out.schemeEnd = i - 1;
-	// userinfo = ( user / telephone-subscriber ) [ ":" password ] "@"; no unescaped '@' can follow it.
+	// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then opaque content (no white space).
+	if (s >= e || (CLASS[buf[s]] & ALPHA) === 0) return false;
+	let i = s + 1;
+	while (i < e && (SET[buf[i]] & SCHEME) !== 0) i++;
+	if (i >= e - 1 || buf[i] !== COLON) return false;
+	out.scheme = startsWithIgnoreCase(buf, s, e, TEL) ? SCHEME_TEL : SCHEME_OTHER;
+	out.schemeEnd = i;
+	for (let k = i + 1; k < e; k++) if (buf[k] <= 0x20 || buf[k] >= 0x7f) return false;
+	return true;
+}
+
+/**
+ * For name-addr.ts: a sip/sips URI starting at buf[s] and closed by the first '>' before e, parsed in the same
+ * pass that finds the '>' (no scanner of a SIP URI's parts accepts '>', nor '@' after the userinfo). Returns
+ * the index of that '>' with `out` as parseUri(buf, s, thatIndex) would set it, or -1 when this reading does
+ * not apply (another scheme, no '>', a malformed URI or an '@' that is not the end of a plain user part): the
+ * caller then finds the '>' and calls parseUri, which gives the exact answer.
+ */
+export function parseSipUriToAngle(buf: Uint8Array, s: number, e: number, out: UriView): number {
+	const sip = sipSchemeLength(buf, s, e);
+	if (sip === 0) return -1;
+	resetUri(buf, s, e, out);
+	out.scheme = sip === 4 ? SCHEME_SIP : SCHEME_SIPS;
+	out.schemeEnd = s + sip - 1;
+	const close = parseSipUriRest(buf, s + sip, e, out, 0x3e);
+	if (close < 0 || close >= e || buf[close] !== 0x3e) return -1;
+	out.end = close;
+	return close;
+}
+
+/**
+ * The part of a sip/sips URI after the scheme, from buf[i]: returns the index where it stops, or -1.
+ * parseUri needs it to stop at e; with `closer` 0x3e the caller needs it to stop at a '>' (see
+ * parseSipUriToAngle), and the full userinfo rule below is left to parseUri.
+ */
+function parseSipUriRest(buf: Uint8Array, i: number, e: number, out: UriView, closer: number): number {
+	// userinfo = ( user / telephone-subscriber ) [ ":" password ] "@"; the first '@' in the URI ends it.
+	// Host characters are user characters: a run of them ending at '@' is the user (the common "sip:door@host").
+	const t = HOST_CHAR;
+	let k = i;
+	while (k < e && t[buf[k]] !== 0) k++;
+	if (k < e && buf[k] === AT) {
+		if (k === i) return -1;
+		out.userStart = i;
+		out.userEnd = k;
+		return parseHostPart(buf, k + 1, e, out);
+	}
+	// No userinfo is the other common case ("sip:10.0.0.2;lr"): host, port, parameters and headers accept no '@',
+	// so if they parse to the end there is no '@' and this is the rule's own reading.
+	const stop = parseHostPart(buf, i, e, out);
+	if (closer < 0 ? stop === e : stop >= 0 && stop < e && buf[stop] === closer) return stop;
+	if (closer >= 0) return -1;
+	// Else an '@' further on may make the start a userinfo: the rule in full.
 	let at = -1;
-	for (let k = i; k < e; k++) {
+	for (; k < e; k++) {
 		if (buf[k] === AT) {
 			at = k;
 			break;
 		}
 	}
-	if (at >= 0) {
-		const userEnd = scanChars(buf, i, at, USER);
-		if (userEnd <= i) return false;
-		out.userStart = i;
-		out.userEnd = userEnd;
-		if (userEnd < at) {
-			if (buf[userEnd] !== COLON) return false;
-			const pwEnd = scanChars(buf, userEnd + 1, at, PASSWORD);
-			if (pwEnd !== at) return false;
-			out.passwordStart = userEnd + 1;
-			out.passwordEnd = at;
-		}
-		i = at + 1;
+	if (at < 0) return -1; // the reading above was the rule's, and it failed
+	out.hostStart = out.hostEnd = -1;
+	out.hostKind = 0;
+	out.port = -1;
+	out.paramsStart = out.paramsEnd = out.headersStart = out.headersEnd = e;
+	const userEnd = scanChars(buf, i, at, USER);
+	if (userEnd <= i) return -1;
+	out.userStart = i;
+	out.userEnd = userEnd;
+	if (userEnd < at) {
+		if (buf[userEnd] !== COLON) return -1;
+		const pwEnd = scanChars(buf, userEnd + 1, at, PASSWORD);
+		if (pwEnd !== at) return -1;
+		out.passwordStart = userEnd + 1;
+		out.passwordEnd = at;
 	}
+	return parseHostPart(buf, at + 1, e, out);
+}
+
+/**
+ * hostport [ uri-parameters ] [ "?" headers ] (§25.1) from buf[i], into `out`: returns the index where the
+ * parts stop (the caller decides whether that is the end), or -1 if one is malformed.
+ */
+function parseHostPart(buf: Uint8Array, i: number, e: number, out: UriView): number {
 	const hostEnd = scanHost(buf, i, e, out);
-	if (hostEnd < 0) return false;
+	if (hostEnd < 0) return -1;
 	out.hostStart = i;
 	out.hostEnd = hostEnd;
 	i = hostEnd;
 	if (i < e && buf[i] === COLON) {
-		const portStart = i + 1;
-		i = portStart;
-		while (i < e && (CLASS[buf[i]] & DIGIT) !== 0) i++;
-		const port = i - portStart <= 5 ? parseDecimal(buf, portStart, i, 65535) : -1;
-		if (port < 0) return false;
+		// port = 1*DIGIT, at most five digits and <= 65535.
+		const portStart = ++i;
+		let port = 0, d = 0;
+		while (i < e && (d = buf[i] - 0x30) >= 0 && d <= 9) {
+			port = port * 10 + d;
+			i++;
+		}
+		if (i === portStart || i - portStart > 5 || port > 65535) return -1;
 		out.port = port;
 	}
 	if (i < e && buf[i] === SEMI) {
 		const paramsEnd = scanUriParams(buf, i, e);
-		if (paramsEnd < 0) return false;
+		if (paramsEnd < 0) return -1;
 		out.paramsStart = i;
 		out.paramsEnd = paramsEnd;
 		i = paramsEnd;
@@ -230,13 +301,14 @@ export function parseUri(buf: Uint8Array, s: number, e: number, out: UriView): b
 		out.paramsStart = out.paramsEnd = i;
 	}
 	if (i < e && buf[i] === QUESTION) {
-		if (!checkUriHeaders(buf, i + 1, e)) return false;
+		const headersEnd = uriHeadersEnd(buf, i + 1, e);
+		if (headersEnd < 0) return -1;
 		out.headersStart = i + 1;
-		out.headersEnd = e;
-		return true;
+		out.headersEnd = headersEnd;
+		return headersEnd;
 	}
-	out.headersStart = out.headersEnd = e;
-	return i === e;
+	out.headersStart = out.headersEnd = i;
+	return i;
 }
 
 /**

@@ -15,6 +15,10 @@ import {
 	R_BAD_REQUEST_URI, R_BAD_ROUTE, R_BAD_TO, R_BAD_VIA, R_CSEQ_METHOD, R_VERSION_NOT_SUPPORTED,
 } from "./verdict.js";
 
+/** 1 for a byte of a Call-ID word (§25.1). */
+const WORD_TABLE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) WORD_TABLE[b] = (CLASS[b] & WORD) !== 0 ? 1 : 0;
+
 /** Headers every request and response must carry (§8.1.1; Max-Forwards is left out: RFC 2543 peers omit it, RFC 4475 §3.4.1). */
 const MANDATORY = [H_VIA, H_FROM, H_TO, H_CALL_ID, H_CSEQ];
 /** Headers that may appear once only (RFC 4475 §3.3.8). */
@@ -65,9 +69,10 @@ export class Validator {
 			e = m.find(H_CALL_ID);
 			return v.fail(R_BAD_CALL_ID, m.valueStart(e), m.valueStart(e), m.valueEnd(e));
 		}
-		for (e = m.find(H_VIA); e >= 0; e = m.nextOf(e)) {
-			const via = e === m.find(H_VIA) ? this.topVia : this.via;
-			if (!parseVia(buf, m.valueStart(e), m.valueEnd(e), via)) return v.fail(R_BAD_VIA, m.valueStart(e), m.valueStart(e), m.valueEnd(e));
+		const top = m.find(H_VIA);
+		for (e = top; e >= 0; e = m.nextOf(e)) {
+			const s = m.valueStart(e), t = m.valueEnd(e);
+			if (!parseVia(buf, s, t, e === top ? this.topVia : this.via)) return v.fail(R_BAD_VIA, s, s, t);
 		}
 		let status = this.#checkNameAddrs(m, H_FROM, R_BAD_FROM, v, false);
 		if (status === 0) status = this.#checkNameAddrs(m, H_TO, R_BAD_TO, v, false);
@@ -95,14 +100,15 @@ export class Validator {
 		const e = m.find(H_CALL_ID);
 		const s = m.valueStart(e), t = m.valueEnd(e);
 		if (s >= t) return false;
-		let ats = 0;
-		for (let i = s; i < t; i++) {
-			const b = m.buf[i];
-			if (b === 0x40) {
-				if (++ats > 1 || i === s || i === t - 1) return false;
-			} else if ((CLASS[b] & WORD) === 0) return false;
-		}
-		return true;
+		const buf = m.buf, word = WORD_TABLE;
+		let i = s;
+		while (i < t && word[buf[i]] !== 0) i++;
+		if (i === t) return true;
+		// One '@', with a word on each side.
+		if (buf[i] !== 0x40 || i === s || i === t - 1) return false;
+		i++;
+		while (i < t && word[buf[i]] !== 0) i++;
+		return i === t;
 	}
 
 	#checkNameAddrs(m: MessageView, id: number, reason: Reason, v: Verdict, requireBrackets: boolean): number {

@@ -53,21 +53,32 @@ export class ViaView {
 	}
 }
 
-/** A token, with SWS around the following '/' (SLASH = SWS "/" SWS, RFC 4475 §3.1.1.1). Returns index after '/', or -1. */
-function tokenThenSlash(buf: Uint8Array, i: number, e: number, out: Span): number {
-	const start = i;
-	while (i < e && (CLASS[buf[i]] & TOKEN) !== 0) i++;
-	if (i === start) return -1;
-	out.set(start, i);
-	i = skipLws(buf, i, e);
-	if (i >= e || buf[i] !== SLASH) return -1;
-	return skipLws(buf, i + 1, e);
+/** 1 for a token byte (§25.1). */
+const TOKEN_TABLE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) TOKEN_TABLE[b] = (CLASS[b] & TOKEN) !== 0 ? 1 : 0;
+
+/** The transport id of the token buf[s, e) (case-insensitive; b | 0x20 folds a letter's two cases exactly). */
+function transportId(buf: Uint8Array, s: number, e: number): number {
+	const length = e - s;
+	if (length === 3) {
+		const a = buf[s] | 0x20, b = buf[s + 1] | 0x20, c = buf[s + 2] | 0x20;
+		if (a === 0x75) return b === 0x64 && c === 0x70 ? T_UDP : T_OTHER; // udp
+		if (a === 0x74) {
+			if (b === 0x63 && c === 0x70) return T_TCP; // tcp
+			if (b === 0x6c && c === 0x73) return T_TLS; // tls
+			return T_OTHER;
+		}
+		return a === 0x77 && b === 0x73 && c === 0x73 ? T_WSS : T_OTHER; // wss
+	}
+	if (length === 2) return (buf[s] | 0x20) === 0x77 && (buf[s + 1] | 0x20) === 0x73 ? T_WS : T_OTHER; // ws
+	if (length === 4 && equalsIgnoreCase(buf, s, e, TRANSPORTS[T_SCTP])) return T_SCTP;
+	return T_OTHER;
 }
-const part = new Span();
 
 /**
  * via-parm = sent-protocol LWS sent-by *( SEMI via-params ) (§25.1). Parameters must be well-formed
  * (RFC 4475 §3.1.2.1 `;;,;` is an error); extension transports and parameters are accepted.
+ * sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS (RFC 4475 §3.1.1.1).
  */
 export function parseVia(buf: Uint8Array, s: number, e: number, out: ViaView): boolean {
 	out.buf = buf;
@@ -75,32 +86,78 @@ export function parseVia(buf: Uint8Array, s: number, e: number, out: ViaView): b
 	out.received.clear();
 	out.rport.clear();
 	out.port = -1;
-	let i = skipLws(buf, s, e);
-	if ((i = tokenThenSlash(buf, i, e, part)) < 0) return false;
-	out.protocolStart = part.start;
-	out.protocolEnd = part.end;
-	if ((i = tokenThenSlash(buf, i, e, part)) < 0) return false;
-	out.versionStart = part.start;
-	out.versionEnd = part.end;
+	const token = TOKEN_TABLE;
+	// LWS is SP, HTAB and a folded line's CR LF: 32, 9, 13, 10.
+	let i = s, b = 0;
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+	// The common "SIP/2.0/" (protocol name case-insensitive; b | 0x20 folds a letter's two cases exactly).
+	if (e - i > 8 && (buf[i] | 0x20) === 0x73 && (buf[i + 1] | 0x20) === 0x69 && (buf[i + 2] | 0x20) === 0x70 && buf[i + 3] === 0x2f &&
+		buf[i + 4] === 0x32 && buf[i + 5] === 0x2e && buf[i + 6] === 0x30 && buf[i + 7] === 0x2f) {
+		out.protocolStart = i;
+		out.protocolEnd = i + 3;
+		out.versionStart = i + 4;
+		out.versionEnd = i + 7;
+		i += 8;
+		while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+		return parseTransportOn(buf, i, e, out);
+	}
+	// protocol-name SLASH
+	let start = i;
+	while (i < e && token[buf[i]] !== 0) i++;
+	if (i === start) return false;
+	const protocolEnd = i;
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+	if (i >= e || b !== 0x2f) return false;
+	i++;
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+	out.protocolStart = start;
+	out.protocolEnd = protocolEnd;
+	// protocol-version SLASH
+	start = i;
+	while (i < e && token[buf[i]] !== 0) i++;
+	if (i === start) return false;
+	const versionEnd = i;
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+	if (i >= e || b !== 0x2f) return false;
+	i++;
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+	out.versionStart = start;
+	out.versionEnd = versionEnd;
+	return parseTransportOn(buf, i, e, out);
+}
+
+/** transport LWS sent-by *( SEMI via-params ), from buf[i] (after the second SLASH). */
+function parseTransportOn(buf: Uint8Array, i: number, e: number, out: ViaView): boolean {
+	const token = TOKEN_TABLE;
+	let b = 0;
 	const transportStart = i;
-	while (i < e && (CLASS[buf[i]] & TOKEN) !== 0) i++;
-	if (i === transportStart || i >= e || !isLws(buf[i])) return false;
+	while (i < e && token[buf[i]] !== 0) i++;
+	if (i === transportStart || i >= e || !((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) return false;
 	out.transportStart = transportStart;
 	out.transportEnd = i;
-	out.transport = T_OTHER;
-	for (let t = 1; t < TRANSPORTS.length; t++) if (equalsIgnoreCase(buf, transportStart, i, TRANSPORTS[t])) out.transport = t;
-	i = skipLws(buf, i, e);
+	out.transport = transportId(buf, transportStart, i);
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+	// sent-by = host [ COLON port ]
 	const hostEnd = scanHost(buf, i, e, out);
 	if (hostEnd < 0) return false;
 	out.hostStart = i;
 	out.hostEnd = hostEnd;
-	i = skipLws(buf, hostEnd, e);
-	if (i < e && buf[i] === COLON) {
-		const portStart = skipLws(buf, i + 1, e);
-		i = portStart;
-		while (i < e && (CLASS[buf[i]] & DIGIT) !== 0) i++;
-		out.port = i - portStart <= 5 ? parseDecimal(buf, portStart, i, 65535) : -1;
-		if (out.port < 0) return false;
+	i = hostEnd;
+	while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+	if (i < e && b === 0x3a) {
+		i++;
+		while (i < e && ((b = buf[i]) === 32 || b === 9 || b === 13 || b === 10)) i++;
+		const portStart = i;
+		let port = 0, d = 0;
+		while (i < e && (d = buf[i] - 0x30) >= 0 && d <= 9) {
+			port = port * 10 + d;
+			i++;
+		}
+		if (i === portStart || i - portStart > 5 || port > 65535) {
+			out.port = -1;
+			return false;
+		}
+		out.port = port;
 	}
 	out.paramsStart = i;
 	out.paramsEnd = e;
@@ -108,11 +165,20 @@ export function parseVia(buf: Uint8Array, s: number, e: number, out: ViaView): b
 	const params = cursor.reset(buf, i, e);
 	let r: number;
 	while ((r = params.next()) === 1) {
-		const length = params.nameEnd - params.nameStart;
-		if (length === BRANCH.length && params.nameIs(BRANCH)) params.valueInto(out.branch);
-		else if (length === RECEIVED.length && params.nameIs(RECEIVED)) params.valueInto(out.received);
-		else if (length === RPORT.length && params.nameIs(RPORT)) params.valueInto(out.rport);
+		const n = params.nameStart, length = params.nameEnd - n;
+		if (length === 6 && tokenIs(buf, n, BRANCH)) params.valueInto(out.branch);
+		else if (length === 8 && tokenIs(buf, n, RECEIVED)) params.valueInto(out.received);
+		else if (length === 5 && tokenIs(buf, n, RPORT)) params.valueInto(out.rport);
 	}
 	return r === 0;
+}
+
+/**
+ * Does the token at buf[s] start with the lower-case letters of `name`? For token bytes `b | 0x20` equals a
+ * letter exactly when LOWER[b] does (its two cases), so this is the case-insensitive compare of §7.3.1.
+ */
+function tokenIs(buf: Uint8Array, s: number, name: Uint8Array): boolean {
+	for (let k = 0; k < name.length; k++) if ((buf[s + k] | 0x20) !== name[k]) return false;
+	return true;
 }
 const cursor = new ParamCursor();
