@@ -1,0 +1,303 @@
+// Adaptive jitter buffer for 20 ms G.711 frames — RFC 3550 §5.1 (sequence numbers), §6.4.1 and A.8 (interarrival
+// jitter), RFC 3551 §4.5.14 (G.711 framing); loss concealed by ./plc.ts (G.711 Appendix I).
+//
+// A fixed ring of `capacity` frames indexed by extended sequence number (wrap-safe: a 16-bit number is placed at the
+// extension nearest the highest one seen). The playout point `next` advances one frame per `take` (every 20 ms).
+// Depth is the span from the playout point to the highest frame received, in frames. The target depth follows the
+// RFC 3550 A.8 jitter estimate J: target = 3·J + 20 ms, rounded up to frames, within [minMs, maxMs].
+// Clock drift and jitter changes are absorbed in silence: while the smoothed depth stays above target + 1 frame a
+// low-energy frame is dropped; below target − 1 frame one is inserted (concealed) between two low-energy frames. At
+// maxMs a frame is dropped whatever its energy, so the delay never exceeds the bound. Nothing allocates per packet.
+import { decodeFrame, FRAME_SAMPLES, PCMA, PCMU, ulawDecode, alawDecode } from "./g711.js";
+import { Plc } from "./plc.js";
+
+/** Milliseconds of one frame (RFC 3551 §4.5.14: 20 ms by default). */
+export const FRAME_MS = 20;
+/** RTP timestamp units per millisecond at 8 kHz (RFC 3551 §4.5.14). */
+const UNITS_PER_MS = 8;
+
+// What `take` answers.
+/** Nothing to play yet (before the first packet, or buffering after a long underrun): `out` holds silence. */
+export const JB_SILENT = 0;
+/** A received frame, decoded into `out`. */
+export const JB_PLAYED = 1;
+/** A missing frame, synthesized by concealment (loss, underrun or a drift insertion). */
+export const JB_CONCEALED = 2;
+
+// What `put` answers.
+/** Stored for playout. */
+export const JB_STORED = 0;
+/** Its playout time has passed (counted in `late`). */
+export const JB_LATE = 1;
+/** Already stored or played (counted in `duplicated`). */
+export const JB_DUPLICATE = 2;
+/** So far ahead of the playout point that the buffer restarted at it (counted in `resyncs`). */
+export const JB_RESYNC = 3;
+
+// Slot states.
+const EMPTY = 0, FILLED = 1, PLAYED = 2;
+/** Concealed frames after which an empty buffer refills to target before playing again (60 ms: silent by then). */
+const REBUFFER_AFTER = 3;
+
+export interface JitterBufferOptions {
+	/** Frames in the ring (default 16: 320 ms). Must exceed maxMs / 20. */
+	readonly capacity?: number;
+	/** Payload law: PCMU (0) or PCMA (8), RFC 3551 Table 4. */
+	readonly law: number;
+	/** Least target delay (default 20 ms). */
+	readonly minMs?: number;
+	/** Greatest delay (default 200 ms): above it frames are dropped whatever their energy. */
+	readonly maxMs?: number;
+	/** Mean absolute sample level below which a frame counts as silence for drift corrections (default 400). */
+	readonly silenceLevel?: number;
+}
+
+/** Reorders, times and conceals one incoming G.711 stream; preallocated from its options. */
+export class JitterBuffer {
+	readonly capacity: number;
+	readonly law: number;
+	readonly minFrames: number;
+	readonly maxFrames: number;
+	readonly silenceLevel: number;
+	readonly #bytes: Uint8Array;
+	readonly #seq: Int32Array;
+	readonly #state: Uint8Array;
+	readonly #level: Uint16Array;
+	readonly #plc = new Plc();
+	#started = false;
+	#buffering = true;
+	/** Extended sequence number of the next frame to play. */
+	#next = 0;
+	/** Highest extended sequence number received. */
+	#highest = 0;
+	// RFC 3550 A.8 state, in milliseconds.
+	#jitter = 0;
+	#lastArrivalMs = 0;
+	#lastTimestamp = 0;
+	#haveTransit = false;
+	#avgDepth = 0;
+	#target = 1;
+	#underrun = 0;
+	#lastLevel = 0;
+	#played = 0;
+	#concealed = 0;
+	#late = 0;
+	#lost = 0;
+	#duplicated = 0;
+	#dropped = 0;
+	#inserted = 0;
+	#resyncs = 0;
+	#underruns = 0;
+	#maxDepth = 0;
+
+	constructor(options: JitterBufferOptions) {
+		const capacity = options.capacity ?? 16;
+		const minMs = options.minMs ?? 20, maxMs = options.maxMs ?? 200;
+		if (options.law !== PCMU && options.law !== PCMA) throw new RangeError("law must be PCMU or PCMA");
+		this.law = options.law;
+		this.minFrames = Math.max(1, Math.ceil(minMs / FRAME_MS));
+		this.maxFrames = Math.max(this.minFrames, Math.floor(maxMs / FRAME_MS));
+		if (capacity <= this.maxFrames) throw new RangeError("capacity must exceed maxMs / 20 frames");
+		this.capacity = capacity;
+		this.silenceLevel = options.silenceLevel ?? 400;
+		this.#bytes = new Uint8Array(capacity * FRAME_SAMPLES);
+		this.#seq = new Int32Array(capacity);
+		this.#state = new Uint8Array(capacity);
+		this.#level = new Uint16Array(capacity);
+		this.#target = this.minFrames;
+	}
+
+	/** Frames played from packets. */
+	get played(): number { return this.#played; }
+	/** Frames synthesized (losses, underruns, drift insertions). */
+	get concealed(): number { return this.#concealed; }
+	/** Packets that arrived after their playout time. */
+	get late(): number { return this.#late; }
+	/** Frames whose packet was missing at playout time (lost or late). */
+	get lost(): number { return this.#lost; }
+	/** Packets received twice. */
+	get duplicated(): number { return this.#duplicated; }
+	/** Frames dropped to shorten the delay (drift, jitter decrease, the maxMs bound). */
+	get dropped(): number { return this.#dropped; }
+	/** Frames inserted in silence to lengthen the delay. */
+	get inserted(): number { return this.#inserted; }
+	/** Frames concealed because the buffer was empty (the delay grew by a frame each). */
+	get underruns(): number { return this.#underruns; }
+	/** Restarts on a sequence jump larger than the ring. */
+	get resyncs(): number { return this.#resyncs; }
+	/** Current depth in frames: from the playout point to the highest frame received. */
+	get depth(): number { return this.#started && this.#highest >= this.#next ? this.#highest - this.#next + 1 : 0; }
+	/** Largest depth seen at a `take`, in frames. */
+	get maxDepth(): number { return this.#maxDepth; }
+	/** Target depth in frames. */
+	get target(): number { return this.#target; }
+	/** RFC 3550 A.8 interarrival jitter estimate, milliseconds. */
+	get jitterMs(): number { return this.#jitter; }
+
+	/** Forget the stream (new SSRC or new call); counters are kept. */
+	reset(): void {
+		this.#started = false;
+		this.#buffering = true;
+		this.#haveTransit = false;
+		this.#state.fill(EMPTY);
+		this.#plc.reset();
+		this.#avgDepth = 0;
+		this.#underrun = 0;
+	}
+
+	/**
+	 * A packet: RTP sequence number and timestamp, its payload buf[start, end) (160 G.711 bytes; shorter is padded
+	 * with silence, longer is cut), its arrival time. Returns JB_STORED, JB_LATE, JB_DUPLICATE or JB_RESYNC.
+	 */
+	put(seq: number, timestamp: number, buf: Uint8Array, start: number, end: number, arrivalMs: number): number {
+		let result = JB_STORED;
+		let ext: number;
+		if (!this.#started) {
+			this.#started = true;
+			this.#buffering = true;
+			this.#next = this.#highest = ext = seq & 0xffff;
+		} else {
+			// RFC 3550 A.1 in spirit: the extension of seq nearest the highest seen.
+			const delta = ((((seq - this.#highest) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+			ext = this.#highest + delta;
+		}
+		this.#updateJitter(timestamp, arrivalMs);
+		const cap = this.capacity;
+		const slot = ext % cap;
+		if (ext < this.#next) {
+			if (this.#seq[slot] === ext && this.#state[slot] === PLAYED) {
+				this.#duplicated++;
+				return JB_DUPLICATE;
+			}
+			this.#late++;
+			return JB_LATE;
+		}
+		if (ext - this.#next >= cap) {
+			result = this.#resync(ext);
+		} else if (this.#state[slot] === FILLED && this.#seq[slot] === ext) {
+			this.#duplicated++;
+			return JB_DUPLICATE;
+		}
+		const s = slot;
+		const at = s * FRAME_SAMPLES;
+		let n = end - start;
+		if (n > FRAME_SAMPLES) n = FRAME_SAMPLES;
+		if (n < 0) n = 0;
+		const bytes = this.#bytes;
+		const ulaw = this.law === PCMU;
+		let sum = 0;
+		for (let i = 0; i < n; i++) {
+			const b = buf[start + i];
+			bytes[at + i] = b;
+			const v = ulaw ? ulawDecode(b) : alawDecode(b);
+			sum += v < 0 ? -v : v;
+		}
+		const silence = ulaw ? 0xff : 0xd5;
+		for (let i = n; i < FRAME_SAMPLES; i++) bytes[at + i] = silence;
+		this.#level[s] = (sum / FRAME_SAMPLES) | 0;
+		this.#seq[s] = ext;
+		this.#state[s] = FILLED;
+		if (ext > this.#highest) this.#highest = ext;
+		return result;
+	}
+
+	/**
+	 * The next 20 ms of audio into out[0, 160): decoded, or concealed, or silence. Call once per frame period.
+	 * Returns JB_PLAYED, JB_CONCEALED or JB_SILENT.
+	 */
+	take(out: Int16Array, nowMs: number): number {
+		void nowMs;
+		if (!this.#started) return this.#silence(out);
+		const cap = this.capacity;
+		let depth = this.depth;
+		if (depth > this.#maxDepth) this.#maxDepth = depth;
+		this.#avgDepth += (depth - this.#avgDepth) / 16;
+		if (this.#buffering) {
+			if (depth < this.#target) return this.#silence(out);
+			this.#buffering = false;
+			this.#avgDepth = depth;
+		}
+		// Over the hard bound: drop the oldest frames, whatever they hold.
+		while (depth > this.maxFrames) {
+			const s = this.#next % cap;
+			if (this.#state[s] === FILLED && this.#seq[s] === this.#next) this.#state[s] = PLAYED;
+			this.#next++;
+			this.#dropped++;
+			depth--;
+		}
+		let s = this.#next % cap;
+		let here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
+		const target = this.#target;
+		if (here && this.#avgDepth > target + 1 && depth > 1 && this.#level[s] < this.silenceLevel) {
+			// Too deep and this frame is silence: drop it, play the next one if it is here.
+			this.#state[s] = PLAYED;
+			this.#next++;
+			this.#dropped++;
+			this.#avgDepth -= 1;
+			s = this.#next % cap;
+			here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
+		} else if (here && this.#avgDepth < target - 1 && this.#lastLevel < this.silenceLevel && this.#level[s] < this.silenceLevel) {
+			// Too shallow, between two silent frames: insert one.
+			this.#inserted++;
+			this.#avgDepth += 1;
+			return this.#conceal(out);
+		}
+		if (here) {
+			decodeFrame(this.law, this.#bytes, s * FRAME_SAMPLES, out, 0, FRAME_SAMPLES);
+			this.#state[s] = PLAYED;
+			this.#lastLevel = this.#level[s];
+			this.#next++;
+			this.#played++;
+			this.#underrun = 0;
+			this.#plc.good(out, 0, FRAME_SAMPLES);
+			return JB_PLAYED;
+		}
+		if (this.#highest >= this.#next) {
+			// A later frame is here: this one is lost (or will be late). Conceal and move on.
+			this.#next++;
+			this.#lost++;
+			return this.#conceal(out);
+		}
+		// Underrun: nothing to play. Conceal in place (the delay grows by a frame); after 60 ms, refill to target.
+		this.#underruns++;
+		if (++this.#underrun >= REBUFFER_AFTER) this.#buffering = true;
+		return this.#conceal(out);
+	}
+
+	#conceal(out: Int16Array): number {
+		this.#plc.conceal(out, 0, FRAME_SAMPLES);
+		this.#concealed++;
+		this.#lastLevel = 0;
+		return JB_CONCEALED;
+	}
+
+	#silence(out: Int16Array): number {
+		out.fill(0);
+		return JB_SILENT;
+	}
+
+	#resync(ext: number): number {
+		this.#resyncs++;
+		this.#state.fill(EMPTY);
+		this.#next = this.#highest = ext;
+		this.#buffering = true;
+		return JB_RESYNC;
+	}
+
+	/** RFC 3550 A.8: J += (|D(i−1, i)| − J) / 16, D from arrival times and RTP timestamps, here in milliseconds. */
+	#updateJitter(timestamp: number, arrivalMs: number): void {
+		if (this.#haveTransit) {
+			const units = (timestamp - this.#lastTimestamp) | 0; // wrap-safe difference of 32-bit timestamps
+			let d = arrivalMs - this.#lastArrivalMs - units / UNITS_PER_MS;
+			if (d < 0) d = -d;
+			this.#jitter += (d - this.#jitter) / 16;
+			let t = Math.ceil((3 * this.#jitter + FRAME_MS) / FRAME_MS);
+			if (t < this.minFrames) t = this.minFrames;
+			if (t > this.maxFrames) t = this.maxFrames;
+			this.#target = t;
+		}
+		this.#haveTransit = true;
+		this.#lastArrivalMs = arrivalMs;
+		this.#lastTimestamp = timestamp >>> 0;
+	}
+}

@@ -1,0 +1,212 @@
+// Adaptive jitter buffer — RFC 3550 §5.1 (sequence order, wrap), A.8 (interarrival jitter); RFC 3551 §4.5.14 (20 ms
+// G.711 frames); concealment per G.711 Appendix I. Virtual calls driven by a seeded xorshift.
+import assert from "node:assert/strict";
+import { encodeFrame, PCMU, ulawDecode } from "../../src/media/g711.js";
+import {
+	JB_CONCEALED, JB_DUPLICATE, JB_LATE, JB_PLAYED, JB_SILENT, JB_STORED, JitterBuffer,
+} from "../../src/media/jitter-buffer.js";
+
+const N = 160;
+
+/** 32-bit xorshift (Marsaglia), uniform in [0, 1). */
+class Xorshift {
+	#s: number;
+	constructor(seed: number) {
+		this.#s = seed >>> 0 || 1;
+	}
+	next(): number {
+		let x = this.#s;
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		this.#s = x >>> 0;
+		return this.#s / 4294967296;
+	}
+}
+
+/** A μ-law frame whose every byte is `code` (the first decoded sample tells which frame was played). */
+function marked(code: number): Uint8Array {
+	return new Uint8Array(N).fill(code);
+}
+
+describe("RFC 3550 §5.1: playout in sequence-number order", () => {
+	it("waits for the target depth, then plays reordered packets in order", () => {
+		const jb = new JitterBuffer({ law: PCMU, minMs: 40 });
+		const out = new Int16Array(N);
+		assert.equal(jb.take(out, 0), JB_SILENT);
+		assert.equal(jb.put(10, 1600, marked(0x90), 0, N, 0), JB_STORED);
+		assert.equal(jb.take(out, 0), JB_SILENT, "buffering to 40 ms");
+		assert.equal(jb.put(12, 1920, marked(0x92), 0, N, 5), JB_STORED);
+		assert.equal(jb.put(11, 1760, marked(0x91), 0, N, 6), JB_STORED);
+		const seen: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			assert.equal(jb.take(out, 20 * i), JB_PLAYED);
+			seen.push(out[0]);
+		}
+		assert.deepEqual(seen, [ulawDecode(0x90), ulawDecode(0x91), ulawDecode(0x92)]);
+		assert.equal(jb.played, 3);
+	});
+
+	it("extends sequence numbers across the 16-bit wrap (65535 → 0)", () => {
+		const jb = new JitterBuffer({ law: PCMU, minMs: 20 });
+		const out = new Int16Array(N);
+		jb.put(65534, 0, marked(0x81), 0, N, 0);
+		jb.put(0, 320, marked(0x83), 0, N, 1);
+		jb.put(65535, 160, marked(0x82), 0, N, 2);
+		const seen: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			assert.equal(jb.take(out, 20 * i), JB_PLAYED);
+			seen.push(out[0]);
+		}
+		assert.deepEqual(seen, [ulawDecode(0x81), ulawDecode(0x82), ulawDecode(0x83)]);
+	});
+
+	it("drops and counts duplicates, before and after playout", () => {
+		const jb = new JitterBuffer({ law: PCMU, minMs: 20 });
+		const out = new Int16Array(N);
+		jb.put(1, 0, marked(0x90), 0, N, 0);
+		assert.equal(jb.put(1, 0, marked(0x90), 0, N, 1), JB_DUPLICATE);
+		jb.take(out, 20);
+		assert.equal(jb.put(1, 0, marked(0x90), 0, N, 21), JB_DUPLICATE);
+		assert.equal(jb.duplicated, 2);
+	});
+
+	it("conceals a missing frame when a later one is here, and counts a packet arriving after its playout time as late", () => {
+		const jb = new JitterBuffer({ law: PCMU, minMs: 20 });
+		const out = new Int16Array(N);
+		jb.put(1, 0, marked(0x90), 0, N, 0);
+		jb.put(3, 320, marked(0x92), 0, N, 1);
+		assert.equal(jb.take(out, 20), JB_PLAYED);
+		assert.equal(jb.take(out, 40), JB_CONCEALED);
+		assert.equal(jb.put(2, 160, marked(0x91), 0, N, 45), JB_LATE);
+		assert.equal(jb.take(out, 60), JB_PLAYED);
+		assert.equal(out[N - 1], ulawDecode(0x92), "after the cross-fade from the concealed frame");
+		assert.deepEqual([jb.played, jb.concealed, jb.lost, jb.late], [2, 1, 1, 1]);
+	});
+
+	it("refuses a capacity not above maxMs / 20", () => {
+		assert.throws(() => new JitterBuffer({ law: PCMU, capacity: 10, maxMs: 200 }), RangeError);
+	});
+});
+
+interface CallOptions {
+	seconds: number;
+	seed: number;
+	loss: number;
+	jitterMs: number;
+	duplicate: number;
+	/** Sender clock rate relative to ours, per half of the call (1.001: 0.1 % fast). */
+	rates: [number, number];
+	minMs: number;
+	maxMs: number;
+}
+interface CallResult {
+	sent: number;
+	slots: number;
+	playedOrConcealed: number;
+	reordered: number;
+	jb: JitterBuffer;
+	depthAtHalf: number;
+	maxDepthSecondHalf: number;
+	depthSum: number;
+}
+
+/** A one-way call: the peer sends 20 ms frames (1.5 s talk, 1 s silence); the network loses, delays, duplicates. */
+function virtualCall(o: CallOptions): CallResult {
+	const rnd = new Xorshift(o.seed);
+	const total = Math.round((o.seconds * 1000) / 20);
+	const talk = new Uint8Array(N), quiet = new Uint8Array(N).fill(0xff);
+	const pcm = new Int16Array(N);
+	for (let i = 0; i < N; i++) pcm[i] = Math.round(6000 * Math.sin((2 * Math.PI * 300 * i) / 8000));
+	encodeFrame(PCMU, pcm, 0, talk, 0);
+	// Arrival events: [time, frame index].
+	const times: number[] = [], frames: number[] = [];
+	let sendMs = 0;
+	for (let k = 0; k < total; k++) {
+		const rate = k < total / 2 ? o.rates[0] : o.rates[1];
+		if (rnd.next() >= o.loss) {
+			times.push(sendMs + rnd.next() * o.jitterMs);
+			frames.push(k);
+			if (rnd.next() < o.duplicate) {
+				times.push(sendMs + rnd.next() * o.jitterMs + 5);
+				frames.push(k);
+			}
+		}
+		sendMs += 20 / rate;
+	}
+	const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+	let reordered = 0, highest = -1;
+	for (const i of order) {
+		if (frames[i] < highest) reordered++;
+		else highest = frames[i];
+	}
+	const jb = new JitterBuffer({ law: PCMU, capacity: 16, minMs: o.minMs, maxMs: o.maxMs });
+	const out = new Int16Array(N);
+	const seq0 = 65000, ts0 = 0xfffff000;
+	let e = 0, slots = 0, good = 0, depthAtHalf = 0, maxDepthSecondHalf = 0, depthSum = 0;
+	const first = times[order[0]];
+	const endMs = sendMs;
+	for (let now = 0; now < endMs; now += 20) {
+		while (e < order.length && times[order[e]] <= now) {
+			const k = frames[order[e]];
+			const payload = k % 125 < 75 ? talk : quiet;
+			jb.put((seq0 + k) & 0xffff, (ts0 + 160 * k) >>> 0, payload, 0, N, times[order[e]]);
+			e++;
+		}
+		if (now < first) continue;
+		const r = jb.take(out, now);
+		slots++;
+		if (r === JB_PLAYED || r === JB_CONCEALED) good++;
+		depthSum += jb.depth;
+		if (now >= endMs / 2) maxDepthSecondHalf = Math.max(maxDepthSecondHalf, jb.depth);
+		if (depthAtHalf === 0 && now >= endMs / 2) depthAtHalf = jb.depth;
+	}
+	return { sent: total, slots, playedOrConcealed: good, reordered, jb, depthAtHalf, maxDepthSecondHalf, depthSum };
+}
+
+describe("RFC 3550 A.8, G.711 App. I: a call with 5 % loss, 0–40 ms jitter, reordering and duplication", () => {
+	const r = virtualCall({ seconds: 300, seed: 0x5eed1234, loss: 0.05, jitterMs: 40, duplicate: 0.02, rates: [1, 1], minMs: 20, maxMs: 200 });
+	const { jb } = r;
+
+	it("plays or conceals at least 98 % of the 20 ms slots", () => {
+		const share = r.playedOrConcealed / r.slots;
+		console.log(`      slots ${r.slots}, played ${jb.played}, concealed ${jb.concealed} (${(100 * share).toFixed(2)} %), ` +
+			`lost ${jb.lost}, late ${jb.late}, dup ${jb.duplicated}, reordered ${r.reordered}, dropped ${jb.dropped}, ` +
+			`inserted ${jb.inserted}, jitter ${jb.jitterMs.toFixed(1)} ms, target ${jb.target}, max depth ${jb.maxDepth}, ` +
+			`mean depth ${(r.depthSum / r.slots).toFixed(2)}`);
+		assert.ok(share >= 0.98, `${(100 * share).toFixed(2)} %`);
+		assert.ok(r.reordered > 100, "the network did reorder");
+		assert.ok(jb.duplicated > 50, "the network did duplicate");
+	});
+
+	it("plays at least 93 % of the frames sent (5 % are lost) — few arrive too late", () => {
+		assert.ok(jb.played / r.sent >= 0.93, `${jb.played} / ${r.sent}`);
+		assert.ok(jb.late < r.sent * 0.01, `late ${jb.late}`);
+	});
+
+	it("estimates the jitter (uniform 0–40 ms: mean |D| ≈ 13 ms) and keeps the depth within 20–200 ms", () => {
+		assert.ok(jb.jitterMs > 8 && jb.jitterMs < 20, `J ${jb.jitterMs}`);
+		assert.ok(jb.target >= jb.minFrames && jb.target <= jb.maxFrames);
+		assert.ok(jb.maxDepth <= jb.maxFrames, `max depth ${jb.maxDepth}`);
+		const mean = r.depthSum / r.slots;
+		assert.ok(mean >= 1 && mean <= jb.maxFrames, `mean depth ${mean}`);
+	});
+});
+
+describe("RFC 3550 A.8: clock drift over an hour — the delay does not grow", () => {
+	for (const rates of [[1.001, 0.999], [0.999, 1.001]] as [number, number][]) {
+		it(`sender ${rates[0] > 1 ? "faster then slower" : "slower then faster"} by 0.1 %: depth stays ≤ 200 ms and near target`, () => {
+			const r = virtualCall({ seconds: 3600, seed: 0xd71f7, loss: 0.01, jitterMs: 10, duplicate: 0, rates, minMs: 20, maxMs: 200 });
+			const { jb } = r;
+			console.log(`      played ${jb.played}, concealed ${jb.concealed}, dropped ${jb.dropped}, inserted ${jb.inserted}, ` +
+				`underruns ${jb.underruns}, late ${jb.late}, target ${jb.target}, max depth ${jb.maxDepth}, depth at 30 min ${r.depthAtHalf}, ` +
+				`final ${jb.depth}, mean ${(r.depthSum / r.slots).toFixed(2)}`);
+			assert.ok(jb.maxDepth <= jb.maxFrames, `max depth ${jb.maxDepth}`);
+			assert.ok(r.maxDepthSecondHalf <= jb.target + 3, `second-half max depth ${r.maxDepthSecondHalf}`);
+			assert.ok(r.playedOrConcealed / r.slots >= 0.98);
+			// 0.1 % of 30 min is 1.8 s = 90 frames each way: dropped in silence; added in silence or by an underrun.
+			assert.ok(jb.dropped >= 80, `dropped ${jb.dropped}`);
+			assert.ok(jb.inserted + jb.underruns >= 80, `inserted ${jb.inserted}, underruns ${jb.underruns}`);
+		});
+	}
+});
