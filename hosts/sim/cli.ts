@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The `sip-intercom` command: `parse FILE` prints what the message layer makes of a captured message.
+// The `sip-intercom` command: `station` runs the simulated door station; `parse FILE` prints what the message
+// layer makes of a captured message.
 import { readFileSync } from "node:fs";
 import { SipParser } from "../../src/sip/parser.js";
 import { DEFAULT_LIMITS, limitsWith } from "../../src/sip/limits.js";
 import { summarize, summarizeVerdict } from "../../src/sip/summary.js";
 import { NEED_MORE } from "../../src/sip/scanner.js";
 import { R_SHORT_BODY, R_UNTERMINATED } from "../../src/sip/verdict.js";
+import { runStation } from "./run-station.js";
+import { STATION_USAGE } from "./station-args.js";
 
 const USAGE = `usage: sip-intercom parse [--stream] FILE
   Reads one raw SIP message (exact bytes, e.g. saved from Wireshark with "Export Packet Bytes") and prints
@@ -41,11 +44,12 @@ function parseCommand(args: string[]): number {
 	return 0;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	if (command === "parse") return parseCommand(rest);
-	process.stderr.write(USAGE + "\n");
+	if (command === "station") return runStation(rest);
+	process.stderr.write(USAGE + "\n\n" + STATION_USAGE + "\n");
 	return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

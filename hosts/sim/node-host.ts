@@ -286,8 +286,27 @@ export interface SimNetwork {
 /** Ports tried when port 0 is asked for and the OS's UDP pick is taken on TCP. */
 const PORT_ATTEMPTS = 8;
 
+/** The stack below the transaction layer: the UA core builds its own layer on it (it is that layer's user). */
+export interface SimTransport {
+	readonly transport: Transport;
+	readonly wheel: TimerWheel;
+	readonly clock: NodeClock;
+	readonly config: TransactionConfig;
+	readonly random: NodeRandom;
+	readonly address: string;
+	readonly port: number;
+	close(): Promise<void>;
+}
+
 /** Bind UDP (and TCP on the same port) and build TimerWheel + Transport + TransactionLayer on them. */
 export async function createSimNetwork(options: SimNetworkOptions): Promise<SimNetwork> {
+	const net = await createSimTransport(options);
+	const layer = new TransactionLayer({ config: net.config, transport: net.transport, wheel: net.wheel, random: net.random, user: options.user });
+	return { layer, transport: net.transport, wheel: net.wheel, clock: net.clock, address: net.address, port: net.port, close: () => net.close() };
+}
+
+/** Bind UDP (and TCP on the same port) and build TimerWheel + Transport on them; the caller adds the layer. */
+export async function createSimTransport(options: Omit<SimNetworkOptions, "user">): Promise<SimTransport> {
 	const address = options.address ?? "127.0.0.1";
 	if (isIP(address) === 0) throw new Error(`address must be an IP literal, got ${address}`);
 	const wantPort = options.port ?? 5070;
@@ -302,7 +321,7 @@ export async function createSimNetwork(options: SimNetworkOptions): Promise<SimN
 	// first (learning the port), build the stack, then listen on TCP with the same port.
 	for (let attempt = 1; ; attempt++) {
 		const udp = await NodeDatagramSocket.bind(address, wantPort);
-		const wheel = new TimerWheel({ capacity: 4 * config.maxTransactions + 2 * maxConnections + 16, clock });
+		const wheel = new TimerWheel({ capacity: 4 * config.maxTransactions + 2 * maxConnections + 64, clock });
 		const transport = new Transport({
 			limits, udp, tcp: withTcp ? connector : undefined, clock, wheel, localAddress: address, localPort: udp.port,
 			maxConnections, idleTimeout: options.idleTimeout, streamKeepalive: options.streamKeepalive, onTrace: options.onTrace,
@@ -317,11 +336,10 @@ export async function createSimNetwork(options: SimNetworkOptions): Promise<SimN
 				throw err;
 			}
 		}
-		const layer = new TransactionLayer({ config, transport, wheel, random: new NodeRandom(), user: options.user });
 		udp.setUser(transport);
 		let closing: Promise<void> | null = null;
 		return {
-			layer, transport, wheel, clock, address, port: udp.port,
+			transport, wheel, clock, config, random: new NodeRandom(), address, port: udp.port,
 			close(): Promise<void> {
 				closing ??= (async () => {
 					clock.close();

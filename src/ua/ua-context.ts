@@ -1,0 +1,80 @@
+// What the user agent's parts (registration, calls) share from the UA core: the layers below, the account,
+// the station's Contact, and small helpers for building requests — RFC 3261 §8.1.1.
+import type { Random } from "../host.js";
+import { ascii, equalsIgnoreCase, parseDecimal } from "../sip/bytes.js";
+import { H_ACCEPT, H_ALLOW, H_SUPPORTED, H_USER_AGENT } from "../sip/header-ids.js";
+import type { MessageView } from "../sip/message-view.js";
+import { ParamCursor } from "../sip/params.js";
+import type { Writer } from "../sip/writer.js";
+import type { TimerWheel } from "../transaction/timer-wheel.js";
+import type { TransactionLayer } from "../transaction/transaction-layer.js";
+import type { Transport } from "../transaction/transport.js";
+import type { ByteField } from "./byte-field.js";
+import type { Account } from "./credentials.js";
+import type { UaConfig } from "./ua-config.js";
+import type { UaEvents } from "./ua-events.js";
+
+/** §20.5: the methods the station handles (405 answers carry this too). */
+export const ALLOW = ascii("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE");
+/** §20.1: bodies the station reads (SDP; DTMF in INFO). */
+export const ACCEPT = ascii("application/sdp, application/dtmf-relay, application/dtmf");
+/** §20.37: option tags the station supports (RFC 4028 session timers). */
+export const SUPPORTED = ascii("timer");
+
+export interface UaContext {
+	readonly config: UaConfig;
+	readonly layer: TransactionLayer;
+	readonly transport: Transport;
+	readonly wheel: TimerWheel;
+	readonly random: Random;
+	readonly events: UaEvents;
+	readonly account: Account;
+	/** The station's Contact URI (addr-spec): the local address, or the public one learned from responses. */
+	readonly contact: ByteField;
+	/** User-Agent, Allow and Supported: every request and response that may open or refresh a dialog carries them. */
+	writeCapabilities(w: Writer, accept: boolean): void;
+	/** The address and port the registrar saw (received / rport): true when the Contact changed (RFC 3581 §6). */
+	learnPublicAddress(msg: MessageView): boolean;
+}
+
+export function writeCapabilities(w: Writer, userAgent: Uint8Array, accept: boolean): void {
+	w.header(H_USER_AGENT, userAgent);
+	w.header(H_ALLOW, ALLOW);
+	if (accept) w.header(H_ACCEPT, ACCEPT);
+	w.header(H_SUPPORTED, SUPPORTED);
+}
+
+const HEX = ascii("0123456789abcdef");
+
+/** Fill `out` from `outStart` with scratch.length random bytes as lowercase hex digits (§19.3: tags need 32 random bits at least). */
+export function randomHex(random: Random, scratch: Uint8Array, out: Uint8Array, outStart = 0): void {
+	random.fill(scratch);
+	for (let i = 0; i < scratch.length && outStart + 2 * i + 1 < out.length; i++) {
+		out[outStart + 2 * i] = HEX[scratch[i] >> 4];
+		out[outStart + 2 * i + 1] = HEX[scratch[i] & 15];
+	}
+}
+
+const cursor = new ParamCursor();
+/**
+ * The numeric value of header parameter `lowerName` in buf[paramsStart, paramsEnd) (e.g. Contact `;expires=`),
+ * or -1 when absent or not a number.
+ */
+export function numericParam(buf: Uint8Array, paramsStart: number, paramsEnd: number, lowerName: Uint8Array): number {
+	const c = cursor.reset(buf, paramsStart, paramsEnd);
+	while (c.next() === 1) {
+		if (!equalsIgnoreCase(buf, c.nameStart, c.nameEnd, lowerName)) continue;
+		return c.valueStart < 0 ? -1 : parseDecimal(buf, c.valueStart, c.valueEnd, 0x7fffffff);
+	}
+	return -1;
+}
+
+/** The value of header `id` as a number (Expires, Min-Expires, Min-SE), or -1. Leading digits only: `90;x=y` → 90. */
+export function numericHeader(msg: MessageView, id: number): number {
+	const e = msg.find(id);
+	if (e < 0) return -1;
+	const buf = msg.buf, s = msg.valueStart(e), end = msg.valueEnd(e);
+	let i = s;
+	while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+	return parseDecimal(buf, s, i, 0x7fffffff);
+}
