@@ -129,7 +129,7 @@ export function parseChallenge(buf: Uint8Array, start: number, end: number, out:
 	for (;;) {
 		i = skipLws(buf, i, end);
 		if (i >= end) break;
-		if (buf[i] === COMMA) { // an empty list element (RFC 7230 §7: recipients accept them)
+		if (buf[i] === COMMA) { // an empty list element (RFC 7230 §7: recipients ignore them)
 			i++;
 			continue;
 		}
@@ -194,10 +194,11 @@ export function parseChallenge(buf: Uint8Array, start: number, end: number, out:
 }
 
 const candidate = new Challenge();
+const STRONGEST = 2;
 
 /** SHA-256 above MD5; the "-sess" form ranks with its base algorithm. */
 function strength(algorithm: number): number {
-	return algorithm >= ALG_SHA256 ? 2 : 1;
+	return algorithm >= ALG_SHA256 ? STRONGEST : 1;
 }
 
 /**
@@ -214,6 +215,7 @@ export function chooseChallenge(msg: MessageView, headerId: number, out: Challen
 		if (rank > best) {
 			out.copyFrom(candidate);
 			best = rank;
+			if (rank === STRONGEST) break; // nothing below can beat it: the topmost wins among equals
 		}
 	}
 	return best > 0;
@@ -235,7 +237,8 @@ export class DigestClient {
 	 * The request-digest (RFC 7616 §3.4.1) as lower-case hex at out[outStart..]; returns the index after it (32 hex
 	 * digits for MD5, 64 for SHA-256). With qop=auth: H(HA1:nonce:nc:cnonce:auth:HA2); without (RFC 2069 form, kept by
 	 * RFC 3261 §22.4 for old servers): H(HA1:nonce:HA2). HA1 = H(user:realm:pass), for "-sess" H(that:nonce:cnonce)
-	 * (§3.4.2); HA2 = H(method:uri) (§3.4.3). `nc` is the nonce count (1 for the first request with this nonce).
+	 * (§3.4.2); HA2 = H(method:uri) (§3.4.3). `nc` is the nonce count (1 for the first request with this nonce);
+	 * `nc` and `cnonce` are unused without qop. `out` needs 64 bytes from outStart.
 	 */
 	response(ch: Challenge, username: Uint8Array, password: Uint8Array, method: Uint8Array, uri: Uint8Array,
 		uriStart: number, uriEnd: number, nc: number, cnonce: Uint8Array, out: Uint8Array, outStart: number): number {
