@@ -2,7 +2,8 @@
 import { ascii, Span, spansEqual, text } from "./bytes.js";
 import type { Writer } from "./writer.js";
 import {
-	ADDR_IP4, ADDR_IP6, DIR_INACTIVE, DIR_RECV, DIR_SEND, DIR_SENDRECV, ENC_PCMA, ENC_PCMU, MEDIA_AUDIO, PROTO_RTP_AVP, SdpView,
+	ADDR_IP4, ADDR_IP6, DIR_INACTIVE, DIR_RECV, DIR_SEND, DIR_SENDRECV, ENC_PCMA, ENC_PCMU, MAX_MEDIA, MEDIA_AUDIO, PROTO_RTP_AVP,
+	type SdpView,
 } from "./sdp.js";
 
 /** Longest connection address kept (c= may carry a host name, RFC 4566 §5.7). */
@@ -140,6 +141,8 @@ export class Negotiated {
 	held = false;
 	/** Index of the m= line in use. */
 	stream = -1;
+	/** The last negotiation moved the media to another address, and `remoteAddress` is a new string (RFC 3264 §8.3.1). */
+	addressChanged = false;
 	readonly #address = new Uint8Array(MAX_ADDRESS_BYTES);
 	#addressLength = -1;
 
@@ -147,7 +150,8 @@ export class Negotiated {
 	setRemoteAddress(buf: Uint8Array, start: number, end: number, type: number): void {
 		this.remoteAddressType = type;
 		const n = end - start;
-		if (n === this.#addressLength && spansEqual(buf, start, end, this.#address, 0, n)) return;
+		this.addressChanged = n !== this.#addressLength || !spansEqual(buf, start, end, this.#address, 0, n);
+		if (!this.addressChanged) return;
 		for (let i = 0; i < n; i++) this.#address[i] = buf[start + i];
 		this.#addressLength = n;
 		this.remoteAddress = text(buf, start, end);
@@ -276,32 +280,30 @@ export function writeOffer(w: Writer, local: LocalMedia): void {
 	writeOfferBody(w, local);
 }
 
-const line = new Span(), token = new Span();
-
 /** m=<media> 0 <proto> <first fmt>: a rejected stream keeps its media, proto and a format of the offer (RFC 3264 §6). */
-function writeRejected(w: Writer, remote: SdpView, s: number): void {
-	const buf = remote.buf;
-	if (!remote.mediaLine(s, line)) return;
-	let i = line.start;
-	const e = line.end;
+function writeRejected(w: Writer, buf: Uint8Array, start: number, end: number): void {
+	let i = start;
 	w.bytes(M_);
 	for (let f = 0; f < 4; f++) {
-		while (i < e && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-		token.start = i;
-		while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
-		token.end = i;
-		if (f === 0) w.bytes(buf, token.start, token.end).bytes(PORT_ZERO);
-		else if (f === 2) w.bytes(buf, token.start, token.end);
-		else if (f === 3 && token.end > token.start) w.byte(0x20).bytes(buf, token.start, token.end);
+		while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+		const tokenStart = i;
+		while (i < end && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
+		if (f === 0) w.bytes(buf, tokenStart, i).bytes(PORT_ZERO);
+		else if (f === 2) w.bytes(buf, tokenStart, i);
+		else if (f === 3 && i > tokenStart) w.byte(0x20).bytes(buf, tokenStart, i);
 	}
 	w.crlf();
 }
 
+const line = new Span();
+
 function writeAnswerBody(w: Writer, remote: SdpView, local: LocalMedia, negotiated: Negotiated): number {
 	const oEnd = writeHead(w, local);
 	for (let s = 0; s < remote.mediaCount; s++) {
+		// Lines beyond the stored ones are found by one forward scan, each from the previous one's end.
+		if (!(s < MAX_MEDIA ? remote.mediaLine(s, line) : remote.nextMediaLine(line.end, line))) break;
 		if (s !== negotiated.stream) {
-			writeRejected(w, remote, s);
+			writeRejected(w, remote.buf, line.start, line.end);
 			continue;
 		}
 		const te = negotiated.telephoneEventPt;

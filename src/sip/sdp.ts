@@ -82,7 +82,6 @@ export class SdpView {
 	readonly #encodings = new Uint8Array(MAX_DETAILED * MAX_PTS);
 	readonly #clocks = new Int32Array(MAX_DETAILED * MAX_PTS);
 	readonly #fmtp = new Int32Array(MAX_DETAILED * MAX_PTS * 2);
-	#sessionDirectionSet = false;
 
 	/** Streams whose m= line data is kept: min(mediaCount, MAX_MEDIA). */
 	get storedCount(): number {
@@ -201,8 +200,8 @@ export class SdpView {
 	}
 
 	/**
-	 * The value span of the `s`-th m= line (any s < mediaCount): kept for stored streams, found again by a scan
-	 * of the body beyond them (an answer's cold path for offers with more streams than we keep).
+	 * The value span of the `s`-th m= line (any s < mediaCount): kept for stored streams, found again by a scan of
+	 * the body beyond them (a cold path: offers with more streams than we keep).
 	 */
 	mediaLine(s: number, out: Span): boolean {
 		if (s < 0 || s >= this.mediaCount) return false;
@@ -210,11 +209,18 @@ export class SdpView {
 			out.set(this.lineStart(s), this.lineEnd(s));
 			return true;
 		}
-		const buf = this.buf;
-		let i = this.start, n = 0;
-		while (i < this.end) {
-			const lf = find(buf, i, this.end, LF);
-			if (lf - i >= 2 && buf[i] === M && buf[i + 1] === EQ && n++ === s) {
+		out.set(this.lineStart(MAX_MEDIA - 1), this.lineEnd(MAX_MEDIA - 1));
+		for (let n = MAX_MEDIA - 1; n < s; n++) if (!this.nextMediaLine(out.end, out)) return false;
+		return true;
+	}
+
+	/** The value span of the first m= line after position `from` (the end of the previous one): one forward scan for all. */
+	nextMediaLine(from: number, out: Span): boolean {
+		const buf = this.buf, end = this.end;
+		let i = find(buf, from, end, LF) + 1;
+		while (i < end) {
+			const lf = find(buf, i, end, LF);
+			if (lf - i >= 2 && buf[i] === M && buf[i + 1] === EQ) {
 				out.set(i + 2, lf > i && buf[lf - 1] === CR ? lf - 1 : lf);
 				return true;
 			}
@@ -259,7 +265,6 @@ export class SdpView {
 		this.sessionAddressStart = this.sessionAddressEnd = -1;
 		this.sessionAddressType = 0;
 		this.sessionDirection = DIR_SENDRECV;
-		this.#sessionDirectionSet = false;
 		this.mediaCount = 0;
 	}
 
@@ -386,12 +391,8 @@ export class SdpView {
 			: equalsIgnoreCase(buf, i, colon, A_INACTIVE) ? DIR_INACTIVE : -1;
 		if (dir >= 0) {
 			// RFC 4566 §6: at session level the default of every stream, at media level that stream's.
-			if (s < 0) {
-				this.sessionDirection = dir;
-				this.#sessionDirectionSet = true;
-			} else if (s < MAX_MEDIA) {
-				this.#rows[s * ROW + DIR] = dir;
-			}
+			if (s < 0) this.sessionDirection = dir;
+			else if (s < MAX_MEDIA) this.#rows[s * ROW + DIR] = dir;
 			return;
 		}
 		if (s < 0 || colon === e) return;
@@ -437,7 +438,6 @@ export class SdpView {
 	/** Session defaults into the streams: connection, direction; then the 0.0.0.0 hold marker. */
 	#resolve(): void {
 		const rows = this.#rows, n = this.storedCount;
-		const sessionDirection = this.#sessionDirectionSet ? this.sessionDirection : DIR_SENDRECV;
 		for (let s = 0; s < n; s++) {
 			const r = s * ROW;
 			if (rows[r + ADDR_START] < 0 && this.sessionAddressStart >= 0) {
@@ -445,7 +445,7 @@ export class SdpView {
 				rows[r + ADDR_END] = this.sessionAddressEnd;
 				rows[r + ADDR_TYPE] = this.sessionAddressType;
 			}
-			if (rows[r + DIR] < 0) rows[r + DIR] = sessionDirection;
+			if (rows[r + DIR] < 0) rows[r + DIR] = this.sessionDirection;
 			rows[r + HOLD] = rows[r + ADDR_TYPE] === ADDR_IP4 && equalsBytes(this.buf, rows[r + ADDR_START], rows[r + ADDR_END], A_ANY) ? 1 : 0;
 		}
 	}
