@@ -20,7 +20,7 @@ import { Dialog, DIALOG_CONFIRMED, DIALOG_EARLY } from "./dialog.js";
 import { INFO_BAD_TYPE, INFO_NO_DTMF, infoDigit } from "./dtmf-info.js";
 import { NextHop } from "./next-hop.js";
 import { expiryWarning, listsTimer, MIN_SE_FLOOR, REFRESHER_NONE, REFRESHER_UAC, REFRESHER_UAS, SessionExpires } from "./session-timer.js";
-import { numericHeader, randomHex, type UaContext } from "./ua-context.js";
+import { numericHeader, randomHex, WITH_ACCEPT, WITH_ALLOW, type UaContext } from "./ua-context.js";
 import {
 	END_AUTH, END_CANCELLED, END_LOCAL, END_NO_ACK, END_NO_COMMON_CODEC, END_REJECTED, END_REMOTE, END_SESSION_EXPIRED,
 	END_TIMEOUT, END_TRANSPORT,
@@ -30,6 +30,8 @@ import {
 export const CALL_IDLE = 0, CALL_CALLING = 1, CALL_RINGING_IN = 2, CALL_ACTIVE = 3, CALL_ENDING = 4;
 /** Which side of the original INVITE we were (§14.1 glare delays depend on it). */
 const UAC = 1, UAS = 2;
+/** Room for our answer (head ~130 bytes, our audio stream ~150, each rejected m= line ~45; MAX_MEDIA lines at most). */
+const ANSWER_BYTES = 1024;
 // Timers of a call.
 const T_SESSION_REFRESH = 1, T_SESSION_EXPIRY = 2, T_GLARE = 3, T_CANCEL_GIVE_UP = 4, T_BYE_GIVE_UP = 5;
 
@@ -39,7 +41,7 @@ const R_RINGING = ascii("Ringing"), R_OK = ascii("OK"), R_NOT_ACCEPTABLE = ascii
 	R_UNSUPPORTED_MEDIA = ascii("Unsupported Media Type"), R_TERMINATED = ascii("Request Terminated"),
 	R_PENDING = ascii("Request Pending"), R_TOO_SMALL = ascii("Session Interval Too Small"), R_BAD_SDP = ascii("Bad Request: malformed SDP"),
 	R_BAD_DIALOG = ascii("Bad Request: dialog headers too long"), R_DECLINE = ascii("Decline"),
-	R_NOT_ALLOWED = ascii("Method Not Allowed");
+	R_NOT_ALLOWED = ascii("Method Not Allowed"), R_ANSWER_TOO_LONG = ascii("Server Internal Error: answer too long");
 
 /** What a call needs beyond the UA context: shared scratch objects (one call is handled at a time). */
 export interface CallContext extends UaContext {
@@ -78,6 +80,12 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	readonly #ctx: CallContext;
 	readonly #owner: number;
 	readonly #requestUri = new ByteField(256);
+	/**
+	 * Our answer to the INVITE's offer, written when the offer arrives: the application answers seconds later, when
+	 * the offer's bytes (the host's receive buffer) and the shared SdpView hold other messages (RFC 3264 §6: the
+	 * answer mirrors every m= line of the offer, so it cannot be written from the negotiated media alone).
+	 */
+	readonly #answerSdp = new ByteField(ANSWER_BYTES);
 	readonly #firstHop = new NextHop();
 	readonly #se = new SessionExpires();
 	readonly #nameAddr = new NameAddr();
@@ -92,14 +100,26 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	#seInterval = 0;
 	#weRefresh = false;
 	#seAsk = 0;
+	/** RFC 4028 §7.4: the Min-SE our requests carry — ours, raised to the largest one a 422 or a refresh named. */
+	#minSE = 0;
 	#peerSupportsTimer = false;
 	/** Our re-INVITE / UPDATE in flight (one at a time: §14.1), its CSeq, and a 491 retry pending. */
 	#reinviteTx = -1;
 	#reinviteCSeq = 0;
+	/** The re-INVITE whose 2xx we ACKed: its retransmissions are ACKed again (§13.2.2.4). */
+	#reinviteAckTx = -1;
 	#byeTx = -1;
 	/** The 2xx we sent carried an offer (the INVITE had none): the answer comes in the ACK (§13.2.1). */
 	#offerInOk = false;
 	#ackWanted = false;
+	/** We hung up before the ACK of our 2xx: the BYE waits for it (§15). */
+	#byeAfterAck = false;
+	/** The media before an offer or answer was applied (`#rememberMedia` / `#mediaChanged`). */
+	#wasAddress = "";
+	#wasPort = 0;
+	#wasPt = -1;
+	#wasDirection = 0;
+	#wasTe = -1;
 	#timers = new Int32Array(6).fill(-1);
 
 	constructor(readonly index: number, ctx: CallContext) {
@@ -155,7 +175,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		if (this.#seAsk > 0) {
 			// RFC 4028 §7.1: ask for a session timer; either side may refresh.
 			w.name(H_SESSION_EXPIRES).uint(this.#seAsk).crlf();
-			w.headerUint(H_MIN_SE, Math.max(ctx.config.minSE, MIN_SE_FLOOR));
+			w.headerUint(H_MIN_SE, this.#minSE);
 		}
 		this.credentials.write(w, METHOD_BYTES[M_INVITE], uri.buf, 0, uri.length);
 		w.header(H_CONTENT_TYPE, SDP).endHeaders();
@@ -172,6 +192,8 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		if (tx === this.inviteTx && this.role === UAC && this.state === CALL_CALLING) return this.#inviteResponse(msg);
 		if (tx === this.inviteTx && this.role === UAC && msg.status >= 200 && msg.status < 300) return this.#late2xx(msg);
 		if (tx === this.#reinviteTx) return this.#reinviteResponse(msg);
+		// §13.2.2.4: a retransmission of our re-INVITE's 2xx (its ACK was lost) is ACKed again.
+		if (tx === this.#reinviteAckTx && msg.status >= 200 && msg.status < 300) return this.#sendAck(this.dialog, numberOfCSeq(msg));
 		if (tx === this.#byeTx) return this.#byeResponse(msg);
 		// A BYE for a fork, an INFO ... : nothing to do.
 	}
@@ -216,10 +238,12 @@ export class Call implements ClientTransactionUser, TimerOwner {
 			return this.#end(END_AUTH, status);
 		}
 		if (status === 422) {
-			// RFC 4028 §7.4: ask again with at least the Min-SE the server wants.
+			// RFC 4028 §7.4: ask again with at least the Min-SE the server wants, and carry that Min-SE ("the largest
+			// value among all Min-SE header field values returned in all 422 responses").
 			const min = numericHeader(msg, H_MIN_SE);
 			if (min > this.#seAsk) {
 				this.#seAsk = min;
+				if (min > this.#minSE) this.#minSE = min;
 				this.credentials.accepted();
 				this.#sendInvite();
 				return;
@@ -295,22 +319,27 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		const ctx = this.#ctx, c = ctx.config;
 		this.#begin(UAS);
 		this.inviteTx = tx;
-		if (hasBody(msg) && !contentTypeIs(msg, SDP)) return this.#refuse(tx, 415, R_UNSUPPORTED_MEDIA, 1);
+		// Our To tag, made before any answer: a refusal (415 / 422 / 488) carries it too (§8.2.6.2).
+		randomHex(ctx.random, this.#scratch, this.#localTagBytes);
+		if (hasBody(msg) && !contentTypeIs(msg, SDP)) return this.#refuse(tx, 415, R_UNSUPPORTED_MEDIA, WITH_ACCEPT);
 		this.#se.read(msg);
 		this.#peerSupportsTimer = listsTimer(msg);
+		this.#raiseMinSE(msg);
 		const minSE = Math.max(c.minSE, MIN_SE_FLOOR);
 		if (this.#se.interval > 0 && this.#se.interval < minSE) return this.#refuse(tx, 422, R_TOO_SMALL, 0);
 		this.#prepareMedia();
 		if (hasBody(msg)) {
 			if (!parseSdp(msg.buf, msg.bodyStart, msg.bodyEnd, ctx.sdp)) return this.#refuse(tx, 400, R_BAD_SDP, 0);
-			if (!answerOffer(ctx.sdp, this.local, this.media)) return this.#refuse(tx, 488, R_NOT_ACCEPTABLE, 1);
+			if (!answerOffer(ctx.sdp, this.local, this.media)) return this.#refuse(tx, 488, R_NOT_ACCEPTABLE, WITH_ACCEPT);
+			const w = ctx.ackWriter.reset(); // scratch: nothing else is being written now
+			writeAnswer(w, ctx.sdp, this.local, this.media);
+			if (w.overflow || !this.#answerSdp.set(w.buf, 0, w.pos)) return this.#refuse(tx, 500, R_ANSWER_TOO_LONG, 0);
 			this.hasMedia = true;
 			this.#offerInOk = false;
 		} else {
 			this.#offerInOk = true; // §13.2.1: no offer in the INVITE: ours goes in the 2xx, the answer in the ACK
 		}
 		const d = this.dialog;
-		randomHex(ctx.random, this.#scratch, this.#localTagBytes);
 		if (!d.fromRequest(msg, this.#localTagBytes)) return this.#refuse(tx, 400, R_BAD_DIALOG, 0);
 		d.remoteCSeq = numberOfCSeq(msg);
 		d.state = DIALOG_EARLY;
@@ -363,16 +392,26 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	onAck(msg: MessageView): void {
 		if (!this.#ackWanted) return;
 		this.#ackWanted = false;
+		if (this.#byeAfterAck) return this.#sendBye(); // §15: we hung up meanwhile; now the BYE may go
 		if (this.#offerInOk) {
 			this.#offerInOk = false;
+			// The first answer of the call is `answered`; one to the offer in our 2xx of a re-INVITE is a change (§14.2).
+			const first = !this.hasMedia;
+			this.#rememberMedia();
 			if (!hasBody(msg) || !contentTypeIs(msg, SDP) || !this.#readAnswer(msg)) return this.#hangupActive(END_NO_COMMON_CODEC, 0);
-			if (this.state === CALL_ACTIVE) this.#ctx.events.answered(this.index);
+			if (this.state !== CALL_ACTIVE) return;
+			if (first) this.#ctx.events.answered(this.index);
+			else if (this.#mediaChanged()) this.#ctx.events.mediaChanged(this.index);
 		}
 	}
 
 	/** No ACK for our 2xx within 64·T1 (§13.3.1.4): "the UAS core ... SHOULD terminate the dialog" with BYE. */
 	onAckTimeout(): void {
-		if (this.#ackWanted && this.state === CALL_ACTIVE) this.#hangupActive(END_NO_ACK, 0);
+		if (!this.#ackWanted) return;
+		this.#ackWanted = false;
+		// §15: the server transaction timed out, so a BYE held back for the ACK goes now.
+		if (this.#byeAfterAck) return this.#sendBye();
+		if (this.state === CALL_ACTIVE) this.#hangupActive(END_NO_ACK, 0);
 	}
 
 	// ---- both sides ----
@@ -414,13 +453,13 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		if (method === M_INVITE || method === M_UPDATE) return this.#offerInDialog(tx, msg, method);
 		if (method === M_INFO) {
 			const digit = infoDigit(msg);
-			if (digit === INFO_BAD_TYPE) return this.#ctx.respondSimple(tx, 415, R_UNSUPPORTED_MEDIA, 1);
+			if (digit === INFO_BAD_TYPE) return this.#ctx.respondSimple(tx, 415, R_UNSUPPORTED_MEDIA, WITH_ACCEPT);
 			this.#simple(tx, 200, R_OK);
 			if (digit !== INFO_NO_DTMF) this.#ctx.events.digit(this.index, String.fromCharCode(digit));
 			return;
 		}
-		if (method === M_OPTIONS) return this.#ctx.respondSimple(tx, 200, R_OK, 1);
-		this.#ctx.respondSimple(tx, 405, R_NOT_ALLOWED, 2);
+		if (method === M_OPTIONS) return this.#ctx.respondSimple(tx, 200, R_OK, WITH_ACCEPT | WITH_ALLOW); // §11.2: as outside a dialog
+		this.#ctx.respondSimple(tx, 405, R_NOT_ALLOWED, WITH_ALLOW);
 	}
 
 	/** A re-INVITE or UPDATE (§14.2, RFC 3311 §5.2): answer the offer, refresh the target and the session timer. */
@@ -431,19 +470,19 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		}
 		// §14.2: our own offer is out: glare, 491; RFC 3311 §5.2 the same for UPDATE.
 		if (this.#reinviteTx >= 0 || this.#offerInOk) return this.#simple(tx, 491, R_PENDING);
-		if (hasBody(msg) && !contentTypeIs(msg, SDP)) return ctx.respondSimple(tx, 415, R_UNSUPPORTED_MEDIA, 1);
+		if (hasBody(msg) && !contentTypeIs(msg, SDP)) return ctx.respondSimple(tx, 415, R_UNSUPPORTED_MEDIA, WITH_ACCEPT);
 		const se = this.#se;
 		se.read(msg);
+		this.#raiseMinSE(msg);
 		const minSE = Math.max(ctx.config.minSE, MIN_SE_FLOOR);
 		if (se.interval > 0 && se.interval < minSE) return this.#refuse(tx, 422, R_TOO_SMALL, 0, false);
 		let changed = false, offerInAnswer = false;
 		if (hasBody(msg)) {
 			if (!parseSdp(msg.buf, msg.bodyStart, msg.bodyEnd, ctx.sdp)) return this.#simple(tx, 400, R_BAD_SDP);
 			// §14.2: a refused offer leaves the session as it was (488, the old media stays).
-			const m = this.media;
-			const address = m.remoteAddress, port = m.remotePort, pt = m.payloadType, direction = m.direction, te = m.telephoneEventPt;
-			if (!answerOffer(ctx.sdp, this.local, m)) return ctx.respondSimple(tx, 488, R_NOT_ACCEPTABLE, 1);
-			changed = address !== m.remoteAddress || port !== m.remotePort || pt !== m.payloadType || direction !== m.direction || te !== m.telephoneEventPt;
+			this.#rememberMedia();
+			if (!answerOffer(ctx.sdp, this.local, this.media)) return ctx.respondSimple(tx, 488, R_NOT_ACCEPTABLE, WITH_ACCEPT);
+			changed = this.#mediaChanged();
 			this.hasMedia = true;
 		} else if (method === M_INVITE) {
 			offerInAnswer = true; // §14.2: an INVITE without offer: our 2xx carries one, the ACK the answer
@@ -500,14 +539,17 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		const status = msg.status;
 		if (status < 200) return;
 		if (status < 300) {
-			// ACK every 2xx of the re-INVITE (retransmissions too) with its CSeq (§13.2.2.4).
+			// ACK the 2xx of the re-INVITE with its CSeq (§13.2.2.4); retransmissions are routed to it by `onResponse`.
 			this.#sendAck(this.dialog, this.#reinviteCSeq);
-			if (this.#reinviteTx < 0) return;
+			this.#reinviteAckTx = this.#reinviteTx;
 			this.#reinviteTx = -1;
 			this.dialog.refreshTarget(msg);
-			if (hasBody(msg) && contentTypeIs(msg, SDP) && this.#readAnswer(msg)) this.#ctx.events.mediaChanged(this.index);
+			// RFC 3264 §8: an answer that repeats the session (a refresh) changes nothing the application must hear of.
+			this.#rememberMedia();
+			if (hasBody(msg) && contentTypeIs(msg, SDP) && this.#readAnswer(msg) && this.#mediaChanged()) this.#ctx.events.mediaChanged(this.index);
 			this.#se.read(msg);
-			if (this.#se.interval > 0) this.#startSessionTimer(this.#se.interval, this.#se.refresher !== REFRESHER_UAS);
+			// RFC 4028 §7.2: a 2xx without Session-Expires turns the session timer off (interval 0 stops both timers).
+			this.#startSessionTimer(this.#se.interval, this.#se.refresher !== REFRESHER_UAS);
 			return;
 		}
 		this.#reinviteTx = -1;
@@ -522,9 +564,13 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		} else if (status === 408 || status === 481) {
 			return this.#hangupActive(END_TIMEOUT, status); // §12.2.1.2
 		} else if (status === 422) {
+			// RFC 4028 §7.4: again with the larger interval — only if it is larger (a 422 naming less is not retried).
 			const min = numericHeader(msg, H_MIN_SE);
-			if (min > this.#seInterval) this.#seInterval = min;
-			return this.#sendRefresh();
+			if (min > this.#seInterval) {
+				this.#seInterval = min;
+				if (min > this.#minSE) this.#minSE = min;
+				return this.#sendRefresh();
+			}
 		}
 		// Any other failure leaves the session as it was (§14.1); the session timer decides its end.
 	}
@@ -548,7 +594,8 @@ export class Call implements ClientTransactionUser, TimerOwner {
 				if (this.state === CALL_CALLING) this.#end(END_CANCELLED, 0);
 				break;
 			case T_BYE_GIVE_UP:
-				if (this.state === CALL_ENDING) this.#release();
+				if (this.state === CALL_ENDING && this.#byeAfterAck) this.#sendBye();
+				else if (this.state === CALL_ENDING) this.#release();
 				break;
 		}
 	}
@@ -559,9 +606,11 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		this.#seInterval = interval;
 		this.#weRefresh = weRefresh;
 		if (interval <= 0 || this.state !== CALL_ACTIVE) return;
-		// §10: the refresher refreshes at half the interval; the other side ends it shortly before expiry.
+		// §10: the refresher refreshes at half the interval; the other side ends it shortly before expiry. The expiry
+		// runs for the refresher too: a refresh that fails (500, an unanswerable 401 ...) leaves the session to expire
+		// (§10: the session ends unless a refresh succeeds), and the peer tears it down then; so do we.
 		if (weRefresh) this.#startTimer(T_SESSION_REFRESH, (interval * 1000) / 2);
-		else this.#startTimer(T_SESSION_EXPIRY, (interval - expiryWarning(interval)) * 1000);
+		this.#startTimer(T_SESSION_EXPIRY, (interval - expiryWarning(interval)) * 1000);
 	}
 
 	#startTimer(kind: number, ms: number): void {
@@ -598,12 +647,20 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		return ctx.layer.send(tx) ? tx : -1;
 	}
 
+	/** RFC 4028 §7.4: the Min-SE of our refreshes is the largest one "received in session refresh requests" too. */
+	#raiseMinSE(msg: MessageView): void {
+		const min = numericHeader(msg, H_MIN_SE);
+		if (min > this.#minSE) this.#minSE = min;
+	}
+
 	/** RFC 4028 §9 / §7.4: Session-Expires with the refresher, Require: timer when the peer supports it. */
 	#writeSessionExpires(w: Writer, asUac: boolean, peerSupports: boolean): void {
 		if (this.#seInterval <= 0) return;
 		// refresher=uac / uas is relative to the transaction: as its UAC we refresh iff we are "uac".
 		const refresherIsUac = asUac ? this.#weRefresh : !this.#weRefresh;
 		w.name(H_SESSION_EXPIRES).uint(this.#seInterval).bytes(refresherIsUac ? REFRESHER_UAC_TEXT : REFRESHER_UAS_TEXT).crlf();
+		// §7.4: a refresh request carries the largest Min-SE of the dialog.
+		if (asUac) w.headerUint(H_MIN_SE, this.#minSE);
 		if (!asUac && peerSupports) w.header(H_REQUIRE, TIMER);
 	}
 
@@ -633,7 +690,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 			this.#writeSessionExpires(w, false, this.#peerSupportsTimer);
 			w.header(H_CONTENT_TYPE, SDP).endHeaders();
 			if (this.#offerInOk) writeOffer(w, this.local);
-			else writeAnswer(w, ctx.sdp, this.local, this.media);
+			else this.#answerSdp.writeTo(w);
 		} else {
 			w.endHeaders();
 		}
@@ -666,6 +723,23 @@ export class Call implements ClientTransactionUser, TimerOwner {
 
 	// ---- SDP ----
 
+	/** Keep what the media is now (no allocation: the address string is shared, not copied). */
+	#rememberMedia(): void {
+		const m = this.media;
+		this.#wasAddress = m.remoteAddress;
+		this.#wasPort = m.remotePort;
+		this.#wasPt = m.payloadType;
+		this.#wasDirection = m.direction;
+		this.#wasTe = m.telephoneEventPt;
+	}
+
+	/** Did the last offer or answer change where or how we send or receive since `#rememberMedia`? */
+	#mediaChanged(): boolean {
+		const m = this.media;
+		return this.#wasAddress !== m.remoteAddress || this.#wasPort !== m.remotePort || this.#wasPt !== m.payloadType ||
+			this.#wasDirection !== m.direction || this.#wasTe !== m.telephoneEventPt;
+	}
+
 	/** An answer to our offer (or an offer in a 2xx/ACK after our offerless INVITE... not sent by us): into `media`. */
 	#readAnswer(msg: MessageView): boolean {
 		const ctx = this.#ctx;
@@ -681,9 +755,21 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	#hangupActive(why: number, status: number): void {
 		this.#stopAllTimers();
 		this.credentials.reset();
-		this.#byeTx = this.#sendInDialog(this.dialog, M_BYE, false);
 		this.state = CALL_ENDING;
 		this.#ctx.events.ended(this.index, why, status);
+		if (this.#ackWanted) {
+			// §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx
+			// response or until the server transaction times out" (Timer L, `onAckTimeout`).
+			this.#byeAfterAck = true;
+			this.#startTimer(T_BYE_GIVE_UP, 2 * (64 * this.#ctx.layer.config.t1 + 1000));
+			return;
+		}
+		this.#sendBye();
+	}
+
+	#sendBye(): void {
+		this.#byeAfterAck = false;
+		this.#byeTx = this.#sendInDialog(this.dialog, M_BYE, false);
 		if (this.#byeTx < 0) this.#release();
 		else this.#startTimer(T_BYE_GIVE_UP, 64 * this.#ctx.layer.config.t1 + 1000);
 	}
@@ -698,7 +784,8 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	}
 
 	#end(why: number, status: number): void {
-		const wasActive = this.state !== CALL_IDLE;
+		// A call that is ENDING was reported when it began to end (a BYE crossing ours must not report it twice).
+		const wasActive = this.state !== CALL_IDLE && this.state !== CALL_ENDING;
 		this.#release();
 		if (wasActive) this.#ctx.events.ended(this.index, why, status);
 	}
@@ -708,10 +795,13 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		this.state = CALL_IDLE;
 		this.role = 0;
 		this.inviteTx = -1;
+		this.ackTx = -1;
 		this.#reinviteTx = -1;
+		this.#reinviteAckTx = -1;
 		this.#byeTx = -1;
 		this.hasMedia = false;
 		this.#ackWanted = false;
+		this.#byeAfterAck = false;
 		this.#offerInOk = false;
 		this.dialog.state = 0;
 		this.#ctx.released(this);
@@ -725,10 +815,13 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		this.#weRefresh = false;
 		this.#peerSupportsTimer = false;
 		this.#reinviteTx = -1;
+		this.#reinviteAckTx = -1;
 		this.#byeTx = -1;
 		this.hasMedia = false;
 		this.#ackWanted = false;
+		this.#byeAfterAck = false;
 		this.#offerInOk = false;
+		this.#minSE = Math.max(this.#ctx.config.minSE, MIN_SE_FLOOR);
 	}
 
 	#stopAllTimers(): void {

@@ -142,6 +142,9 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 			return void this.#send();
 		}
 		const granted = this.#grantedExpires(msg);
+		// §10.2.4: the 200 lists the bindings the registrar keeps; ours with expires 0 (or none at all) is no
+		// registration — and refreshing "at half of 0 s" would be a tight loop. Back off as after a failure.
+		if (granted <= 0) return this.#fail(msg.status, "the registrar kept no binding");
 		this.expires = granted;
 		this.state = REG_REGISTERED;
 		this.#failures = 0;

@@ -21,6 +21,9 @@ export const ACCEPT = ascii("application/sdp, application/dtmf-relay, applicatio
 /** §20.37: option tags the station supports (RFC 4028 session timers). */
 export const SUPPORTED = ascii("timer");
 
+/** `respondSimple` extras: the response also carries Accept (§20.1) / Allow (§20.5). */
+export const WITH_ACCEPT = 1, WITH_ALLOW = 2;
+
 export interface UaContext {
 	readonly config: UaConfig;
 	readonly layer: TransactionLayer;

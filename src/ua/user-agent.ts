@@ -18,11 +18,12 @@ import { TransactionLayer, type ServerTransactionUser } from "../transaction/tra
 import { TCP } from "../transaction/transaction-table.js";
 import type { Source, Transport } from "../transaction/transport.js";
 import { ByteField } from "./byte-field.js";
-import { Call, CALL_ACTIVE, CALL_RINGING_IN, numberOfCSeq, type CallContext } from "./call.js";
+import { Call, CALL_RINGING_IN, numberOfCSeq, type CallContext } from "./call.js";
 import type { Account } from "./credentials.js";
 import { Dialog } from "./dialog.js";
 import { Registration } from "./registration.js";
-import { randomHex, writeCapabilities, ACCEPT, ALLOW, SUPPORTED } from "./ua-context.js";
+import { randomHex, writeCapabilities, ACCEPT, ALLOW, SUPPORTED, WITH_ACCEPT, WITH_ALLOW } from "./ua-context.js";
+export { WITH_ACCEPT, WITH_ALLOW };
 import type { UaConfig } from "./ua-config.js";
 import type { UaEvents } from "./ua-events.js";
 
@@ -31,8 +32,6 @@ const R_OK = ascii("OK"), R_BUSY = ascii("Busy Here"), R_NO_DIALOG = ascii("Call
 	R_BAD_EXTENSION = ascii("Bad Extension"), R_OUT_OF_ORDER = ascii("Server Internal Error: CSeq out of order"),
 	R_DECLINE = ascii("Decline");
 const TIMER = ascii("timer"), COMMA = ascii(", ");
-/** `respondSimple` extras. */
-export const WITH_ACCEPT = 1, WITH_ALLOW = 2;
 
 export interface UserAgentOptions {
 	readonly config: UaConfig;
@@ -242,7 +241,7 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 	}
 
 	onAckTimeout(tx: number): void {
-		for (const c of this.calls) if (c.ackTx === tx && c.state === CALL_ACTIVE) c.onAckTimeout();
+		for (const c of this.calls) if (c.ackTx === tx) c.onAckTimeout();
 	}
 
 	onServerTransportError(tx: number): void {
