@@ -30,14 +30,11 @@ export async function runStation(argv: readonly string[]): Promise<number> {
 	const stop = (code: number) => {
 		stopping ??= station.stop().then(() => done(code));
 	};
-	if (args.hangupAfter > 0) {
-		station.waitFor(function watch(line) {
-			const m = /^call (\d+): answered/.exec(line);
-			if (m !== null) setTimeout(() => station.command(`hangup ${m[1]}`), args.hangupAfter * 1000);
-			return false;
-		}, 2 ** 31 - 1).catch(() => {});
-	}
-	if (args.exitAfterCall) station.waitFor((l) => /^call \d+: ended/.test(l), 2 ** 31 - 1).then(() => stop(0), () => {});
+	station.onLine((line) => {
+		const answered = /^call (\d+): answered/.exec(line);
+		if (answered !== null && args.hangupAfter > 0) setTimeout(() => station.command(`hangup ${answered[1]}`), args.hangupAfter * 1000);
+		if (args.exitAfterCall && /^call \d+: ended/.test(line)) stop(0);
+	});
 	if (args.call !== null) {
 		const uri = args.call;
 		if (args.station.ua.registrar !== null) {

@@ -38,6 +38,7 @@ export class SimStation implements UaEvents {
 	readonly #timers = new Set<NodeJS.Timeout>();
 	readonly #parser = new SipParser(DEFAULT_LIMITS);
 	#waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
+	readonly #listeners: ((line: string) => void)[] = [];
 
 	private constructor(options: StationOptions, net: SimTransport, rtp: NodeDatagramSocket[]) {
 		this.#options = options;
@@ -138,7 +139,7 @@ export class SimStation implements UaEvents {
 		await this.net.close();
 	}
 
-	/** Resolves with the first log line (from now on) that passes `test`. */
+	/** Resolves with the first log line (from now on) that passes `test`; rejects after `timeoutMs`. */
 	waitFor(test: (line: string) => boolean, timeoutMs: number): Promise<string> {
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
@@ -153,8 +154,14 @@ export class SimStation implements UaEvents {
 		});
 	}
 
+	/** Call `listener` with every log line from now on (no timer: it keeps nothing alive). */
+	onLine(listener: (line: string) => void): void {
+		this.#listeners.push(listener);
+	}
+
 	log(line: string): void {
 		this.#options.log(line);
+		for (const l of this.#listeners) l(line);
 		const waiters = this.#waiters;
 		for (const w of waiters.slice()) {
 			if (w.test(line)) {

@@ -28,6 +28,8 @@ export class Credentials {
 	proxy = false;
 	/** The last request sent carried credentials (a new challenge then means they were refused). */
 	#sent = false;
+	/** ... and they were the first answer to a challenge just received (nc = 1). */
+	#sentFresh = false;
 	#nc = 0;
 	#stale = 0;
 	readonly #cnonceBytes = new Uint8Array(8);
@@ -51,8 +53,10 @@ export class Credentials {
 	onChallenge(msg: MessageView): number {
 		const proxy = msg.status === 407;
 		if (!chooseChallenge(msg, proxy ? H_PROXY_AUTHENTICATE : H_WWW_AUTHENTICATE, this.challenge)) return AUTH_UNUSABLE;
-		if (this.#sent) {
-			// §22.2: credentials refused unless the server says only the nonce was stale (RFC 7616 §3.3).
+		// §22.2: credentials answering the challenge just received were refused, unless the server says only the nonce
+		// was stale (RFC 7616 §3.3). Credentials reused from an earlier challenge (a refresh or a BYE after the
+		// INVITE's, nc > 1) may simply meet a server that wants a new nonce: that is a new challenge, not a refusal.
+		if (this.#sent && this.#sentFresh) {
 			if (!this.challenge.stale || ++this.#stale > MAX_STALE) return AUTH_REJECTED;
 		}
 		this.active = true;
@@ -75,6 +79,7 @@ export class Credentials {
 	/** Write the Authorization / Proxy-Authorization line for the request being built (nothing if not challenged). */
 	write(w: Writer, method: Uint8Array, uri: Uint8Array, uriStart: number, uriEnd: number): void {
 		this.#sent = this.active;
+		this.#sentFresh = this.#nc === 0;
 		if (!this.active) return;
 		const a = this.account;
 		a.digest.writeCredentials(w, this.proxy ? H_PROXY_AUTHORIZATION : H_AUTHORIZATION, this.challenge, a.username, a.password,

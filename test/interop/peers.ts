@@ -13,12 +13,20 @@ export const LOOPBACK = "127.0.0.1";
 export interface Peer {
 	readonly program: string;
 	readonly debianPackage: string;
+	/** Also looked for here when it is not on PATH (Debian puts daemons in /usr/sbin, outside a user's PATH). */
+	readonly alsoIn?: readonly string[];
 }
 export const SIPP: Peer = Object.freeze({ program: "sipp", debianPackage: "sip-tester" });
+/** Registrar + proxy (test/interop/kamailio.ts); the package also brings kamcmd. */
+export const KAMAILIO: Peer = Object.freeze({ program: "kamailio", debianPackage: "kamailio", alsoIn: Object.freeze(["/usr/sbin", "/usr/local/sbin"]) });
+/** A SIP user agent with a control socket (test/interop/baresip.ts); Debian's baresip pulls in baresip-core. */
+export const BARESIP: Peer = Object.freeze({ program: "baresip", debianPackage: "baresip" });
+/** Capture and dissection (test/interop/capture.ts). */
+export const TSHARK: Peer = Object.freeze({ program: "tshark", debianPackage: "tshark" });
 
-/** The absolute path of `program` on PATH, or null. */
-export function findProgram(program: string): string | null {
-	for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+/** The absolute path of `program` on PATH (then in `alsoIn`), or null. */
+export function findProgram(program: string, alsoIn: readonly string[] = []): string | null {
+	for (const dir of [...(process.env.PATH ?? "").split(delimiter), ...alsoIn]) {
 		if (dir === "") continue;
 		const path = join(dir, program);
 		try {
@@ -38,7 +46,7 @@ const warned = new Set<string>();
  * test (or, from a hook, the suite) is skipped with a note saying how to install it.
  */
 export function requirePeer(ctx: Mocha.Context, peer: Peer = SIPP): string {
-	const path = findProgram(peer.program);
+	const path = findProgram(peer.program, peer.alsoIn);
 	if (path !== null) return path;
 	const message = `${peer.program} not found on PATH: apt-get install ${peer.debianPackage}`;
 	if (process.env.CI === "true") throw new Error(`${message} (CI=true: a missing interop peer is a failure)`);

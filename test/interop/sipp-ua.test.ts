@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SimStation, type AnswerMode } from "../../hosts/sim/station.js";
 import { uaConfig } from "../../src/ua/ua-config.js";
-import { describeSipp, freePort, requirePeer, startSipp, stopAllSipp, type SippResult } from "./peers.js";
+import { Capture, describeIssues, type CaptureReport } from "./capture.js";
+import { describeSipp, freePort, requirePeer, startSipp, stopAllSipp, TSHARK, type SippResult } from "./peers.js";
 
 const SCENARIOS = fileURLToPath(new URL("../../../test/interop/scenarios/", import.meta.url));
 const scenario = (name: string) => join(SCENARIOS, name);
@@ -16,10 +17,12 @@ const scenario = (name: string) => join(SCENARIOS, name);
 let sipp = "";
 let station: SimStation | null = null;
 let lines: string[] = [];
+/** Ports chosen once for the whole suite, so one capture (filtered on them) holds all of its traffic. */
+let stationPort = 0, rtpPort = 0, sippSipPort = 0;
+let capture: Capture | null = null;
 
 async function startStation(answer: AnswerMode, password = "door-secret"): Promise<SimStation> {
-	const port = await freePort();
-	const rtpPort = await freePort([1, 2, 3]);
+	const port = stationPort;
 	lines = [];
 	station = await SimStation.start({
 		address: "127.0.0.1", port, answer, answerDelay: 100, trace: false, log: (l) => lines.push(l),
@@ -29,7 +32,7 @@ async function startStation(answer: AnswerMode, password = "door-secret"): Promi
 }
 
 async function sippPort(): Promise<number> {
-	return freePort([1, 2, 4]);
+	return sippSipPort;
 }
 
 function explain(r: SippResult): string {
@@ -44,8 +47,18 @@ function events(): string[] {
 describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4028, 127.0.0.1)", function () {
 	this.timeout(40000);
 
-	before(function () {
+	before(async function () {
 		sipp = requirePeer(this);
+		const tshark = requirePeer(this, TSHARK);
+		stationPort = await freePort();
+		rtpPort = await freePort([1, 2, 3]);
+		sippSipPort = await freePort([1, 2, 4]);
+		// Signalling of the station and SIPp only (their RTP is not sent yet: the media issue's).
+		capture = await Capture.start(tshark, { name: "sipp-ua", filter: `udp port ${stationPort} or udp port ${sippSipPort}` });
+	});
+	after(async function () {
+		await capture?.discard(this.currentTest?.state === "failed");
+		capture = null;
 	});
 	afterEach(async function () {
 		const kept = await stopAllSipp(this.currentTest?.state === "failed");
@@ -177,6 +190,18 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 			const r = await stationCalls("ua-uas-redirect.xml");
 			assert.equal(r.code, 0, explain(r));
 			assert.equal(events().at(-1), "call 0: ended: local hangup");
+		});
+	});
+
+	// Mocha runs a suite's own tests before its child suites: the check sits in the last child suite.
+	describe("the capture of all of the above", () => {
+		it("tshark's SIP and SDP dissectors find nothing malformed in the suite's traffic (Wireshark expert info)", async function () {
+			if (capture === null) this.skip();
+			const report: CaptureReport = await capture!.analyse({ decodeAs: [`udp.port==${stationPort},sip`, `udp.port==${sippSipPort},sip`] });
+			const sip = report.protocolFrames.sip ?? 0, sdp = report.protocolFrames.sdp ?? 0;
+			// Not blind: the suite's calls put well over a hundred SIP messages and dozens of SDP bodies on the wire.
+			assert.ok(sip >= 100 && sdp >= 20, `captured ${sip} SIP and ${sdp} SDP frames (${report.frames} in all): too few, the capture missed the calls`);
+			assert.deepEqual(report.issues, [], describeIssues(report.issues));
 		});
 	});
 });
