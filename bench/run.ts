@@ -1,9 +1,11 @@
 // `npm run bench`: the message layer's figures. On Node: our parser (full framing + validation) against the npm
 // peers and a CRLF-scanning baseline, all in the same run: msg/s and ratios, GC events per million messages,
 // bytes allocated per message. On XS (xsnap): metered compute and heap growth per message, ours and kirm `sip`.
+// Then the timers (bench/timers.ts) and the media path (bench/media.ts).
 //
 //   npm run bench                    (= node --expose-gc build/bench/run.js)
-//   node build/bench/run.js [--per-message] [--quick] [--no-xs] [--cross-check]
+//   node build/bench/run.js [--per-message] [--quick] [--no-xs] [--cross-check] [--media]
+//   --media: the media section only
 
 import { corpus } from './corpus.js';
 import {
@@ -23,6 +25,7 @@ import { baselineAdapter, peerAdapters, selfCheck, type ParserAdapter } from './
 import { parseOurs } from './ours.js';
 import { runXsSection } from './xs-run.js';
 import { runTimerSection } from './timers.js';
+import { runMediaSection } from './media.js';
 
 const oursAdapter: ParserAdapter = {
   name: 'sip-intercom (ours)',
@@ -41,6 +44,12 @@ const adapters: readonly ParserAdapter[] = [oursAdapter, baselineAdapter, ...pee
 
 async function main(): Promise<void> {
   const started = performance.now();
+  if (args.has('--media')) {
+    console.log(['node', process.version, ...process.execArgv].join(' '));
+    await runMediaSection(quick);
+    console.log(`\n(total ${fmtFixed((performance.now() - started) / 1000, 1)} s)`);
+    return;
+  }
   const corpusBytes = corpus.reduce((n, m) => n + m.bytes.length, 0);
   console.log(
     `${['node', process.version, ...process.execArgv].join(' ')}\ncorpus: ${corpus.length} messages, ${corpusBytes} bytes ` +
@@ -113,6 +122,7 @@ async function main(): Promise<void> {
 
   if (!args.has('--no-xs')) await runXsSection(quick);
   await runTimerSection(quick);
+  await runMediaSection(quick);
 
   console.log(`\n(sink ${sink}; total ${fmtFixed((performance.now() - started) / 1000, 1)} s)`);
 }

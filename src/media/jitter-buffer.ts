@@ -8,6 +8,16 @@
 // Clock drift and jitter changes are absorbed in silence: while the smoothed depth stays above target + 1 frame a
 // low-energy frame is dropped; below target − 1 frame one is inserted (concealed) between two low-energy frames. At
 // maxMs a frame is dropped whatever its energy, so the delay never exceeds the bound. Nothing allocates per packet.
+// A sender whose clock is slower than ours delivers a frame late by 20 ms every 1/drift frames (0.1 %: every 20 s);
+// the depth in whole frames does not see that coming (it reads the same until a frame is missing), so a slower,
+// finer measure does: the slack, the least time a played frame waited in the buffer (playout time − arrival time)
+// over a window of SLACK_WINDOW frames. It is kept at two frames or more: then the packet after a burst of up to two
+// lost ones is already here when the first is due, and each loss is concealed once; with less, the burst looks like
+// an underrun — concealed in place (a frame more delay) and then once more per lost packet. (One frame would cover a
+// single loss; 1 % random loss still brings ~18 bursts of two an hour.) When the slack falls below SLACK_LOW_MS a
+// frame is inserted at the next pair of low-energy frames, before the drift causes underruns in the middle of speech
+// (and only while there is room below maxMs); a silence drop is made only while the slack is a frame above that (else
+// it would bring the underruns back). The slack needs `take`'s nowMs on the clock of `put`'s arrivalMs.
 import { decodeFrame, FRAME_SAMPLES, PCMA, PCMU, ulawDecode, alawDecode } from "./g711.js";
 import { Plc } from "./plc.js";
 
@@ -38,6 +48,18 @@ export const JB_RESYNC = 3;
 const EMPTY = 0, FILLED = 1, PLAYED = 2;
 /** Concealed frames after which an empty buffer refills to target before playing again (60 ms: silent by then). */
 const REBUFFER_AFTER = 3;
+/**
+ * Played frames over which the slack (least wait of a played frame) is measured: 2 s, long enough to see the jitter's
+ * worst cases, short enough that 0.1 % drift moves the slack by only 2 ms within one window.
+ */
+const SLACK_WINDOW = 100;
+/**
+ * Slack under which a frame is inserted at the next silence (ms): two frames, plus a guard for what 0.1 % drift takes
+ * within a window (2 ms) and a talk spurt (1.5 ms) before the silence comes.
+ */
+const SLACK_LOW_MS = 2 * FRAME_MS + 5;
+/** Slack above which a silence drop is allowed: a drop takes a frame off it. */
+const SLACK_DROP_MS = SLACK_LOW_MS + FRAME_MS;
 
 export interface JitterBufferOptions {
 	/** Frames in the ring (default 16: 320 ms). Must exceed maxMs / 20. */
@@ -63,6 +85,7 @@ export class JitterBuffer {
 	readonly #seq: Int32Array;
 	readonly #state: Uint8Array;
 	readonly #level: Uint16Array;
+	readonly #arrival: Float64Array;
 	readonly #plc = new Plc();
 	#started = false;
 	#buffering = true;
@@ -79,6 +102,10 @@ export class JitterBuffer {
 	#target = 1;
 	#underrun = 0;
 	#lastLevel = 0;
+	/** Least wait of a played frame over the last complete window, ms (Infinity: not measured yet). */
+	#slack = Infinity;
+	#windowMin = Infinity;
+	#windowCount = 0;
 	#played = 0;
 	#concealed = 0;
 	#late = 0;
@@ -104,6 +131,7 @@ export class JitterBuffer {
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
 		this.#level = new Uint16Array(capacity);
+		this.#arrival = new Float64Array(capacity);
 		this.#target = this.minFrames;
 	}
 
@@ -131,6 +159,8 @@ export class JitterBuffer {
 	get maxDepth(): number { return this.#maxDepth; }
 	/** Target depth in frames. */
 	get target(): number { return this.#target; }
+	/** Least time a played frame waited in the buffer over the last 2 s window, ms (Infinity before the first window). */
+	get slackMs(): number { return this.#slack; }
 	/** RFC 3550 A.8 interarrival jitter estimate, milliseconds. */
 	get jitterMs(): number { return this.#jitter; }
 
@@ -143,6 +173,7 @@ export class JitterBuffer {
 		this.#plc.reset();
 		this.#avgDepth = 0;
 		this.#underrun = 0;
+		this.#restartSlack();
 	}
 
 	/**
@@ -195,6 +226,7 @@ export class JitterBuffer {
 		const silence = ulaw ? 0xff : 0xd5;
 		for (let i = n; i < FRAME_SAMPLES; i++) bytes[at + i] = silence;
 		this.#level[s] = (sum / FRAME_SAMPLES) | 0;
+		this.#arrival[s] = arrivalMs;
 		this.#seq[s] = ext;
 		this.#state[s] = FILLED;
 		if (ext > this.#highest) this.#highest = ext;
@@ -202,11 +234,10 @@ export class JitterBuffer {
 	}
 
 	/**
-	 * The next 20 ms of audio into out[0, 160): decoded, or concealed, or silence. Call once per frame period.
-	 * Returns JB_PLAYED, JB_CONCEALED or JB_SILENT.
+	 * The next 20 ms of audio into out[0, 160): decoded, or concealed, or silence. Call once per frame period, with
+	 * nowMs on the clock of put's arrivalMs. Returns JB_PLAYED, JB_CONCEALED or JB_SILENT.
 	 */
 	take(out: Int16Array, nowMs: number): number {
-		void nowMs;
 		if (!this.#started) return this.#silence(out);
 		const cap = this.capacity;
 		let depth = this.depth;
@@ -223,23 +254,28 @@ export class JitterBuffer {
 			if (this.#state[s] === FILLED && this.#seq[s] === this.#next) this.#state[s] = PLAYED;
 			this.#next++;
 			this.#dropped++;
+			this.#delayChanged(-FRAME_MS);
 			depth--;
 		}
 		let s = this.#next % cap;
 		let here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
 		const target = this.#target;
-		if (here && this.#avgDepth > target + 1 && depth > 1 && this.#level[s] < this.silenceLevel) {
+		const slack = this.#slack;
+		if (here && this.#avgDepth > target + 1 && depth > 1 && this.#level[s] < this.silenceLevel && slack >= SLACK_DROP_MS) {
 			// Too deep and this frame is silence: drop it, play the next one if it is here.
 			this.#state[s] = PLAYED;
 			this.#next++;
 			this.#dropped++;
 			this.#avgDepth -= 1;
+			this.#delayChanged(-FRAME_MS);
 			s = this.#next % cap;
 			here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
-		} else if (here && this.#avgDepth < target - 1 && this.#lastLevel < this.silenceLevel && this.#level[s] < this.silenceLevel) {
-			// Too shallow, between two silent frames: insert one.
+		} else if (here && (this.#avgDepth < target - 1 || (slack < SLACK_LOW_MS && depth < this.maxFrames - 1)) &&
+			this.#lastLevel < this.silenceLevel && this.#level[s] < this.silenceLevel) {
+			// Too shallow, or too little slack (a slower sender), between two silent frames: insert one.
 			this.#inserted++;
 			this.#avgDepth += 1;
+			this.#delayChanged(FRAME_MS);
 			return this.#conceal(out);
 		}
 		if (here) {
@@ -250,6 +286,7 @@ export class JitterBuffer {
 			this.#played++;
 			this.#underrun = 0;
 			this.#plc.good(out, 0, FRAME_SAMPLES);
+			this.#measureSlack(nowMs - this.#arrival[s]);
 			return JB_PLAYED;
 		}
 		if (this.#highest >= this.#next) {
@@ -260,6 +297,9 @@ export class JitterBuffer {
 		}
 		// Underrun: nothing to play. Conceal in place (the delay grows by a frame); after 60 ms, refill to target.
 		this.#underruns++;
+		// The frame due was not here (the slack was below 0); concealing in place delays the rest by a frame.
+		if (this.#slack > 0) this.#slack = 0;
+		this.#delayChanged(FRAME_MS);
 		if (++this.#underrun >= REBUFFER_AFTER) this.#buffering = true;
 		return this.#conceal(out);
 	}
@@ -269,6 +309,29 @@ export class JitterBuffer {
 		this.#concealed++;
 		this.#lastLevel = 0;
 		return JB_CONCEALED;
+	}
+
+	/** One played frame waited `wait` ms: fold it into the window; a full window becomes the slack. */
+	#measureSlack(wait: number): void {
+		if (wait < this.#windowMin) this.#windowMin = wait;
+		if (++this.#windowCount >= SLACK_WINDOW) {
+			this.#slack = this.#windowMin;
+			this.#windowMin = Infinity;
+			this.#windowCount = 0;
+		}
+	}
+
+	/** Playout moved by `ms` (a frame inserted or dropped): every later frame waits that much longer; measure afresh. */
+	#delayChanged(ms: number): void {
+		this.#slack += ms;
+		this.#windowMin = Infinity;
+		this.#windowCount = 0;
+	}
+
+	/** A new stream: nothing measured yet. */
+	#restartSlack(): void {
+		this.#slack = this.#windowMin = Infinity;
+		this.#windowCount = 0;
 	}
 
 	#silence(out: Int16Array): number {
@@ -281,6 +344,7 @@ export class JitterBuffer {
 		this.#state.fill(EMPTY);
 		this.#next = this.#highest = ext;
 		this.#buffering = true;
+		this.#restartSlack();
 		return JB_RESYNC;
 	}
 

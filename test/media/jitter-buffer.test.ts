@@ -109,6 +109,11 @@ interface CallResult {
 	depthAtHalf: number;
 	maxDepthSecondHalf: number;
 	depthSum: number;
+	/** Mean depth over the first and the last tenth of the call. */
+	depthFirstTenth: number;
+	depthLastTenth: number;
+	/** Concealed frames whose output was not silence (mean |sample| ≥ the buffer's silence level). */
+	loudConcealed: number;
 }
 
 /** A one-way call: the peer sends 20 ms frames (1.5 s talk, 1 s silence); the network loses, delays, duplicates. */
@@ -144,6 +149,7 @@ function virtualCall(o: CallOptions): CallResult {
 	const out = new Int16Array(N);
 	const seq0 = 65000, ts0 = 0xfffff000;
 	let e = 0, slots = 0, good = 0, depthAtHalf = 0, maxDepthSecondHalf = 0, depthSum = 0;
+	let firstSum = 0, firstN = 0, lastSum = 0, lastN = 0, loudConcealed = 0;
 	const first = times[order[0]];
 	const endMs = sendMs;
 	for (let now = 0; now < endMs; now += 20) {
@@ -157,11 +163,26 @@ function virtualCall(o: CallOptions): CallResult {
 		const r = jb.take(out, now);
 		slots++;
 		if (r === JB_PLAYED || r === JB_CONCEALED) good++;
+		if (r === JB_CONCEALED) {
+			let level = 0;
+			for (let i = 0; i < N; i++) level += Math.abs(out[i]);
+			if (level / N >= jb.silenceLevel) loudConcealed++;
+		}
 		depthSum += jb.depth;
+		if (now < endMs / 10) {
+			firstSum += jb.depth;
+			firstN++;
+		} else if (now >= (endMs * 9) / 10) {
+			lastSum += jb.depth;
+			lastN++;
+		}
 		if (now >= endMs / 2) maxDepthSecondHalf = Math.max(maxDepthSecondHalf, jb.depth);
 		if (depthAtHalf === 0 && now >= endMs / 2) depthAtHalf = jb.depth;
 	}
-	return { sent: total, slots, playedOrConcealed: good, reordered, jb, depthAtHalf, maxDepthSecondHalf, depthSum };
+	return {
+		sent: total, slots, playedOrConcealed: good, reordered, jb, depthAtHalf, maxDepthSecondHalf, depthSum,
+		depthFirstTenth: firstSum / firstN, depthLastTenth: lastSum / lastN, loudConcealed,
+	};
 }
 
 describe("RFC 3550 A.8, G.711 App. I: a call with 5 % loss, 0–40 ms jitter, reordering and duplication", () => {
@@ -207,6 +228,69 @@ describe("RFC 3550 A.8: clock drift over an hour — the delay does not grow", (
 			// 0.1 % of 30 min is 1.8 s = 90 frames each way: dropped in silence; added in silence or by an underrun.
 			assert.ok(jb.dropped >= 80, `dropped ${jb.dropped}`);
 			assert.ok(jb.inserted + jb.underruns >= 80, `inserted ${jb.inserted}, underruns ${jb.underruns}`);
+		});
+	}
+});
+
+describe("Drift of a slower sender: a frame inserted in silence before the slack runs out (RFC 3550 A.8; DESIGN.md §5)", () => {
+	/** Frame k arrives at 20k + 3 + (k mod 4) ms; takes every 20 ms from 0; loud or silent payloads. */
+	function steady(frames: number, payload: Uint8Array): { jb: JitterBuffer; slackBefore: number; results: number[] } {
+		const jb = new JitterBuffer({ law: PCMU, minMs: 40 });
+		const out = new Int16Array(N);
+		let slackBefore = NaN;
+		const results: number[] = [];
+		for (let k = 0; k <= frames + 2; k++) {
+			const now = 20 * k;
+			if (k >= 1) jb.put(k - 1, 160 * (k - 1), payload, 0, N, 20 * (k - 1) + 3 + ((k - 1) % 4));
+			results.push(jb.take(out, now));
+			if (jb.played === 99) slackBefore = jb.slackMs;
+		}
+		return { jb, slackBefore, results };
+	}
+
+	it("measures the slack: the least time a played frame waited, over a 2 s window (100 frames)", () => {
+		// Playout starts at 40 ms with frame 0 (frames 0 and 1 in: the 40 ms target); frame k plays at 40 + 20k and
+		// arrived at 20k + 3 + (k mod 4): it waited 37 − (k mod 4) ms, least 34.
+		const { jb, slackBefore } = steady(120, marked(0x90));
+		assert.equal(slackBefore, Infinity, "no full window yet");
+		assert.equal(jb.slackMs, 34);
+		assert.equal(jb.inserted, 0, "never inserted into loud frames");
+		assert.equal(jb.underruns, 0);
+	});
+
+	it("inserts one frame in silence when the slack is under two frames + 5 ms, and counts it a frame longer", () => {
+		const { jb, results } = steady(300, new Uint8Array(N).fill(0xff));
+		assert.equal(jb.inserted, 1, "34 ms < 45 ms: one frame; then 54 ms");
+		assert.equal(results.filter((r) => r === JB_CONCEALED).length, 1);
+		assert.equal(jb.slackMs, 54);
+		assert.equal(jb.dropped, 0, "54 ms is not a frame above 45 ms: no drop brings it back");
+	});
+
+	const hour = (rates: [number, number], loss: number): CallResult =>
+		virtualCall({ seconds: 3600, seed: 0xd71f7, loss, jitterMs: 10, duplicate: 0, rates, minMs: 20, maxMs: 200 });
+
+	for (const loss of [0, 0.01]) {
+		it(`sender 0.1 % slow for an hour, ${loss * 100} % loss: ~180 frames inserted in silence, no concealment in speech from drift`, () => {
+			const r = hour([0.999, 0.999], loss);
+			const ref = hour([1, 1], loss); // the same losses and jitter, no drift
+			const { jb } = r;
+			console.log(`      drift: inserted ${jb.inserted}, underruns ${jb.underruns}, concealed ${jb.concealed}, lost ${jb.lost}, ` +
+				`loud concealed ${r.loudConcealed}, dropped ${jb.dropped}, depth first/last 6 min ${r.depthFirstTenth.toFixed(2)}/` +
+				`${r.depthLastTenth.toFixed(2)}, max ${jb.maxDepth}; no drift: underruns ${ref.jb.underruns}, concealed ${ref.jb.concealed}, ` +
+				`loud concealed ${ref.loudConcealed}`);
+			// 0.1 % of 180,000 frames: 180 frames of playout the sender did not send, each inserted in silence.
+			const missing = r.slots - r.sent;
+			assert.ok(Math.abs(missing - 180) <= 2, `slots − sent ${missing}`);
+			assert.ok(Math.abs(jb.inserted - missing) <= 5, `inserted ${jb.inserted}`);
+			assert.ok(jb.underruns <= ref.jb.underruns, `underruns ${jb.underruns} with drift, ${ref.jb.underruns} without`);
+			// Concealment audible as such (in speech) is the losses' alone: as many as without drift.
+			assert.equal(jb.lost, ref.jb.lost);
+			assert.ok(jb.concealed - jb.inserted <= ref.jb.concealed - ref.jb.inserted, `${jb.concealed} − ${jb.inserted}`);
+			// Without loss every concealed frame is an insertion, and every one of them is silence.
+			if (loss === 0) assert.equal(r.loudConcealed, 0);
+			// The delay does not grow: the last six minutes are no deeper than the first plus a frame, within bounds.
+			assert.ok(r.depthLastTenth <= r.depthFirstTenth + 1, `${r.depthFirstTenth} → ${r.depthLastTenth}`);
+			assert.ok(r.maxDepthSecondHalf <= jb.target + 3 && jb.maxDepth <= jb.maxFrames);
 		});
 	}
 });

@@ -1,5 +1,6 @@
-// Media vectors: G.711 codes, RTP bytes, RTCP statistics, RFC 4733 digits — a scenario in, a trace out. ITU-T G.711;
-// RFC 3550 §5.1, §6.4, A.1, A.3, A.8; RFC 4733 §2.5. Host-free (src/ and test/media/fixed-random.ts only, no node:,
+// Media vectors: G.711 codes, RTP bytes, RTCP statistics, RFC 4733 digits, jitter buffer, concealment, tones, echo
+// suppressor — a scenario in, a trace out. ITU-T G.711 and its App. I; RFC 3550 §5.1, §6.4, A.1, A.3, A.8; RFC 4733
+// §2.5; ITU-T E.180 §2. Host-free (src/ and test/media/fixed-random.ts only, no node:,
 // no assert), so the same vectors run on Node and on the XS engine (test/xs/media-vectors.test.ts compares).
 import { ALAW_SILENCE, alawDecode, alawEncode, decodeFrame, encodeFrame, PCMA, PCMU, ULAW_SILENCE, ulawDecode, ulawEncode } from "../../src/media/g711.js";
 import {
@@ -9,6 +10,12 @@ import {
 import { ReceptionStats } from "../../src/media/rtcp-stats.js";
 import { RtcpSession } from "../../src/media/rtcp.js";
 import { type DigitSink, Dtmf4733Receiver, Dtmf4733Sender, writeEvent } from "../../src/media/dtmf-4733.js";
+import { JB_CONCEALED, JB_PLAYED, JB_SILENT, JitterBuffer } from "../../src/media/jitter-buffer.js";
+import { Plc } from "../../src/media/plc.js";
+import {
+	BUSY_425, CALL_END_WARNING, DOOR_OPENED, INVALID_CODE, RINGBACK_425, RINGBACK_440_480, type Tone, TonePlayer,
+} from "../../src/media/tones.js";
+import { ES_FAR, ES_IDLE, ES_NEAR, EchoSuppressor } from "../../src/media/echo-suppressor.js";
 import { FixedRandom } from "../media/fixed-random.js";
 
 export interface MediaVector {
@@ -83,6 +90,66 @@ function digitsOf(lines: string[]): string[] {
 		rx.receive(p, 0, 4, 0x1234, Number(f[0]) >>> 0, f[4] === "M");
 	}
 	return [`digits "${sink.text}"`, `repeats ${rx.repeats} late ${rx.late} segments ${rx.segments}`];
+}
+
+
+/** A 160-sample frame of a sine: amplitude, frequency, first sample's index in the stream. */
+function sineFrame(out: Int16Array, amplitude: number, freq: number, from: number): Int16Array {
+	for (let i = 0; i < out.length; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * freq * (from + i)) / 8000));
+	return out;
+}
+
+/** "sound a-b silence c-d ..." over 10 ms blocks (80 samples): a block sounds when any sample is not 0. */
+function cadence(pcm: Int16Array): string {
+	const parts: string[] = [];
+	let start = 0, sound = false;
+	const blocks = pcm.length / 80;
+	for (let b = 0; b <= blocks; b++) {
+		let on = false;
+		if (b < blocks) for (let i = b * 80; i < b * 80 + 80 && !on; i++) on = pcm[i] !== 0;
+		if (b === blocks || (b > 0 && on !== sound)) {
+			parts.push(`${sound ? "sound" : "silence"} ${start}-${b - 1}`);
+			start = b;
+		}
+		sound = on;
+	}
+	return parts.join(" ");
+}
+
+/** Goertzel power at `freq` over pcm[from, to), 8 kHz. */
+function goertzel(pcm: Int16Array, from: number, to: number, freq: number): number {
+	const c = 2 * Math.cos((2 * Math.PI * freq) / 8000);
+	let s1 = 0, s2 = 0;
+	for (let i = from; i < to; i++) {
+		const v = pcm[i] + c * s1 - s2;
+		s2 = s1;
+		s1 = v;
+	}
+	return s1 * s1 + s2 * s2 - c * s1 * s2;
+}
+
+/** The tone frequencies of the station whose power in the first sound (up to 200 ms) is over a tenth of the strongest. */
+function strongest(pcm: Int16Array): string {
+	const candidates = [400, 425, 440, 480, 660, 880, 1400];
+	// The first run of sounding 10 ms blocks, at most 200 ms (resolution 5 Hz: 425 stays apart from 440).
+	let end = 0;
+	for (; end < 1600 && end < pcm.length; end += 80) {
+		let on = false;
+		for (let i = end; i < end + 80 && !on; i++) on = pcm[i] !== 0;
+		if (!on) break;
+	}
+	const power = candidates.map((f) => goertzel(pcm, 0, end, f));
+	const max = Math.max(...power);
+	return candidates.filter((_, i) => power[i] > max / 10).join("+");
+}
+
+function renderTone(t: Tone, ms: number): { pcm: Int16Array; playing: boolean } {
+	const player = new TonePlayer();
+	player.start(t);
+	const pcm = new Int16Array(ms * 8);
+	let playing = true;
+	for (let at = 0; at < pcm.length; at += 160) playing = player.fill(pcm, at, 160);
+	return { pcm, playing };
 }
 
 export const MEDIA_VECTORS: MediaVector[] = [
@@ -379,6 +446,155 @@ export const MEDIA_VECTORS: MediaVector[] = [
 			"1000 ts 4294967000 - 0b 8a 03 e8",
 			"1400 ts 4294967000 - 0b 8a 03 e8",
 			"1800 ts 4294967000 - 0b 8a 03 e8",
+		],
+	},
+	{
+		name: "jitter buffer: buffering to 40 ms, reorder, duplicate, loss concealed, late packet counted (RFC 3550 §5.1, A.8)",
+		run: () => {
+			// Frame seq carries code 0x90 + (seq − 100) in every byte; the last decoded sample names the frame played (the
+			// first ones of a frame after a concealed one are cross-faded, G.711 App. I).
+			const jb = new JitterBuffer({ law: PCMU, minMs: 40 });
+			const out = new Int16Array(160), payload = new Uint8Array(160);
+			const lines: string[] = [];
+			const put = (seq: number, at: number): void => {
+				payload.fill(0x90 + seq - 100);
+				lines.push(`put ${seq} at ${at} -> ${jb.put(seq, (seq - 100) * 160, payload, 0, 160, at)}`);
+			};
+			const take = (at: number): void => {
+				const r = jb.take(out, at);
+				let what = r === JB_SILENT ? "silent" : r === JB_CONCEALED ? "concealed" : "?";
+				for (let seq = 100; seq <= 104 && r === JB_PLAYED; seq++) if (out[159] === ulawDecode(0x90 + seq - 100)) what = `played ${seq}`;
+				lines.push(`take at ${at} -> ${what}`);
+			};
+			put(100, 0); take(0); put(102, 15); put(101, 16); put(101, 17);
+			take(20); take(40); take(60); put(104, 70); take(80); put(103, 85); take(100);
+			lines.push(`played ${jb.played} concealed ${jb.concealed} lost ${jb.lost} late ${jb.late} duplicated ${jb.duplicated} target ${jb.target}`);
+			return lines;
+		},
+		expect: [
+			"put 100 at 0 -> 0",
+			"take at 0 -> silent",
+			"put 102 at 15 -> 0",
+			"put 101 at 16 -> 0",
+			"put 101 at 17 -> 2",
+			"take at 20 -> played 100",
+			"take at 40 -> played 101",
+			"take at 60 -> played 102",
+			"put 104 at 70 -> 0",
+			"take at 80 -> concealed",
+			"put 103 at 85 -> 1",
+			"take at 100 -> played 104",
+			"played 4 concealed 1 lost 1 late 1 duplicated 1 target 2",
+		],
+	},
+	{
+		name: "loss concealment of a 200 Hz tone: its 40-sample period repeated, faded out by 60 ms, faded back in (G.711 App. I §I.2)",
+		run: () => {
+			const plc = new Plc();
+			const frame = new Int16Array(160), out = new Int16Array(640), x = new Int16Array(160);
+			for (let f = 0; f < 5; f++) plc.good(sineFrame(frame, 8000, 200, f * 160), 0, 160);
+			for (let f = 0; f < 4; f++) plc.conceal(out, f * 160, 160);
+			sineFrame(x, 8000, 200, 800);
+			let continues = true, bounded = true, silent = true;
+			for (let i = 0; i < 80; i++) continues = continues && out[i] === x[i % 40];
+			for (let i = 80; i < 480; i++) bounded = bounded && Math.abs(out[i]) <= 8000 * (1 - (0.2 * (i - 80)) / 80) + 0.5;
+			for (let i = 480; i < 640; i++) silent = silent && out[i] === 0;
+			sineFrame(x, 8000, 200, 1440);
+			sineFrame(frame, 8000, 200, 1440);
+			plc.good(frame, 0, 160);
+			let fadeIn = true, untouched = true;
+			for (let i = 0; i < 80; i++) fadeIn = fadeIn && frame[i] === Math.round(((i + 1) / 81) * x[i]);
+			for (let i = 80; i < 160; i++) untouched = untouched && frame[i] === x[i];
+			return [
+				`pitch ${plc.pitch}`,
+				`first 10 ms continue the tone: ${continues}`,
+				`10-60 ms within the -20 % per 10 ms envelope: ${bounded}`,
+				`silent from 60 ms: ${silent}`,
+				`next frame faded in over 10 ms: ${fadeIn}, then untouched: ${untouched}`,
+				`concealed frames ${plc.concealedFrames}`,
+			];
+		},
+		expect: [
+			// A 200 Hz tone repeats every 40 samples: lags 40, 80, 120 correlate equally; the search keeps the first, 40.
+			"pitch 40",
+			"first 10 ms continue the tone: true",
+			"10-60 ms within the -20 % per 10 ms envelope: true",
+			"silent from 60 ms: true",
+			// After 80 ms of loss the cross-fade is at its longest, 10 ms, from a synthetic signal already silent.
+			"next frame faded in over 10 ms: true, then untouched: true",
+			"concealed frames 4",
+		],
+	},
+	{
+		name: "tones in 10 ms blocks: ringback, busy, door opened, call-end warning, invalid code (§2 of ITU-T E.180, Suppl. 2)",
+		run: () => {
+			const cases: [string, Tone, number][] = [
+				["ringback 425", RINGBACK_425, 6000], ["ringback 440+480", RINGBACK_440_480, 7000], ["busy", BUSY_425, 2000],
+				["door opened", DOOR_OPENED, 600], ["call-end warning", CALL_END_WARNING, 600], ["invalid code", INVALID_CODE, 600],
+			];
+			const lines: string[] = [];
+			for (let i = 0; i < cases.length; i++) {
+				const [label, t, ms] = cases[i];
+				const { pcm, playing } = renderTone(t, ms);
+				lines.push(`${label}: ${strongest(pcm)} Hz; ${cadence(pcm)}; playing ${playing}`);
+			}
+			return lines;
+		},
+		expect: [
+			"ringback 425: 425 Hz; sound 0-99 silence 100-499 sound 500-599; playing true",
+			"ringback 440+480: 440+480 Hz; sound 0-199 silence 200-599 sound 600-699; playing true",
+			"busy: 425 Hz; sound 0-49 silence 50-99 sound 100-149 silence 150-199; playing true",
+			"door opened: 660 Hz; sound 0-14 silence 15-17 sound 18-32 silence 33-59; playing false",
+			"call-end warning: 1400 Hz; sound 0-9 silence 10-19 sound 20-29 silence 30-39 sound 40-49 silence 50-59; playing false",
+			"invalid code: 400 Hz; sound 0-11 silence 12-19 sound 20-31 silence 32-39 sound 40-51 silence 52-59; playing false",
+		],
+	},
+	{
+		name: "echo suppressor: a far tone's echo ducked until 160 ms after the far end falls silent; the near end takes the floor (§3, §5 of DESIGN.md)",
+		run: () => {
+			// Far: 500 Hz, amplitude 8000, frames 0-9; mic: its echo 2 frames late at -10 dB, then 700 Hz at 8000 in frames 40-49.
+			const es = new EchoSuppressor({ micAttenuationDb: 24 });
+			const far = new Int16Array(160), mic = new Int16Array(160), micIn = new Int16Array(160), echo = new Int16Array(160);
+			let floors = "", lossMin = 0, lossMax = -100, nearExact = true;
+			for (let k = 0; k < 70; k++) {
+				far.fill(0);
+				mic.fill(0);
+				if (k < 10) sineFrame(far, 8000, 500, k * 160);
+				if (k >= 2 && k < 12) {
+					sineFrame(echo, 8000, 500, (k - 2) * 160);
+					for (let i = 0; i < 160; i++) mic[i] = Math.round(echo[i] * 0.31622776601683794);
+				}
+				if (k >= 40 && k < 50) sineFrame(mic, 8000, 700, k * 160);
+				micIn.set(mic);
+				const floor = es.process(far, 0, mic, 0);
+				floors += floor === ES_FAR ? "F" : floor === ES_NEAR ? "N" : floor === ES_IDLE ? "I" : "?";
+				if (k >= 2 && k < 12) {
+					let eIn = 0, eOut = 0;
+					for (let i = 0; i < 160; i++) {
+						eIn += micIn[i] * micIn[i];
+						eOut += mic[i] * mic[i];
+					}
+					const loss = 10 * Math.log10(eOut / eIn);
+					if (loss < lossMin) lossMin = loss;
+					if (loss > lossMax) lossMax = loss;
+				}
+				if (k >= 40 && k < 50) for (let i = 0; i < 160; i++) nearExact = nearExact && mic[i] === micIn[i];
+			}
+			return [
+				`floors ${floors}`,
+				`echo frames 2-11 at ${lossMin.toFixed(1)}..${lossMax.toFixed(1)} dB`,
+				`near frames 40-49 bit-exact: ${nearExact}`,
+				`mic ducked ${es.micDucked} speaker ducked ${es.speakerDucked} double talk ${es.doubleTalk} floor changes ${es.floorChanges}`,
+			];
+		},
+		expect: [
+			// Mean |x| of a frame of either tone is ~5,030-5,090; the follower releases by e^-0.5 per frame, so it falls below
+			// the -45 dB threshold (184) on the 7th silent frame (the 10th after frame 9: 16; after frame 49: 56); the floor
+			// is held 8 frames more and released on the 9th (24; 64).
+			"floors FFFFFFFFFFFFFFFFFFFFFFFFIIIIIIIIIIIIIIIINNNNNNNNNNNNNNNNNNNNNNNNIIIIII",
+			"echo frames 2-11 at -24.0..-24.0 dB",
+			"near frames 40-49 bit-exact: true",
+			"mic ducked 24 speaker ducked 0 double talk 0 floor changes 4",
 		],
 	},
 ];

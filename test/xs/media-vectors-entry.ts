@@ -6,6 +6,12 @@ import { RTP_OK, RtpReceiver, RtpSender } from '../../src/media/rtp.js';
 import { ReceptionStats } from '../../src/media/rtcp-stats.js';
 import { RtcpSession } from '../../src/media/rtcp.js';
 import { type DigitSink, Dtmf4733Receiver, writeEvent } from '../../src/media/dtmf-4733.js';
+import { JitterBuffer } from '../../src/media/jitter-buffer.js';
+import { Plc } from '../../src/media/plc.js';
+import {
+  BUSY_425, CALL_END_WARNING, DOOR_OPENED, INVALID_CODE, RINGBACK_425, RINGBACK_440_480, type Tone, TonePlayer,
+} from '../../src/media/tones.js';
+import { EchoSuppressor } from '../../src/media/echo-suppressor.js';
 import { FixedRandom } from '../media/fixed-random.js';
 import { MEDIA_VECTOR_COUNT, runMediaVectors } from '../vectors/media-vectors.js';
 
@@ -97,4 +103,96 @@ export function dtmfPacket(i: number): number {
   const k = i & 7;
   writeEvent(eventPayload, 0, i % 16, k >= 5, 10, (k + 1) * 160);
   return events.receive(eventPayload, 0, 4, 0x1234, (i >>> 3) * 8000, k === 0);
+}
+
+// The rest of the per-frame path: jitter buffer, concealment, tones, echo suppressor. Each keeps its own frame counter
+// (the harness restarts i at 0 for each crank; a stream must not jump back).
+
+const talkCodes = new Uint8Array(FRAME_SAMPLES);
+encodeFrame(PCMU, pcm, 0, talkCodes, 0);
+const quietCodes = new Uint8Array(FRAME_SAMPLES).fill(0xff);
+const jb = new JitterBuffer({ law: PCMU });
+const jbOut = new Int16Array(FRAME_SAMPLES);
+let jbCount = 0;
+
+function jbPut(k: number): void {
+  // 1.5 s of talk, 1 s of silence (the drift corrections act in silence); arrival 0–10 ms late.
+  const payload = k % 125 < 75 ? talkCodes : quietCodes;
+  jb.put((60_000 + k) & 0xffff, (k * FRAME_SAMPLES) >>> 0, payload, 0, FRAME_SAMPLES, k * 20 + ((k * 7) % 11));
+}
+
+/**
+ * One 20 ms period of the receive side (RFC 3550 §5.1, A.8; G.711 App. I): packet k in — every 29th lost, every 13th
+ * after its successor (reordered), the successor then arriving twice (duplicate) — and one frame out.
+ */
+export function jitterFrame(_i: number): number {
+  const k = jbCount++;
+  if (k % 13 === 0) {
+    jbPut(k + 1);
+    jbPut(k);
+  } else if (k % 29 !== 5) {
+    jbPut(k);
+  }
+  return jb.take(jbOut, k * 20 + 40);
+}
+
+const plc = new Plc();
+const plcIn = new Int16Array(FRAME_SAMPLES);
+const plcOut = new Int16Array(FRAME_SAMPLES);
+let plcCount = 0;
+
+/** One frame of G.711 App. I concealment: 5 frames received (the last after a loss is cross-faded), 3 concealed. */
+export function plcFrame(_i: number): number {
+  const k = plcCount++;
+  if (k % 8 < 5) {
+    for (let j = 0; j < FRAME_SAMPLES; j++) plcIn[j] = pcm[j];
+    plc.good(plcIn, 0, FRAME_SAMPLES);
+    return plcIn[0];
+  }
+  plc.conceal(plcOut, 0, FRAME_SAMPLES);
+  return plcOut[0];
+}
+
+const TONES: readonly Tone[] = [RINGBACK_425, RINGBACK_440_480, BUSY_425, DOOR_OPENED, CALL_END_WARNING, INVALID_CODE];
+const player = new TonePlayer();
+const toneOut = new Int16Array(FRAME_SAMPLES);
+let toneCount = 0;
+
+/** One frame of a call-progress or door tone (E.180 §2); a new tone every 6 s (after the short ones end: silence). */
+export function toneFrame(_i: number): number {
+  const k = toneCount++;
+  if (k % 300 === 0) player.start(TONES[(k / 300) % TONES.length] as Tone);
+  player.fill(toneOut, 0, FRAME_SAMPLES);
+  return toneOut[0];
+}
+
+const suppressor = new EchoSuppressor({ speakerAttenuationDb: 6 });
+const farFrame = new Int16Array(FRAME_SAMPLES);
+const micFrame = new Int16Array(FRAME_SAMPLES);
+let echoCount = 0;
+
+/**
+ * One frame pair through the echo suppressor, cycling every 2 s through: far end talking (its echo in the mic at
+ * −10 dB), near end talking, double talk, silence — every floor change and gain ramp.
+ */
+export function echoFrame(_i: number): number {
+  const phase = echoCount++ % 100;
+  const far = phase < 30 || (phase >= 60 && phase < 80) ? 1 : 0;
+  const near = phase >= 30 && phase < 80 ? 0.8 : 0;
+  for (let j = 0; j < FRAME_SAMPLES; j++) {
+    const x = pcm[j];
+    farFrame[j] = x * far;
+    micFrame[j] = x * (near + 0.316 * far);
+  }
+  return suppressor.process(farFrame, 0, micFrame, 0);
+}
+
+/** What the per-frame exports above have exercised so far (for the test that they cover the paths they name). */
+export function exercised(): Record<string, number> {
+  return {
+    jbPlayed: jb.played, jbLost: jb.lost, jbDuplicated: jb.duplicated, jbConcealed: jb.concealed,
+    plcConcealed: plc.concealedFrames, tonePlaying: player.playing ? 1 : 0,
+    echoFloorChanges: suppressor.floorChanges, echoMicDucked: suppressor.micDucked, echoSpeakerDucked: suppressor.speakerDucked,
+    echoDoubleTalk: suppressor.doubleTalk,
+  };
 }

@@ -2,7 +2,7 @@
 // media work measured there: no heap slot per frame — DESIGN.md §3, §5, §7; ITU-T G.711; RFC 3550; RFC 4733.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { measureOnXs, runOnNode, runOnXs } from './xsnap-host.js';
 import type { MediaVectorsOutcome } from './media-vectors-entry.js';
 import { MEDIA_VECTOR_COUNT, MEDIA_VECTORS, runMediaVectors } from '../vectors/media-vectors.js';
@@ -53,7 +53,25 @@ describe('Media hot paths on XS allocate nothing per frame (DESIGN.md §3)', fun
     ['RTP receive + RTCP statistics (A.1, A.8) of one packet', 'rtpReceive', 5000],
     ['RFC 4733 event packet received', 'dtmfPacket', 5000],
     ['RTCP exchange: SR/RR + SDES written and read both ways', 'rtcpExchange', 2000],
+    ['jitter buffer: one packet put (reordered, lost, duplicated) + one frame taken (RFC 3550 A.8)', 'jitterFrame', 5000],
+    ['G.711 App. I concealment: a frame received (cross-faded after a loss) or concealed', 'plcFrame', 5000],
+    ['tones: one frame of ringback, busy, door opened, call-end warning, invalid code (E.180 §2)', 'toneFrame', 5000],
+    ['echo suppressor: one far + mic frame pair through every floor and gain ramp', 'echoFrame', 5000],
   ];
+  it('the per-frame exports exercise what they name (run on Node: losses, duplicates, concealment, every floor)', async () => {
+    const entryModule = (await import(pathToFileURL(entry).href)) as typeof import('./media-vectors-entry.js');
+    for (let i = 0; i < 1000; i++) {
+      entryModule.jitterFrame(i);
+      entryModule.plcFrame(i);
+      entryModule.echoFrame(i);
+    }
+    const seen = entryModule.exercised();
+    for (const key of ['jbPlayed', 'jbLost', 'jbDuplicated', 'jbConcealed', 'plcConcealed', 'echoMicDucked', 'echoSpeakerDucked', 'echoDoubleTalk']) {
+      assert.ok((seen[key] ?? 0) > 0, `${key} ${seen[key]}`);
+    }
+    assert.ok((seen['echoFloorChanges'] ?? 0) >= 30, `floor changes ${seen['echoFloorChanges']}`);
+  });
+
   for (const [what, exportName, iterations] of cases) {
     it(`${what}: 0 heap slots per call`, async () => {
       const m = await measureOnXs(entry, { exportName, iterations, warmup: 500, name: `xsnap (${exportName})` });

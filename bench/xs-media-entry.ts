@@ -1,0 +1,182 @@
+// The media benchmark's workload (bench/media.ts), host-free so the same module runs on Node and as an XS entry
+// (contract in test/xs/xsnap-host.ts) — DESIGN.md §3 (nothing allocated per frame), §5 (the media data flow):
+//   capture (a synthetic 160-sample mic frame) → echo suppressor → G.711 μ-law encode → RTP write → (loopback) RTP
+//   read → jitter buffer put → take (decode; concealment of the lost) → playout buffer.
+// The far end is our own stream looped back: the frame taken from the jitter buffer is the speaker frame of the next
+// period, so the echo suppressor sees both sides talk, pause and overlap. Every 50th packet is lost on the way (2 %):
+// a frame of the playout is then concealed (G.711 App. I), the dearest path. Everything is allocated at import.
+//   step(i)    one 20 ms period of the whole path       stage exports: the same stages, each on its own state
+//   check()    faults of the path after a run of frames (empty: it works)
+import { EchoSuppressor } from '../src/media/echo-suppressor.js';
+import { encodeFrame, FRAME_SAMPLES, PCMU } from '../src/media/g711.js';
+import { JitterBuffer } from '../src/media/jitter-buffer.js';
+import { RTP_OK, RtpReceiver, RtpSender } from '../src/media/rtp.js';
+import { FixedRandom } from '../test/media/fixed-random.js';
+
+/** Frames of synthetic capture, cycled: 4 s. */
+const CAPTURE_FRAMES = 200;
+/** One packet in LOSS_EVERY is lost in the loopback. */
+const LOSS_EVERY = 50;
+/** Frames of playout buffer (the I2S DMA ring the speaker reads). */
+const PLAYOUT_FRAMES = 4;
+const PEER = '192.0.2.30';
+const PORT = 40_000;
+
+/**
+ * The capture signal: a 120 Hz voice with five harmonics in syllables of 250 ms at 2 Hz (2 s of talk, 1 s of pause,
+ * 1 s of talk at half level), plus a low noise floor — speech-like levels and pauses for the suppressor and the
+ * jitter buffer's silence detection.
+ */
+const capture = new Int16Array(CAPTURE_FRAMES * FRAME_SAMPLES);
+{
+  let seed = 0x2545f491;
+  for (let i = 0; i < capture.length; i++) {
+    const t = i / 8000;
+    const level = t < 2 ? 9000 : t < 3 ? 0 : 4500;
+    const syllable = Math.max(0, Math.sin(2 * Math.PI * 2 * t));
+    let v = 0;
+    for (let h = 1; h <= 5; h++) v += Math.sin(2 * Math.PI * 120 * h * t) / h;
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    capture[i] = Math.round(level * syllable * v * 0.45 + ((seed >>> 0) % 41) - 20);
+  }
+}
+
+// The whole path's state.
+const mic = new Int16Array(FRAME_SAMPLES);
+const speaker = new Int16Array(FRAME_SAMPLES);
+const payload = new Uint8Array(FRAME_SAMPLES);
+const datagram = new Uint8Array(12 + FRAME_SAMPLES);
+const playout = new Int16Array(PLAYOUT_FRAMES * FRAME_SAMPLES);
+const suppressor = new EchoSuppressor();
+const sender = new RtpSender({ random: new FixedRandom(null, 0x6d656469), payloadType: PCMU });
+const receiver = new RtpReceiver({ payloadTypes: [PCMU, 101] });
+receiver.start(0, PEER, PORT);
+const jb = new JitterBuffer({ law: PCMU });
+let frames = 0;
+let rtpRefused = 0;
+let sink = 0;
+
+/** One 20 ms period of the whole per-frame path (both directions). */
+export function step(_i: number): void {
+  const k = frames++;
+  const now = k * 20;
+  // Capture: the I2S driver has filled the mic frame.
+  const from = (k % CAPTURE_FRAMES) * FRAME_SAMPLES;
+  for (let j = 0; j < FRAME_SAMPLES; j++) mic[j] = capture[from + j];
+  // Echo suppressor: the speaker frame playing now against the mic frame captured now.
+  suppressor.process(speaker, 0, mic, 0);
+  // Send: G.711 encode, RTP packet.
+  encodeFrame(PCMU, mic, 0, payload, 0);
+  const end = sender.writeAudio(datagram, 0, payload, 0, FRAME_SAMPLES, now);
+  // Loopback: the datagram is received (unless lost), filtered, stored by sequence number.
+  if (k % LOSS_EVERY !== LOSS_EVERY - 1) {
+    if (receiver.receive(datagram, 0, end, PEER, PORT, now) === RTP_OK) {
+      const view = receiver.view;
+      jb.put(view.sequence, view.timestamp, datagram, view.payloadStart, view.payloadEnd, now);
+    } else {
+      rtpRefused++;
+    }
+  }
+  // Playout: the next frame (decoded or concealed) into the speaker frame and the I2S ring.
+  jb.take(speaker, now);
+  const to = (k % PLAYOUT_FRAMES) * FRAME_SAMPLES;
+  for (let j = 0; j < FRAME_SAMPLES; j++) playout[to + j] = speaker[j];
+  sink = (sink + speaker[k & 127]) | 0;
+}
+
+/** Faults of the path after the frames run so far; empty when it works as the workload says. */
+export function check(): string[] {
+  const faults: string[] = [];
+  const expectLost = Math.floor(frames / LOSS_EVERY);
+  if (frames < 1000) faults.push(`only ${frames} frames run (run at least 1,000 before check)`);
+  if (rtpRefused !== 0) faults.push(`${rtpRefused} looped-back packets refused by the RTP receiver`);
+  if (receiver.accepted !== frames - expectLost) faults.push(`RTP accepted ${receiver.accepted}, expected ${frames - expectLost}`);
+  if (jb.played < (frames - expectLost) * 0.95) faults.push(`jitter buffer played only ${jb.played} of ${frames} frames`);
+  if (jb.lost < expectLost * 0.9) faults.push(`jitter buffer lost ${jb.lost}, expected about ${expectLost}`);
+  if (jb.resyncs !== 0 || jb.late !== 0) faults.push(`jitter buffer resyncs ${jb.resyncs}, late ${jb.late}`);
+  if (suppressor.micDucked === 0 || suppressor.floorChanges < 2) faults.push('the echo suppressor never switched');
+  return faults;
+}
+
+/** Counters of the whole path (for the benchmark's notes). */
+export function counters(): Record<string, number> {
+  return {
+    frames, played: jb.played, concealed: jb.concealed, lost: jb.lost, inserted: jb.inserted, dropped: jb.dropped,
+    depth: jb.depth, micDucked: suppressor.micDucked, speakerDucked: suppressor.speakerDucked,
+    doubleTalk: suppressor.doubleTalk, floorChanges: suppressor.floorChanges, sink,
+  };
+}
+
+// Stages, each on its own state, in the order of the path (their sum is about the whole step: see bench/media.ts).
+
+const stageMic = new Int16Array(FRAME_SAMPLES);
+const stageFar = new Int16Array(FRAME_SAMPLES);
+const stageSuppressor = new EchoSuppressor();
+let stageK = 0;
+
+/** Capture + echo suppressor: the far frame is the capture two seconds later (the other side's voice and pauses). */
+export function stageCaptureEcho(_i: number): void {
+  const k = stageK++;
+  const from = (k % CAPTURE_FRAMES) * FRAME_SAMPLES;
+  const far = ((k + CAPTURE_FRAMES / 2) % CAPTURE_FRAMES) * FRAME_SAMPLES;
+  for (let j = 0; j < FRAME_SAMPLES; j++) {
+    stageMic[j] = capture[from + j];
+    stageFar[j] = capture[far + j];
+  }
+  stageSuppressor.process(stageFar, 0, stageMic, 0);
+}
+
+const stageCodes = new Uint8Array(CAPTURE_FRAMES * FRAME_SAMPLES);
+encodeFrame(PCMU, capture, 0, stageCodes, 0, capture.length);
+let encodeK = 0;
+
+/** G.711 μ-law encode of one captured frame. */
+export function stageEncode(_i: number): void {
+  encodeFrame(PCMU, capture, (encodeK++ % CAPTURE_FRAMES) * FRAME_SAMPLES, payload, 0);
+}
+
+const stageSender = new RtpSender({ random: new FixedRandom(null, 0x72747021), payloadType: PCMU });
+const stageReceiver = new RtpReceiver({ payloadTypes: [PCMU, 101] });
+stageReceiver.start(0, PEER, PORT);
+const stageDatagram = new Uint8Array(12 + FRAME_SAMPLES);
+let rtpK = 0;
+
+/** RTP write of one packet and its loopback read (receiver filter). */
+export function stageRtp(_i: number): void {
+  const now = rtpK++ * 20;
+  const end = stageSender.writeAudio(stageDatagram, 0, stageCodes, 0, FRAME_SAMPLES, now);
+  stageReceiver.receive(stageDatagram, 0, end, PEER, PORT, now);
+}
+
+const stageJb = new JitterBuffer({ law: PCMU });
+const stageOut = new Int16Array(FRAME_SAMPLES);
+let jbK = 0;
+
+/** Jitter buffer put (every 50th lost) + take: decode, or concealment of the lost frame. */
+export function stageJitter(_i: number): void {
+  const k = jbK++;
+  const now = k * 20;
+  if (k % LOSS_EVERY !== LOSS_EVERY - 1) {
+    stageJb.put(k & 0xffff, (k * FRAME_SAMPLES) >>> 0, stageCodes, (k % CAPTURE_FRAMES) * FRAME_SAMPLES, ((k % CAPTURE_FRAMES) + 1) * FRAME_SAMPLES, now);
+  }
+  stageJb.take(stageOut, now);
+}
+
+let playoutK = 0;
+
+/** Copy of the speaker frame into the playout (I2S) ring. */
+export function stagePlayout(_i: number): void {
+  const to = (playoutK++ % PLAYOUT_FRAMES) * FRAME_SAMPLES;
+  for (let j = 0; j < FRAME_SAMPLES; j++) playout[to + j] = speaker[j];
+}
+
+/** The exports measured as stages, with their labels, in path order. */
+export const STAGES: readonly (readonly [string, string])[] = [
+  ['capture + echo suppressor', 'stageCaptureEcho'],
+  ['G.711 μ-law encode', 'stageEncode'],
+  ['RTP write + loopback read', 'stageRtp'],
+  ['jitter buffer put + take (decode / PLC)', 'stageJitter'],
+  ['playout buffer copy', 'stagePlayout'],
+];
