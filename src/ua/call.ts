@@ -499,7 +499,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		const w = ctx.layer.respond(tx, 200, R_OK); // the To of an in-dialog request has our tag already
 		if (w === null) return;
 		this.#writeContact(w);
-		ctx.writeCapabilities(w, false);
+		ctx.writeCapabilities(w, false, true);
 		this.#writeSessionExpires(w, false, listsTimer(msg));
 		if (hasBody(msg)) {
 			w.header(H_CONTENT_TYPE, SDP).endHeaders();
@@ -684,7 +684,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		if (status < 300) {
 			if (d.routeCount > 0) w.name(H_RECORD_ROUTE).bytes(d.routeSet.buf, 0, d.routeSet.length).crlf();
 			this.#writeContact(w);
-			ctx.writeCapabilities(w, false);
+			ctx.writeCapabilities(w, false, true);
 		}
 		if (withBody) {
 			this.#writeSessionExpires(w, false, this.#peerSupportsTimer);

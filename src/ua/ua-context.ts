@@ -2,7 +2,7 @@
 // the station's Contact, and small helpers for building requests — RFC 3261 §8.1.1.
 import type { Random } from "../host.js";
 import { ascii, equalsIgnoreCase, parseDecimal } from "../sip/bytes.js";
-import { H_ACCEPT, H_ALLOW, H_SUPPORTED, H_USER_AGENT } from "../sip/header-ids.js";
+import { H_ACCEPT, H_ALLOW, H_SERVER, H_SUPPORTED, H_USER_AGENT } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
 import { ParamCursor } from "../sip/params.js";
 import type { Writer } from "../sip/writer.js";
@@ -35,13 +35,14 @@ export interface UaContext {
 	/** The station's Contact URI (addr-spec): the local address, or the public one learned from responses. */
 	readonly contact: ByteField;
 	/** User-Agent, Allow and Supported: every request and response that may open or refresh a dialog carries them. */
-	writeCapabilities(w: Writer, accept: boolean): void;
+	writeCapabilities(w: Writer, accept: boolean, response?: boolean): void;
 	/** The address and port the registrar saw (received / rport): true when the Contact changed (RFC 3581 §6). */
 	learnPublicAddress(msg: MessageView): boolean;
 }
 
-export function writeCapabilities(w: Writer, userAgent: Uint8Array, accept: boolean): void {
-	w.header(H_USER_AGENT, userAgent);
+export function writeCapabilities(w: Writer, userAgent: Uint8Array, accept: boolean, response = false): void {
+	// §20.41 User-Agent names the software in requests, §20.35 Server in responses.
+	w.header(response ? H_SERVER : H_USER_AGENT, userAgent);
 	w.header(H_ALLOW, ALLOW);
 	if (accept) w.header(H_ACCEPT, ACCEPT);
 	w.header(H_SUPPORTED, SUPPORTED);

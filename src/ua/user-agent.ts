@@ -151,8 +151,8 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 
 	// ---- CallContext ----
 
-	writeCapabilities(w: Writer, accept: boolean): void {
-		writeCapabilities(w, this.#userAgent, accept);
+	writeCapabilities(w: Writer, accept: boolean, response = false): void {
+		writeCapabilities(w, this.#userAgent, accept, response);
 	}
 
 	released(_call: Call): void {
