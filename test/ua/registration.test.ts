@@ -286,3 +286,31 @@ describe("a registrar that keeps no binding", () => {
 		assert.match(host.events[0], /^registrationFailed 200 /);
 	});
 });
+
+describe("A network change (the host reports a new Wi-Fi association or address)", () => {
+	it("registers again at once, even after a refused password stopped registration, and with a fresh challenge round", () => {
+		const host = station({ config: { password: "wrong" } });
+		challenged(host);
+		host.answer(host.last(), 401, "Unauthorized", { extra: CHALLENGE_MD5 });
+		assert.match(host.events[0], /^registrationFailed 401 /);
+		const n = host.sent.length;
+		host.ua.networkChanged();
+		// A new REGISTER goes out now (no waiting for a back-off), without stale credentials: the chain starts over.
+		assert.deepEqual(host.summaries(n), ["REGISTER"]);
+		assert.equal(host.last().header("Authorization"), "");
+		assert.equal(host.last().cseq, 3);
+	});
+
+	it("a registered station refreshes at once instead of at the refresh time", () => {
+		const host = station();
+		const first = challenged(host);
+		ok(host, host.last(), 600);
+		assert.deepEqual(host.events, ["registered 600"]);
+		const n = host.sent.length;
+		host.advance(10_000);
+		assert.deepEqual(host.summaries(n), [], "nothing before the refresh time");
+		host.ua.networkChanged();
+		assert.deepEqual(host.summaries(n), ["REGISTER"]);
+		assert.equal(host.last().header("Call-ID"), first.header("Call-ID"));
+	});
+});
