@@ -47,6 +47,9 @@ export class Challenge {
 	opaqueLength = -1;
 	/** One of ALG_*; MD5 when the challenge names none (RFC 7616 §3.3). */
 	algorithm = ALG_MD5;
+	/** The challenge named its algorithm: the answer names it back, else says nothing of it (RFC 7616 §3.4; some
+	 * embedded servers refuse an `algorithm=MD5` they did not send). */
+	algorithmNamed = false;
 	/** The server offered qop "auth": the answer then carries qop, nc and cnonce (RFC 7616 §3.4.1). */
 	qopAuth = false;
 	/** The previous answer failed only because its nonce had expired: retry without asking the user (RFC 7616 §3.3). */
@@ -56,7 +59,7 @@ export class Challenge {
 		this.realmLength = this.nonceLength = 0;
 		this.opaqueLength = -1;
 		this.algorithm = ALG_MD5;
-		this.qopAuth = this.stale = false;
+		this.algorithmNamed = this.qopAuth = this.stale = false;
 	}
 
 	copyFrom(other: Challenge): this {
@@ -67,6 +70,7 @@ export class Challenge {
 		this.nonceLength = other.nonceLength;
 		this.opaqueLength = other.opaqueLength;
 		this.algorithm = other.algorithm;
+		this.algorithmNamed = other.algorithmNamed;
 		this.qopAuth = other.qopAuth;
 		this.stale = other.stale;
 		return this;
@@ -179,6 +183,7 @@ export function parseChallenge(buf: Uint8Array, start: number, end: number, out:
 			}
 			if (alg < 0) return false;
 			out.algorithm = alg;
+			out.algorithmNamed = true;
 		} else if (equalsIgnoreCase(buf, nameStart, nameEnd, QOP)) {
 			qopOffered = true;
 			out.qopAuth = listsAuth(buf, valueStart, valueEnd);
@@ -300,7 +305,8 @@ export class DigestClient {
 		w.bytes(P_URI);
 		quoted(w, uri, uriStart, uriEnd);
 		w.bytes(P_RESPONSE).bytes(response, 0, responseEnd);
-		w.bytes(P_ALGORITHM).bytes(ALGORITHM_NAMES[ch.algorithm]);
+		if (ch.algorithmNamed) w.bytes(P_ALGORITHM).bytes(ALGORITHM_NAMES[ch.algorithm]);
+		else w.byte(0x22); // the closing quote of response="…" that P_ALGORITHM otherwise carries
 		if (ch.qopAuth) {
 			w.bytes(P_CNONCE);
 			quoted(w, cnonce, 0, cnonce.length);

@@ -304,8 +304,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		if (c.outboundProxy === null && !this.#firstHop.fromUri(msg.buf, uri.start, uri.end)) return false;
 		this.#redirects++;
 		this.credentials.reset();
-		this.dialog.remoteUri.clear();
-		this.dialog.remoteUri.append(LT) && this.dialog.remoteUri.append(msg.buf, uri.start, uri.end) && this.dialog.remoteUri.append(GT);
+		// §8.1.3.4: only the Request-URI changes; To still names the party first asked for.
 		return this.#sendInvite();
 	}
 

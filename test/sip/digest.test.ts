@@ -424,13 +424,22 @@ function credentialParams(value: string): Map<string, string> {
 describe("RFC 3261 §22.2, §22.3 Writing credentials", () => {
 	const client = new DigestClient();
 
-	it("writes the RFC 2617 §3.5 answer as one Authorization field (RFC 2617 §3.5, RFC 7616 §3.4)", () => {
+	it("writes the RFC 2617 §3.5 answer as one Authorization field, naming no algorithm the challenge did not name (RFC 2617 §3.5, RFC 7616 §3.4)", () => {
 		const ch = challengeOf(RFC2617_CHALLENGE), w = new Writer(600), uri = ascii("/dir/index.html");
 		client.writeCredentials(w, H_AUTHORIZATION, ch, ascii("Mufasa"), ascii("Circle Of Life"), ascii("GET"), uri, 0, uri.length, 1, ascii("0a4f113b"));
+		// RFC 2617 §3.5's own answer has no algorithm parameter: its challenge had none.
 		assert.equal(wireOf(w.buf, 0, w.pos),
 			'Authorization: Digest username="Mufasa", realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", ' +
-			`uri="/dir/index.html", response="${RFC2617_RESPONSE}", algorithm=MD5, cnonce="0a4f113b", ` +
+			`uri="/dir/index.html", response="${RFC2617_RESPONSE}", cnonce="0a4f113b", ` +
 			'opaque="5ccc069c403ebaf9f0171e9517f40e41", qop=auth, nc=00000001\r\n');
+	});
+
+	it("names the algorithm back when the challenge named it, MD5 included (RFC 7616 §3.4)", () => {
+		const ch = challengeOf('Digest realm="pbx", nonce="abc", algorithm=MD5'), w = new Writer(400), uri = ascii("sip:pbx");
+		client.writeCredentials(w, H_AUTHORIZATION, ch, ascii("door"), ascii("pw"), ascii("REGISTER"), uri, 0, uri.length, 1, ascii("unused"));
+		const expected = referenceResponse("MD5", "door", "pbx", "pw", "REGISTER", "sip:pbx", "abc", 1, "", false);
+		assert.equal(wireOf(w.buf, 0, w.pos),
+			`Authorization: Digest username="door", realm="pbx", nonce="abc", uri="sip:pbx", response="${expected}", algorithm=MD5\r\n`);
 	});
 
 	it("writes a field a SIP parser reads back, with the challenge's values and the right response (RFC 3261 §22.4)", () => {
@@ -464,7 +473,7 @@ describe("RFC 3261 §22.2, §22.3 Writing credentials", () => {
 		client.writeCredentials(w, H_AUTHORIZATION, ch, ascii("door"), ascii("pw"), ascii("REGISTER"), uri, 0, uri.length, 1, ascii("unused"));
 		const expected = referenceResponse("MD5", "door", "pbx", "pw", "REGISTER", "sip:pbx", "abc", 1, "", false);
 		assert.equal(wireOf(w.buf, 0, w.pos),
-			`Authorization: Digest username="door", realm="pbx", nonce="abc", uri="sip:pbx", response="${expected}", algorithm=MD5\r\n`);
+			`Authorization: Digest username="door", realm="pbx", nonce="abc", uri="sip:pbx", response="${expected}"\r\n`);
 	});
 
 	it("marks the writer overflowed, without throwing, when the field does not fit (DESIGN.md §3: never a growth)", () => {
