@@ -2,11 +2,15 @@
 // it expects (the brief: a bad configuration gets an answer naming the field).
 import { uaConfig } from "../../src/ua/ua-config.js";
 import { parseServer, STATION_DEFAULTS, type AnswerMode, type StationOptions } from "./station.js";
+import type { AudioSource } from "./station-media.js";
+import { readWav } from "./wav.js";
 
 export const STATION_USAGE = `usage: sip-intercom station [options]     (npm start -- [options])
   Runs the door station on this machine. With no options it listens on 127.0.0.1:5070 (UDP and TCP) with no PBX,
   answers incoming calls after 1 s, and reads commands from standard input:
-    register | unregister | call URI | answer [n] | reject [n] | hangup [n] | status | help | quit
+    register | unregister | call URI | answer [n] | reject [n] | hangup [n] | dtmf DIGITS [n] | status | help | quit
+  Calls carry G.711 audio (RTP, RTCP, RFC 4733 DTMF in and out); received digits are logged as
+  "call 0: DTMF 5 (RFC 4733)" or "(SIP INFO)".
 options:
   --address IP            address to listen on and to put in Via/Contact (default 127.0.0.1)
   --port N                SIP port, UDP and TCP (default 5070)
@@ -25,6 +29,11 @@ options:
   --call URI              call URI once started (registered first when there is a registrar)
   --hangup-after S        hang up a call S seconds after it was answered
   --exit-after-call       quit when the first call has ended
+  --audio-in FILE.wav     send this file on every call, looped (8 kHz mono 16-bit; other PCM/G.711 WAVs are converted)
+  --tone HZ               send a sine tone of HZ (1-3999) instead (e.g. --tone 700); default: silence
+  --audio-out FILE.wav    record what the station receives (all calls mixed) as 8 kHz mono 16-bit WAV
+  --meters                log each call's levels once a second ("call 0: level in -12 dBFS out -9 dBFS")
+  --echo-suppressor       duck the sent audio while the far end talks (for boards without echo cancellation)
   --trace                 print whole SIP messages instead of one line each
   --help`;
 
@@ -40,8 +49,9 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 	const values = new Map<string, string>();
 	const flags = new Set<string>();
 	const withValue = new Set(["--address", "--port", "--user", "--domain", "--display-name", "--password", "--auth-user", "--registrar",
-		"--proxy", "--expires", "--answer", "--answer-delay", "--session-expires", "--rtp-port", "--call", "--hangup-after"]);
-	const bare = new Set(["--no-proxy", "--exit-after-call", "--trace", "--help"]);
+		"--proxy", "--expires", "--answer", "--answer-delay", "--session-expires", "--rtp-port", "--call", "--hangup-after",
+		"--audio-in", "--audio-out", "--tone"]);
+	const bare = new Set(["--no-proxy", "--exit-after-call", "--trace", "--help", "--meters", "--echo-suppressor"]);
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf("=");
@@ -81,10 +91,28 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 		sessionExpires,
 		rtpPort: int("--rtp-port", 16400, 1024, 65000),
 	});
+	if (values.has("--audio-in") && values.has("--tone")) throw new Error("--audio-in and --tone: choose one source for the calls' audio");
+	let source: AudioSource = { kind: "silence" };
+	if (values.has("--tone")) source = { kind: "tone", hz: int("--tone", 0, 1, 3999) };
+	const audioIn = values.get("--audio-in");
+	if (audioIn !== undefined) {
+		let wav;
+		try {
+			wav = readWav(audioIn);
+		} catch (err) {
+			throw new Error(`--audio-in: ${(err as Error).message}`);
+		}
+		if (wav.samples.length === 0) throw new Error(`--audio-in: ${audioIn} holds no samples`);
+		if (wav.converted.length > 0) log(`--audio-in ${audioIn}: ${wav.converted.join(", ")}`);
+		source = { kind: "samples", samples: wav.samples, name: audioIn };
+	}
+	const audioOut = values.get("--audio-out") ?? null;
+	if (audioOut !== null && !/\.wav$/i.test(audioOut)) throw new Error(`--audio-out: expected a file name ending in .wav, got "${audioOut}"`);
 	return {
 		station: {
 			address, port: int("--port", STATION_DEFAULTS.port, 0, 65535), ua, answer,
 			answerDelay: int("--answer-delay", STATION_DEFAULTS.answerDelay, 0, 600000), trace: flags.has("--trace"), log,
+			audio: { source, recordTo: audioOut, meters: flags.has("--meters"), echoSuppressor: flags.has("--echo-suppressor") },
 		},
 		call: values.get("--call") ?? null,
 		hangupAfter: int("--hangup-after", 0, 0, 86400),

@@ -1,6 +1,6 @@
 // The simulator's station: the host-free UA (src/ua) on Node's sockets and real timers, with a readable SIP log
-// and a line-command interface (register, call, answer, hang up). Audio is the media issue's: until then the RTP
-// ports of each call slot are reserved (bound) and silent.
+// and a line-command interface (register, call, answer, hang up, dtmf). Each call slot's RTP and RTCP ports carry
+// that call's media (./station-media.ts: a MediaSession per slot; a tone, a looped WAV file or silence; a recording).
 import { text } from "../../src/sip/bytes.js";
 import { summarize } from "../../src/sip/summary.js";
 import { SipParser } from "../../src/sip/parser.js";
@@ -10,6 +10,7 @@ import { uaConfig, server, type UaConfig } from "../../src/ua/ua-config.js";
 import { END_NAMES, type UaEvents } from "../../src/ua/ua-events.js";
 import { UserAgent } from "../../src/ua/user-agent.js";
 import { createSimTransport, NodeDatagramSocket, type SimTransport } from "./node-host.js";
+import { StationMedia, type StationAudioOptions } from "./station-media.js";
 
 export type AnswerMode = "auto" | "manual" | "busy" | "decline";
 
@@ -25,7 +26,11 @@ export interface StationOptions {
 	readonly trace: boolean;
 	/** Where log lines go (one call per line, no newline). */
 	readonly log: (line: string) => void;
+	/** What calls send and where what they receive goes (default: silence, no recording, no meters). */
+	readonly audio?: StationAudioOptions;
 }
+
+export const AUDIO_DEFAULTS: StationAudioOptions = Object.freeze({ source: { kind: "silence" as const }, recordTo: null, meters: false, echoSuppressor: false });
 
 export const STATION_DEFAULTS = Object.freeze({ address: "127.0.0.1", port: 5070, answer: "auto" as AnswerMode, answerDelay: 1000, trace: false });
 
@@ -35,6 +40,8 @@ export class SimStation implements UaEvents {
 	readonly net: SimTransport;
 	readonly #options: StationOptions;
 	readonly #rtp: NodeDatagramSocket[];
+	/** The calls' media, one session per call slot. */
+	readonly media: StationMedia;
 	readonly #timers = new Set<NodeJS.Timeout>();
 	readonly #parser = new SipParser(DEFAULT_LIMITS);
 	#waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
@@ -44,6 +51,8 @@ export class SimStation implements UaEvents {
 		this.#options = options;
 		this.net = net;
 		this.#rtp = rtp;
+		this.media = new StationMedia(options.audio ?? AUDIO_DEFAULTS, rtp, net.clock, net.random, (line) => this.log(line),
+			(call, digit, via) => this.log(`call ${call}: DTMF ${digit} (${via})`));
 		this.ua = new UserAgent({
 			config: options.ua, transactionConfig: net.config, transport: net.transport, wheel: net.wheel, random: net.random, events: this,
 		});
@@ -69,8 +78,13 @@ export class SimStation implements UaEvents {
 			await net.close();
 			throw new Error(`cannot reserve the RTP ports ${options.ua.rtpPort}-${options.ua.rtpPort + 2 * options.ua.maxCalls - 1}: ${(err as Error).message} (choose others with --rtp-port)`);
 		}
-		station = new SimStation(options, net, rtp);
-		for (const s of rtp) s.setUser({ onDatagram() {} }); // silent until the media issue: packets are dropped
+		try {
+			station = new SimStation(options, net, rtp);
+		} catch (err) {
+			for (const s of rtp) s.close();
+			await net.close();
+			throw err;
+		}
 		const c = options.ua;
 		station.log(`listening on ${net.address}:${net.port} (UDP and TCP) as sip:${c.user}@${c.domain}` +
 			(c.registrar !== null ? `, registrar ${c.registrar.address}:${c.registrar.port}` : ", no registrar") +
@@ -110,6 +124,13 @@ export class SimStation implements UaEvents {
 			case "hangup":
 				this.ua.hangup(n);
 				return true;
+			case "dtmf": {
+				const digits = args[0] ?? "";
+				const call = args[1] === undefined ? this.#activeCall() : Number(args[1]);
+				if (!/^[0-9*#A-Da-d]+$/.test(digits)) this.log("usage: dtmf DIGITS [n]  (0-9 * # A-D)");
+				else if (!this.media.sendDigits(call, digits)) this.log(`dtmf: call ${call} has no media with telephone-event`);
+				return true;
+			}
 			case "status":
 				this.log(`registration: ${this.ua.registration.expires > 0 ? `registered (${this.ua.registration.expires} s)` : "not registered"}; ` +
 					`calls: ${this.ua.calls.map((c) => `${c.index}:${["idle", "calling", "ringing", "active", "ending"][c.state]}`).join(" ")}; ` +
@@ -119,7 +140,7 @@ export class SimStation implements UaEvents {
 			case "exit":
 				return false;
 			case "help":
-				this.log("commands: register | unregister | call URI | answer [n] | reject [n] | hangup [n] | status | quit");
+				this.log("commands: register | unregister | call URI | answer [n] | reject [n] | hangup [n] | dtmf DIGITS [n] | status | quit");
 				return true;
 			default:
 				this.log(`unknown command "${verb}" (try: help)`);
@@ -135,6 +156,7 @@ export class SimStation implements UaEvents {
 		// Let BYE transactions finish briefly so the peer hears them.
 		if (!this.ua.idle) await new Promise((r) => setTimeout(r, Math.min(graceMs, 500)));
 		for (const t of this.#timers) clearTimeout(t);
+		this.media.close();
 		for (const s of this.#rtp) s.close();
 		await this.net.close();
 	}
@@ -191,20 +213,26 @@ export class SimStation implements UaEvents {
 	}
 	progress(call: number, status: number, early: boolean): void {
 		this.log(`call ${call}: ${status === 180 ? "ringing" : `progress ${status}`}${early ? " (early media)" : ""}`);
+		const m = early ? this.ua.media(call) : null;
+		if (m !== null) this.media.start(call, m);
 	}
 	answered(call: number): void {
 		const m = this.ua.media(call);
 		this.log(`call ${call}: answered` + (m === null ? "" : `; media ${m.codec === 0 ? "PCMU" : "PCMA"}/8000 pt ${m.payloadType} to ${m.remoteAddress}:${m.remotePort}` +
 			`, telephone-event pt ${m.telephoneEventPt}, direction ${["inactive", "sendonly", "recvonly", "sendrecv"][m.direction]}`));
+		if (m !== null) this.media.start(call, m);
 	}
 	mediaChanged(call: number): void {
 		const m = this.ua.media(call);
 		this.log(`call ${call}: media changed` + (m === null ? "" : `: ${m.remoteAddress}:${m.remotePort} ${["inactive", "sendonly", "recvonly", "sendrecv"][m.direction]}${m.held ? " (held)" : ""}`));
+		if (m !== null) this.media.update(call, m);
 	}
 	digit(call: number, digit: string): void {
-		this.log(`call ${call}: DTMF ${digit} (SIP INFO)`);
+		// One digit stream whatever carried it: SIP INFO here, RFC 4733 from the call's MediaSession (issue 5 §4).
+		this.media.digit(call, digit, "SIP INFO");
 	}
 	ended(call: number, why: number, status: number): void {
+		this.media.stop(call);
 		this.log(`call ${call}: ended: ${END_NAMES[why]}${status > 0 ? ` (${status})` : ""}`);
 	}
 
