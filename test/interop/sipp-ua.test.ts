@@ -4,11 +4,14 @@
 // side; the test checks what the station's application heard (its log lines) on ours.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SimStation, type AnswerMode } from "../../hosts/sim/station.js";
 import { uaConfig } from "../../src/ua/ua-config.js";
 import { Capture, describeIssues, type CaptureReport } from "./capture.js";
+import { writeDtmfPcap } from "./rtp-pcap.js";
 import { describeSipp, freePort, requirePeer, startSipp, stopAllSipp, TSHARK, type SippResult } from "./peers.js";
 
 const SCENARIOS = fileURLToPath(new URL("../../../test/interop/scenarios/", import.meta.url));
@@ -68,10 +71,10 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 	});
 
 	describe("the station answers (SIPp is the caller)", () => {
-		async function callStation(name: string, answer: AnswerMode = "auto"): Promise<SippResult> {
+		async function callStation(name: string, answer: AnswerMode = "auto", path = scenario(name)): Promise<SippResult> {
 			const s = await startStation(answer);
 			const run = startSipp(sipp, {
-				scenario: scenario(name), port: await sippPort(), remote: `127.0.0.1:${s.net.port}`, service: "door", timeoutMs: 30000,
+				scenario: path, port: await sippPort(), remote: `127.0.0.1:${s.net.port}`, service: "door", timeoutMs: 30000,
 			});
 			const r = await run.done;
 			// The station's side of the last message (SIPp exits as soon as it sent or received it).
@@ -115,6 +118,29 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 			const r = await callStation("ua-uac-refresh.xml");
 			assert.equal(r.code, 0, explain(r));
 			assert.equal(events().at(-1), "call 0: ended: remote hangup");
+		});
+
+		/** SIPp calls, plays a pcap of `digits` as events with payload type `pt`; the digits the station logged. */
+		async function rtpDigits(digits: string, pt: number): Promise<string> {
+			// play_pcap_audio reads the pcap next to the scenario: both go into a fresh folder.
+			const dir = mkdtempSync(join(tmpdir(), "dtmf-pcap-"));
+			try {
+				copyFileSync(scenario("ua-uac-dtmf-rtp.xml"), join(dir, "ua-uac-dtmf-rtp.xml"));
+				assert.ok(writeDtmfPcap(join(dir, "dtmf.pcap"), { digits, eventPt: pt }) > 50);
+				const r = await callStation("ua-uac-dtmf-rtp.xml", "auto", join(dir, "ua-uac-dtmf-rtp.xml"));
+				assert.equal(r.code, 0, explain(r));
+				return events().map((l) => /DTMF (.) \(RFC 4733\)$/.exec(l)?.[1]).filter((d) => d !== undefined).join("");
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		}
+
+		it("hands RFC 4733 events from SIPp's RTP (PT 101 pcap) to the application as 1234#, once each (RFC 4733 §2.5)", async () => {
+			assert.equal(await rtpDigits("1234#", 101), "1234#", events().join("\n"));
+		});
+
+		it("negative control: the same events on payload type 96, which the SDP did not negotiate, give no digit (RFC 3550 §5.1)", async () => {
+			assert.equal(await rtpDigits("1234#", 96), "", events().join("\n"));
 		});
 
 		it("hands DTMF from INFO application/dtmf-relay to the application as 1234#", async () => {
