@@ -1,5 +1,7 @@
 // MD5 message digest, incremental, into lower-case hex — RFC 1321 (for Digest authentication, RFC 3261 §22.4,
-// RFC 7616 §3.2). State and work buffers are preallocated; update() and finishHex() allocate nothing.
+// RFC 7616 §3.2). State and work buffers are preallocated; update() and finishHex() allocate nothing. Block buffering,
+// padding and hex output are block-hash.ts; this file is the compression (§3.4).
+import { BlockHash } from "./block-hash.js";
 
 /** RFC 1321 §3.4: T[i] = floor(2^32 * |sin(i + 1)|), written out so no engine's Math.sin can change it. */
 const T = Int32Array.of(
@@ -25,100 +27,27 @@ const S = Uint8Array.of(
 const G = new Uint8Array(64);
 for (let i = 0; i < 64; i++) G[i] = i < 16 ? i : i < 32 ? (5 * i + 1) & 15 : i < 48 ? (3 * i + 5) & 15 : (7 * i) & 15;
 
-/** Lower-case hex digits, as ASCII. */
-const HEX = Uint8Array.of(0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66);
-
-/** One MD5 computation at a time: `reset()`, `update()` any number of times, `finishHex()`. Reusable. */
-export class Md5 {
-	/** Length of the hex digest finishHex() writes. */
-	readonly hexLength = 32;
-	/** RFC 1321 §3.3: the four-word buffer A, B, C, D. */
-	readonly #state = new Int32Array(4);
+/** One MD5 computation at a time: `reset()`, `update()` any number of times, `finishHex()` (block-hash.ts). Reusable. */
+export class Md5 extends BlockHash {
 	/** The 16 little-endian words of the block being processed. */
 	readonly #x = new Int32Array(16);
-	/** Bytes waiting for a whole 64-byte block. */
-	readonly #block = new Uint8Array(64);
-	#fill = 0;
-	/** Message length in bytes so far (a double: exact far beyond any SIP message). */
-	#length = 0;
 
 	constructor() {
-		this.reset();
+		// RFC 1321 §3.3: the four-word buffer A, B, C, D; §3.5: output low-order byte first.
+		super(4, false);
 	}
 
-	/** Start a new message (RFC 1321 §3.3 initial buffer). */
-	reset(): this {
-		const s = this.#state;
+	/** RFC 1321 §3.3 initial buffer. */
+	protected override initState(s: Int32Array): void {
 		s[0] = 0x67452301;
 		s[1] = 0xefcdab89;
 		s[2] = 0x98badcfe;
 		s[3] = 0x10325476;
-		this.#fill = 0;
-		this.#length = 0;
-		return this;
-	}
-
-	/** Append buf[start, end) to the message. */
-	update(buf: Uint8Array, start: number, end: number): this {
-		if (end <= start) return this;
-		this.#length += end - start;
-		const block = this.#block;
-		let i = start, fill = this.#fill;
-		if (fill > 0) {
-			while (fill < 64 && i < end) block[fill++] = buf[i++];
-			if (fill < 64) {
-				this.#fill = fill;
-				return this;
-			}
-			this.#compress(block, 0);
-			fill = 0;
-		}
-		// Whole blocks straight from the caller's buffer: no copy.
-		for (; end - i >= 64; i += 64) this.#compress(buf, i);
-		while (i < end) block[fill++] = buf[i++];
-		this.#fill = fill;
-		return this;
-	}
-
-	/**
-	 * Pad, write the 32 lower-case hex digits of the digest at out[outStart..] and reset for the next message.
-	 * Returns the index after the last digit written.
-	 */
-	finishHex(out: Uint8Array, outStart: number): number {
-		const block = this.#block, length = this.#length;
-		// RFC 1321 §3.1-3.2: a 1 bit, zeros to 56 mod 64, then the bit length as 64 bits, low-order word first.
-		let fill = this.#fill;
-		block[fill++] = 0x80;
-		if (fill > 56) {
-			while (fill < 64) block[fill++] = 0;
-			this.#compress(block, 0);
-			fill = 0;
-		}
-		while (fill < 56) block[fill++] = 0;
-		const low = (length % 0x20000000) * 8, high = Math.floor(length / 0x20000000);
-		for (let k = 0; k < 4; k++) {
-			block[56 + k] = (low >>> (8 * k)) & 0xff;
-			block[60 + k] = (high >>> (8 * k)) & 0xff;
-		}
-		this.#compress(block, 0);
-		// RFC 1321 §3.5: the output is A, B, C, D, each low-order byte first.
-		const s = this.#state;
-		let o = outStart;
-		for (let w = 0; w < 4; w++) {
-			const word = s[w];
-			for (let k = 0; k < 32; k += 8) {
-				const b = (word >>> k) & 0xff;
-				out[o++] = HEX[b >>> 4];
-				out[o++] = HEX[b & 15];
-			}
-		}
-		this.reset();
-		return o;
 	}
 
 	/** RFC 1321 §3.4: process the 64-byte block at src[offset..]. */
-	#compress(src: Uint8Array, offset: number): void {
-		const x = this.#x, s = this.#state, t = T, rot = S, g = G;
+	protected override compress(src: Uint8Array, offset: number): void {
+		const x = this.#x, s = this.state, t = T, rot = S, g = G;
 		for (let j = 0; j < 16; j++, offset += 4) {
 			x[j] = src[offset] | (src[offset + 1] << 8) | (src[offset + 2] << 16) | (src[offset + 3] << 24);
 		}

@@ -1,5 +1,7 @@
 // SHA-256, incremental, into lower-case hex — FIPS 180-4 §6.2 (for Digest authentication, RFC 7616 §3.2, RFC 8760
-// §2.2). State and work buffers are preallocated; update() and finishHex() allocate nothing.
+// §2.2). State and work buffers are preallocated; update() and finishHex() allocate nothing. Block buffering, padding
+// and hex output are block-hash.ts; this file is the compression (§6.2.2).
+import { BlockHash } from "./block-hash.js";
 
 /** FIPS 180-4 §4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 const K = Int32Array.of(
@@ -16,96 +18,24 @@ const K = Int32Array.of(
 /** FIPS 180-4 §5.3.3: the initial hash value (square roots of the first 8 primes). */
 const H0 = Int32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
 
-/** Lower-case hex digits, as ASCII. */
-const HEX = Uint8Array.of(0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66);
-
-/** One SHA-256 computation at a time: `reset()`, `update()` any number of times, `finishHex()`. Reusable. */
-export class Sha256 {
-	/** Length of the hex digest finishHex() writes. */
-	readonly hexLength = 64;
-	/** H(i)0..H(i)7 (FIPS 180-4 §6.2.2). */
-	readonly #state = new Int32Array(8);
+/** One SHA-256 computation at a time: `reset()`, `update()` any number of times, `finishHex()` (block-hash.ts). Reusable. */
+export class Sha256 extends BlockHash {
 	/** The message schedule W0..W63 (§6.2.2 step 1). */
 	readonly #w = new Int32Array(64);
-	/** Bytes waiting for a whole 64-byte block. */
-	readonly #block = new Uint8Array(64);
-	#fill = 0;
-	/** Message length in bytes so far. */
-	#length = 0;
 
 	constructor() {
-		this.reset();
+		// H(i)0..H(i)7 (§6.2.2), words and length big-endian (§3.1, §5.1.1).
+		super(8, true);
 	}
 
-	/** Start a new message (§5.3.3). */
-	reset(): this {
-		this.#state.set(H0);
-		this.#fill = 0;
-		this.#length = 0;
-		return this;
-	}
-
-	/** Append buf[start, end) to the message. */
-	update(buf: Uint8Array, start: number, end: number): this {
-		if (end <= start) return this;
-		this.#length += end - start;
-		const block = this.#block;
-		let i = start, fill = this.#fill;
-		if (fill > 0) {
-			while (fill < 64 && i < end) block[fill++] = buf[i++];
-			if (fill < 64) {
-				this.#fill = fill;
-				return this;
-			}
-			this.#compress(block, 0);
-			fill = 0;
-		}
-		// Whole blocks straight from the caller's buffer: no copy.
-		for (; end - i >= 64; i += 64) this.#compress(buf, i);
-		while (i < end) block[fill++] = buf[i++];
-		this.#fill = fill;
-		return this;
-	}
-
-	/**
-	 * Pad, write the 64 lower-case hex digits of the digest at out[outStart..] and reset for the next message.
-	 * Returns the index after the last digit written.
-	 */
-	finishHex(out: Uint8Array, outStart: number): number {
-		const block = this.#block, length = this.#length;
-		// §5.1.1: a 1 bit, zeros to 56 mod 64, then the bit length as a 64-bit big-endian integer.
-		let fill = this.#fill;
-		block[fill++] = 0x80;
-		if (fill > 56) {
-			while (fill < 64) block[fill++] = 0;
-			this.#compress(block, 0);
-			fill = 0;
-		}
-		while (fill < 56) block[fill++] = 0;
-		const low = (length % 0x20000000) * 8, high = Math.floor(length / 0x20000000);
-		for (let k = 0; k < 4; k++) {
-			block[59 - k] = (high >>> (8 * k)) & 0xff;
-			block[63 - k] = (low >>> (8 * k)) & 0xff;
-		}
-		this.#compress(block, 0);
-		// §6.2.2: H(N)0 || ... || H(N)7, each word big-endian.
-		const s = this.#state;
-		let o = outStart;
-		for (let w = 0; w < 8; w++) {
-			const word = s[w];
-			for (let k = 24; k >= 0; k -= 8) {
-				const b = (word >>> k) & 0xff;
-				out[o++] = HEX[b >>> 4];
-				out[o++] = HEX[b & 15];
-			}
-		}
-		this.reset();
-		return o;
+	/** §5.3.3 initial hash value. */
+	protected override initState(s: Int32Array): void {
+		s.set(H0);
 	}
 
 	/** §6.2.2: process the 64-byte block at src[offset..]. Rotations are written out (ROTR^n x = x >>> n | x << 32-n). */
-	#compress(src: Uint8Array, offset: number): void {
-		const w = this.#w, s = this.#state, k = K;
+	protected override compress(src: Uint8Array, offset: number): void {
+		const w = this.#w, s = this.state, k = K;
 		for (let t = 0; t < 16; t++, offset += 4) {
 			w[t] = (src[offset] << 24) | (src[offset + 1] << 16) | (src[offset + 2] << 8) | src[offset + 3];
 		}

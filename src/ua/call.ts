@@ -579,15 +579,13 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	onTimer(kind: number): void {
 		this.#timers[kind] = -1;
 		switch (kind) {
-			case T_SESSION_REFRESH:
+			case T_SESSION_REFRESH: // RFC 4028 §10: half the interval has run
+			case T_GLARE: // RFC 3261 §14.1: the wait after a 491 is over: the same refresh again
 				this.#sendRefresh();
 				break;
 			case T_SESSION_EXPIRY:
 				// RFC 4028 §10: no refresh came: end the session with BYE.
 				if (this.state === CALL_ACTIVE) this.#hangupActive(END_SESSION_EXPIRED, 0);
-				break;
-			case T_GLARE:
-				this.#sendRefresh();
 				break;
 			case T_CANCEL_GIVE_UP:
 				if (this.state === CALL_CALLING) this.#end(END_CANCELLED, 0);
@@ -795,13 +793,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		this.role = 0;
 		this.inviteTx = -1;
 		this.ackTx = -1;
-		this.#reinviteTx = -1;
-		this.#reinviteAckTx = -1;
-		this.#byeTx = -1;
-		this.hasMedia = false;
-		this.#ackWanted = false;
-		this.#byeAfterAck = false;
-		this.#offerInOk = false;
+		this.#clearExchanges();
 		this.dialog.state = 0;
 		this.#ctx.released(this);
 	}
@@ -813,6 +805,15 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		this.#seInterval = 0;
 		this.#weRefresh = false;
 		this.#peerSupportsTimer = false;
+		this.#clearExchanges();
+		this.#minSE = Math.max(this.#ctx.config.minSE, MIN_SE_FLOOR);
+	}
+
+	/**
+	 * Forget what the slot's last call left: its transactions inside the dialog (re-INVITE, its ACK, BYE), its media,
+	 * and the flags of its ACK / BYE / offer-in-2xx handshakes (§13.3.1.4, §15). Released and begun slots start clean.
+	 */
+	#clearExchanges(): void {
 		this.#reinviteTx = -1;
 		this.#reinviteAckTx = -1;
 		this.#byeTx = -1;
@@ -820,7 +821,6 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		this.#ackWanted = false;
 		this.#byeAfterAck = false;
 		this.#offerInOk = false;
-		this.#minSE = Math.max(this.#ctx.config.minSE, MIN_SE_FLOOR);
 	}
 
 	#stopAllTimers(): void {

@@ -9,12 +9,12 @@
 //  - with answermode=auto an incoming call raises no CALL_INCOMING: only CALL_ESTABLISHED, direction "incoming";
 //  - when the aufile source reaches the end of its WAV the call is closed, so the tone must outlast the call;
 //  - `quit` un-REGISTERs first and hangs if the proxy is gone: stop UAs before kamailio (stop() copes either way).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PeerProcess, describeExit, renderTemplate, tail } from "./child.js";
+import { PeerHelper, PeerProcess, describeExit, renderTemplate, tail } from "./child.js";
 import { KAMAILIO_PORT, type SipUser } from "./kamailio.js";
 import { LOOPBACK, freePort, isBound, sleep } from "./peers.js";
 
@@ -239,31 +239,31 @@ export class BaresipControl {
 	}
 }
 
-/** A running baresip UA. Start with `Baresip.start`, always `stop()` it (mocha after hook), before kamailio. */
-export class Baresip {
+/**
+ * A running baresip UA. Start with `Baresip.start`, always `stop()` it (mocha after hook), before kamailio. Its
+ * directory: config, accounts, tone.wav, baresip.log, recordings/. Its `log`: with -s, every SIP message it sent and
+ * received.
+ */
+export class Baresip extends PeerHelper {
 	readonly user: string;
 	readonly aor: string;
 	readonly sipPort: number;
 	readonly ctrlPort: number;
 	readonly rtpPorts: readonly [number, number];
-	/** The temporary directory: config, accounts, tone.wav, baresip.log, recordings/. */
-	readonly dir: string;
 	readonly recordDir: string;
 	readonly toneFile: string;
-	readonly #process: PeerProcess;
 	#control: BaresipControl | null = null;
 	#stopped = false;
 
 	private constructor(options: BaresipOptions, ctrlPort: number, rtpPorts: readonly [number, number], dir: string, proc: PeerProcess) {
+		super(dir, proc);
 		this.user = options.user.user;
 		this.aor = `sip:${options.user.user}@${LOOPBACK}`;
 		this.sipPort = options.sipPort;
 		this.ctrlPort = ctrlPort;
 		this.rtpPorts = rtpPorts;
-		this.dir = dir;
 		this.recordDir = join(dir, "recordings");
 		this.toneFile = join(dir, "tone.wav");
-		this.#process = proc;
 	}
 
 	/** Render config and accounts, write the tone, start baresip and connect to its control port. */
@@ -296,25 +296,9 @@ export class Baresip {
 		if (options.sipTrace !== false) args.push("-s");
 		const proc = new PeerProcess(`baresip ${user.user}`, binary, args, { cwd: dir, logFile: join(dir, "baresip.log") });
 		const ua = new Baresip(options, ctrlPort, rtpPorts, dir, proc);
-		try {
-			await ua.#waitReady(options.startTimeoutMs ?? 10000);
-		} catch (err) {
-			await ua.stop(true);
-			throw err;
-		}
-		return ua;
+		return ua.ready(ua.#waitReady(options.startTimeoutMs ?? 10000));
 	}
 
-	get pid(): number {
-		return this.#process.pid;
-	}
-	get running(): boolean {
-		return !this.#process.exited;
-	}
-	/** baresip's output (with -s: every SIP message it sent and received). */
-	get log(): string {
-		return this.#process.output;
-	}
 	get control(): BaresipControl {
 		if (this.#control === null) throw new Error(`baresip ${this.user}: not connected`);
 		return this.#control;
@@ -368,7 +352,7 @@ export class Baresip {
 	/** Events, log tail and files, for assertion messages. */
 	describe(lines = 30): string {
 		const events = this.#control?.eventTypes().join(" ") ?? "(not connected)";
-		return `baresip ${this.user} pid ${this.pid} (${describeExit(this.#process.exitInfo)}), files in ${this.dir}\n` +
+		return `baresip ${this.user} pid ${this.pid} (${describeExit(this.peer.exitInfo)}), files in ${this.dir}\n` +
 			`--- events: ${events}\n--- baresip ${this.user} log (tail)\n${tail(this.log, lines)}`;
 	}
 
@@ -382,13 +366,12 @@ export class Baresip {
 		let how = "exited";
 		if (this.running && this.#control !== null && !this.#control.closed) {
 			this.#control.send("quit");
-			how = (await this.#process.waitExit(2000)) ? "quit" : how;
+			how = (await this.peer.waitExit(2000)) ? "quit" : how;
 		}
 		this.#control?.close();
-		const signalled = await this.#process.stop([{ signal: "SIGTERM", waitMs: 1000 }, { signal: "SIGTERM", waitMs: 1000 }]);
+		const signalled = await this.peer.stop([{ signal: "SIGTERM", waitMs: 1000 }, { signal: "SIGTERM", waitMs: 1000 }]);
 		if (signalled !== "exited") how = signalled;
-		if (keepFiles) process.stderr.write(`        baresip ${this.user} files kept in ${this.dir}\n`);
-		else rmSync(this.dir, { recursive: true, force: true });
+		this.removeFiles(keepFiles);
 		return how;
 	}
 
@@ -401,7 +384,7 @@ export class Baresip {
 		const until = performance.now() + timeoutMs;
 		for (;;) {
 			if (!this.running) {
-				throw new Error(`baresip ${this.user} exited at start (${describeExit(this.#process.exitInfo)})${this.#process.spawnError !== null ? `: ${this.#process.spawnError.message}` : ""}\n${this.describe()}`);
+				throw new Error(`${this.peer.exitedAtStart()}\n${this.describe()}`);
 			}
 			if (isBound(this.sipPort, "udp") !== false && isBound(this.ctrlPort, "tcp") !== false) break;
 			if (performance.now() > until) throw new Error(`baresip ${this.user}: ports ${this.sipPort}/udp, ${this.ctrlPort}/tcp not open within ${timeoutMs} ms\n${this.describe()}`);

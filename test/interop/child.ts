@@ -2,7 +2,7 @@
 // signalled at once), its output kept in memory and in a log file, and a stop that leaves nothing behind.
 // Used by kamailio.ts, baresip.ts and capture.ts.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, readdirSync, readFileSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, type WriteStream } from "node:fs";
 import { sleep } from "./peers.js";
 
 /** One step of a stop: send `signal` to the whole process group, then wait up to `waitMs` for it to be gone. */
@@ -124,6 +124,12 @@ export class PeerProcess {
 		});
 	}
 
+	/** For a peer that ended before it was ready: "<name> exited at start (<how>)", and the spawn error if there was one. */
+	exitedAtStart(): string {
+		const spawnError = this.spawnError !== null ? `: ${this.spawnError.message}` : "";
+		return `${this.name} exited at start (${describeExit(this.#exitInfo)})${spawnError}`;
+	}
+
 	/** Wait up to `ms` for the direct child to exit; true if it has. */
 	async waitExit(ms: number): Promise<boolean> {
 		if (this.#exited) return true;
@@ -190,6 +196,56 @@ export class PeerProcess {
 		const log = this.#log;
 		if (log === null || log.closed) return Promise.resolve();
 		return new Promise((resolve) => log.end(resolve));
+	}
+}
+
+/**
+ * What a helper class around one peer program (Kamailio, Baresip) shares: the program's process and the temporary
+ * directory it runs in, its pid, whether it runs and its output; its start() ends with `ready()`, its stop() with
+ * `removeFiles()`.
+ */
+export abstract class PeerHelper {
+	/** The temporary directory the peer's config, files and log are in. */
+	readonly dir: string;
+	protected readonly peer: PeerProcess;
+
+	protected constructor(dir: string, peer: PeerProcess) {
+		this.dir = dir;
+		this.peer = peer;
+	}
+
+	get pid(): number {
+		return this.peer.pid;
+	}
+	get running(): boolean {
+		return !this.peer.exited;
+	}
+	/** Everything the program wrote so far, stdout and stderr interleaved. */
+	get log(): string {
+		return this.peer.output;
+	}
+
+	/** Stop the program and whatever it forked; the directory is deleted unless `keepFiles`. */
+	abstract stop(keepFiles?: boolean): Promise<unknown>;
+
+	/**
+	 * The end of start(): resolve with this helper once `ready` resolves; if it rejects, stop the peer keeping its
+	 * files (its log says why it did not come up) and rethrow.
+	 */
+	protected async ready(ready: Promise<void>): Promise<this> {
+		try {
+			await ready;
+		} catch (err) {
+			await this.stop(true);
+			throw err;
+		}
+		return this;
+	}
+
+	/** The end of stop(): delete the directory, or keep it (for a failed test) and say where it is. */
+	protected removeFiles(keepFiles: boolean): void {
+		if (keepFiles) process.stderr.write(`        ${this.peer.name} files kept in ${this.dir}\n`);
+		else rmSync(this.dir, { recursive: true, force: true });
 	}
 }
 

@@ -6,11 +6,11 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PeerProcess, describeExit, renderTemplate, tail } from "./child.js";
+import { PeerHelper, PeerProcess, describeExit, renderTemplate, tail } from "./child.js";
 import { LOOPBACK, findProgram, isBound, sleep } from "./peers.js";
 
 // Compiled to build/test/interop/: the config stays in the source tree.
@@ -78,28 +78,27 @@ function dbTextTables(users: readonly SipUser[], realm: string): { subscriber: s
 	};
 }
 
-/** A running kamailio. Start with `Kamailio.start`, always `stop()` it (mocha after hook). */
-export class Kamailio {
+/**
+ * A running kamailio. Start with `Kamailio.start`, always `stop()` it (mocha after hook). Its directory: kamailio.cfg
+ * (rendered), db/, kamailio.log, the ctl socket. Its `log`: everything it logged (stderr: -E).
+ */
+export class Kamailio extends PeerHelper {
 	readonly port: number;
 	readonly realm: string;
-	/** The temporary directory: kamailio.cfg (rendered), db/, kamailio.log, the ctl socket. */
-	readonly dir: string;
 	readonly configFile: string;
 	readonly ctlSocket: string;
 	readonly logFile: string;
-	readonly #process: PeerProcess;
 	readonly #binary: string;
 	#stopped = false;
 
 	private constructor(binary: string, port: number, realm: string, dir: string, proc: PeerProcess) {
+		super(dir, proc);
 		this.#binary = binary;
 		this.port = port;
 		this.realm = realm;
-		this.dir = dir;
 		this.configFile = join(dir, "kamailio.cfg");
 		this.ctlSocket = join(dir, "kamailio.ctl");
 		this.logFile = join(dir, "kamailio.log");
-		this.#process = proc;
 	}
 
 	/** Render the config, start kamailio and wait until it answers. Throws (with its log) if it does not. */
@@ -125,31 +124,15 @@ export class Kamailio {
 		const args = ["-f", join(dir, "kamailio.cfg"), "-DD", "-E", "-m", "64", "-M", "8"];
 		const proc = new PeerProcess("kamailio", binary, args, { cwd: dir, logFile: join(dir, "kamailio.log") });
 		const k = new Kamailio(binary, port, realm, dir, proc);
-		try {
-			await k.#waitReady(options.startTimeoutMs ?? 10000);
-		} catch (err) {
-			await k.stop(true);
-			throw err;
-		}
-		return k;
+		return k.ready(k.#waitReady(options.startTimeoutMs ?? 10000));
 	}
 
-	get pid(): number {
-		return this.#process.pid;
-	}
-	get running(): boolean {
-		return !this.#process.exited;
-	}
-	/** Everything kamailio logged so far (stderr: -E). */
-	get log(): string {
-		return this.#process.output;
-	}
 	/** A position in the log, for `events(..., since)` / `logSince`. */
 	mark(): number {
-		return this.#process.output.length;
+		return this.peer.output.length;
 	}
 	logSince(mark: number): string {
-		return this.#process.output.slice(mark);
+		return this.peer.output.slice(mark);
 	}
 
 	/** The config's decision lines (`IC <event> ...`), optionally of one event type and after a `mark()`. */
@@ -172,7 +155,7 @@ export class Kamailio {
 		for (;;) {
 			const found = this.events(event, since).find(match);
 			if (found !== undefined) return found;
-			if (!this.running) throw new Error(`kamailio exited (${describeExit(this.#process.exitInfo)}) while waiting for IC ${event}\n${this.describe()}`);
+			if (!this.running) throw new Error(`kamailio exited (${describeExit(this.peer.exitInfo)}) while waiting for IC ${event}\n${this.describe()}`);
 			if (performance.now() > until) throw new Error(`kamailio: no matching IC ${event} within ${timeoutMs} ms\n${this.describe()}`);
 			await sleep(25);
 		}
@@ -247,7 +230,7 @@ export class Kamailio {
 
 	/** The log's tail and where the files are, for assertion messages. */
 	describe(lines = 40): string {
-		return `kamailio pid ${this.pid} (${describeExit(this.#process.exitInfo)}), files in ${this.dir}\n--- kamailio log (tail)\n${tail(this.log, lines)}`;
+		return `kamailio pid ${this.pid} (${describeExit(this.peer.exitInfo)}), files in ${this.dir}\n--- kamailio log (tail)\n${tail(this.log, lines)}`;
 	}
 
 	/**
@@ -257,16 +240,15 @@ export class Kamailio {
 	async stop(keepFiles = false): Promise<void> {
 		if (this.#stopped) return;
 		this.#stopped = true;
-		await this.#process.stop([{ signal: "SIGTERM", waitMs: 3000 }]);
-		if (keepFiles) process.stderr.write(`        kamailio files kept in ${this.dir}\n`);
-		else rmSync(this.dir, { recursive: true, force: true });
+		await this.peer.stop([{ signal: "SIGTERM", waitMs: 3000 }]);
+		this.removeFiles(keepFiles);
 	}
 
 	async #waitReady(timeoutMs: number): Promise<void> {
 		const until = performance.now() + timeoutMs;
 		for (;;) {
 			if (!this.running) {
-				throw new Error(`kamailio exited at start (${describeExit(this.#process.exitInfo)})${this.#process.spawnError !== null ? `: ${this.#process.spawnError.message}` : ""}\n${this.describe()}`);
+				throw new Error(`${this.peer.exitedAtStart()}\n${this.describe()}`);
 			}
 			const answer = await this.probe(200);
 			if (answer !== null && / 200 /.test(answer) && isBound(this.port, "tcp") !== false) return;

@@ -9,7 +9,7 @@ import { Baresip, ALICE_SIP_PORT, BOB_SIP_PORT, checkTone, readWav } from "./bar
 import { Capture, describeIssues, type CaptureIssue } from "./capture.js";
 import { stopLeftoverPeers } from "./child.js";
 import { ALICE, BOB, Kamailio, REALM } from "./kamailio.js";
-import { BARESIP, KAMAILIO, LOOPBACK, TSHARK, freePort, requirePeer, sleep } from "./peers.js";
+import { BARESIP, KAMAILIO, LOOPBACK, TSHARK, Wakeup, freePort, requirePeer, sleep } from "./peers.js";
 
 const CALL_MS = 3000;
 
@@ -17,13 +17,13 @@ const CALL_MS = 3000;
 class RawSip {
 	readonly #socket: Socket;
 	readonly #inbox: string[] = [];
-	#wake: (() => void) | null = null;
+	readonly #arrival = new Wakeup();
 
 	private constructor(socket: Socket) {
 		this.#socket = socket;
 		socket.on("message", (msg) => {
 			this.#inbox.push(msg.toString("latin1"));
-			this.#wake?.();
+			this.#arrival.wake();
 		});
 	}
 	static open(port = 0): Promise<RawSip> {
@@ -50,14 +50,7 @@ class RawSip {
 			}
 			const left = until - performance.now();
 			if (left <= 0) throw new Error(`no datagram matching ${firstLine} within ${timeoutMs} ms`);
-			await new Promise<void>((resolve) => {
-				const t = setTimeout(resolve, left);
-				this.#wake = () => {
-					clearTimeout(t);
-					resolve();
-				};
-			});
-			this.#wake = null;
+			await this.#arrival.wait(left);
 		}
 	}
 	close(): void {

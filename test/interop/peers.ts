@@ -307,3 +307,27 @@ export function loggedValues(r: SippResult, name: string): string[] {
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A wait a data handler can cut short: wait(ms) resolves after `ms`, or as soon as wake() is called meanwhile (for
+ * clients that wait for input with a deadline: take what has arrived, else wait until more comes or time is up).
+ */
+export class Wakeup {
+	#wake: (() => void) | null = null;
+
+	/** End the wait in progress, if any. */
+	wake(): void {
+		this.#wake?.();
+	}
+
+	async wait(ms: number): Promise<void> {
+		await new Promise<void>((resolve) => {
+			const t = setTimeout(resolve, ms);
+			this.#wake = () => {
+				clearTimeout(t);
+				resolve();
+			};
+		});
+		this.#wake = null;
+	}
+}

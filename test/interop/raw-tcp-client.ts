@@ -2,6 +2,7 @@
 // reads by Content-Length with its own simple code (independent of src/sip) — RFC 3261 §18.3.
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { Wakeup } from "./peers.js";
 
 export interface RawResponse {
 	readonly status: number;
@@ -11,18 +12,18 @@ export interface RawResponse {
 export class RawTcpClient {
 	#buffer = "";
 	#closed = false;
-	#wake: (() => void) | null = null;
+	readonly #arrival = new Wakeup();
 
 	private constructor(readonly socket: Socket) {
 		socket.setNoDelay(true); // every small write is its own segment
 		socket.setEncoding("latin1");
 		socket.on("data", (d: string) => {
 			this.#buffer += d;
-			this.#wake?.();
+			this.#arrival.wake();
 		});
 		socket.on("close", () => {
 			this.#closed = true;
-			this.#wake?.();
+			this.#arrival.wake();
 		});
 		socket.on("error", () => {});
 	}
@@ -86,14 +87,7 @@ export class RawTcpClient {
 			if (this.#closed) throw new Error(`connection closed while waiting for ${what}; have ${JSON.stringify(this.#buffer)}`);
 			const left = until - performance.now();
 			if (left <= 0) throw new Error(`no ${what} within ${withinMs} ms; have ${JSON.stringify(this.#buffer)}`);
-			await new Promise<void>((resolve) => {
-				const t = setTimeout(resolve, left);
-				this.#wake = () => {
-					clearTimeout(t);
-					resolve();
-				};
-			});
-			this.#wake = null;
+			await this.#arrival.wait(left);
 		}
 	}
 }

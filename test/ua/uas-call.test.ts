@@ -26,16 +26,31 @@ function ringing(host: UaHost, o: PeerRequest = {}): Msg {
 	return r;
 }
 
+/** An INVITE arrives, it rings, the application answers: returns the station's 200, not yet ACKed. */
+function answered(host: UaHost, o: PeerRequest = {}): Msg {
+	ringing(host, o);
+	host.ua.answer(0);
+	return host.last();
+}
+
+/**
+ * The peer ACKs the station's 2xx (§13.2.2.4) with `o` (the INVITE's CSeq, extra headers, an answer): returns the
+ * dialog as the peer sees it — the station's tag and Contact from the 2xx (§12.1.2).
+ */
+function acked(host: UaHost, ok: Msg, o: PeerRequest = {}): Dialog {
+	const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: o.cseq ?? 1 };
+	host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag, ...o }));
+	return d;
+}
+
 /** An INVITE arrives, the application answers, the peer ACKs: the call is up. */
 function established(host: UaHost, o: PeerRequest = {}): Dialog {
 	const r180 = ringing(host, o);
 	assert.ok(host.ua.answer(0));
 	const ok = host.last();
 	assert.equal(ok.status, 200);
-	const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: o.cseq ?? 1 };
-	assert.equal(d.toTag, r180.tag("To"));
-	host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag, cseq: d.cseq, callId: o.callId, fromTag: o.fromTag }));
-	return d;
+	assert.equal(ok.tag("To"), r180.tag("To"));
+	return acked(host, ok, { cseq: o.cseq, callId: o.callId, fromTag: o.fromTag });
 }
 
 /** A request of the peer inside the dialog (next CSeq). */
@@ -89,8 +104,7 @@ describe("RFC 3665 §3.1-style: the station answers a call (RFC 3261 §13.3)", (
 		host.advance(3800);
 		const at = host.times(200);
 		assert.deepEqual(at.slice(1).map((t) => t - at[0]), [500, 1500, 3500]);
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag, extra: `Route: <sip:${PROXY};lr>\r\n` }));
+		const d = acked(host, ok, { extra: `Route: <sip:${PROXY};lr>\r\n` });
 		const n = host.sent.length;
 		host.advance(30_000);
 		assert.deepEqual(host.summaries(n), [], "no 2xx after the ACK");
@@ -218,14 +232,11 @@ describe("§13.3.1 refusing an INVITE", () => {
 describe("RFC 4028 session timers on an answered call", () => {
 	it("refresher=uac: 200 echoes Session-Expires;refresher=uac with Require: timer; no refresh → BYE at SE − min(32, SE/3)", () => {
 		const host = new UaHost();
-		ringing(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uac\r\n" });
-		host.ua.answer(0);
-		const ok = host.last();
+		const ok = answered(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uac\r\n" });
 		const answeredAt = ok.at;
 		assert.equal(ok.header("Session-Expires"), "1800;refresher=uac");
 		assert.equal(ok.header("Require"), "timer");
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const d = acked(host, ok);
 		host.advance(1800_000);
 		const bye = host.requests("BYE")[0];
 		// §10: the side that is not the refresher sends BYE "before the session expiration" — 1800 − min(32, 600).
@@ -254,12 +265,9 @@ describe("RFC 4028 session timers on an answered call", () => {
 
 	it("refresher=uas: the station refreshes with a re-INVITE at half the interval (§10)", () => {
 		const host = new UaHost();
-		ringing(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
-		host.ua.answer(0);
-		const ok = host.last();
+		const ok = answered(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
 		assert.equal(ok.header("Session-Expires"), "1800;refresher=uas");
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const d = acked(host, ok);
 		host.advance(900_000);
 		const re = host.lastOf("INVITE");
 		assert.equal(re.at - ok.at, 900_000);
@@ -383,11 +391,8 @@ describe("§14.2 re-INVITE and RFC 3311 UPDATE from the peer", () => {
 
 	it("glare: the station's own re-INVITE is pending and the peer's arrives → 491 (§14.2)", () => {
 		const host = new UaHost();
-		ringing(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
-		host.ua.answer(0);
-		const ok = host.last();
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const ok = answered(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
+		const d = acked(host, ok);
 		host.advance(900_000);
 		const ours = host.lastOf("INVITE");
 		host.receive(inDialog(host, d, "INVITE", { body: peerSdp({ version: 2890844527 }) }));
@@ -479,16 +484,13 @@ describe("§11 OPTIONS, §8.2.1 unknown methods, §12.2.2 requests in a dialog",
 describe("§13.2.1 INVITE without an offer (delayed offer)", () => {
 	it("the 200 carries our offer, the ACK carries the answer → answered", () => {
 		const host = new UaHost();
-		ringing(host, { body: "" });
-		host.ua.answer(0);
-		const ok = host.last();
+		const ok = answered(host, { body: "" });
 		assert.equal(ok.status, 200);
 		assert.equal(ok.header("Content-Type"), "application/sdp");
 		// Our offer: PCMU, PCMA, telephone-event (RFC 3264 §5).
 		assert.deepEqual(ok.sdp("m="), ["m=audio 16400 RTP/AVP 0 8 101"]);
 		assert.ok(!host.events.includes("answered 0"), "not answered before the answer arrives");
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag, body: peerSdp({ formats: "8 101", rtpmaps: ["a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000"] }) }));
+		const d = acked(host, ok, { body: peerSdp({ formats: "8 101", rtpmaps: ["a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000"] }) });
 		assert.deepEqual(host.events.slice(-1), ["answered 0"]);
 		assert.equal(host.ua.media(0)!.payloadType, 8);
 		peerHangsUp(host, d);
@@ -499,15 +501,13 @@ describe("§13.2.1 INVITE without an offer (delayed offer)", () => {
 describe("§15 BYE timing and crossing BYEs", () => {
 	it("the callee hangs up before the ACK: the BYE waits for the ACK (§15)", () => {
 		const host = new UaHost();
-		ringing(host);
-		host.ua.answer(0);
-		const ok = host.last();
+		const ok = answered(host);
 		host.ua.hangup(0);
 		assert.deepEqual(host.events.slice(-1), ["ended 0 local hangup 0"]);
 		assert.equal(host.all("BYE").length, 0, "no BYE before the ACK");
 		host.advance(1000);
 		assert.equal(host.all("BYE").length, 0);
-		host.receive(host.request("ACK", { uri: uriOf(ok.header("Contact")), toTag: ok.tag("To") }));
+		acked(host, ok);
 		const bye = host.last();
 		assert.equal(bye.method, "BYE");
 		assert.equal(bye.at, 1000);
@@ -552,8 +552,7 @@ describe("more INVITE server cases", () => {
 		const ok = host.last();
 		assert.equal(ok.status, 200);
 		assert.deepEqual(host.summaries(), ["200"]);
-		host.receive(host.request("ACK", { uri: uriOf(ok.header("Contact")), toTag: ok.tag("To") }));
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
+		const d = acked(host, ok);
 		peerHangsUp(host, d);
 		assert.ok(host.settle());
 	});
@@ -579,8 +578,7 @@ describe("more INVITE server cases", () => {
 		assert.equal(host.last().status, 200);
 		assert.equal(host.last().cseqMethod, "CANCEL");
 		assert.ok(!host.events.some((e) => e.startsWith("ended")));
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const d = acked(host, ok);
 		peerHangsUp(host, d);
 		assert.ok(host.settle());
 	});
@@ -602,11 +600,8 @@ describe("more INVITE server cases", () => {
 
 	it("a 422 to the station's refresh naming no larger interval is not retried (RFC 4028 §7.4; never a loop)", () => {
 		const host = new UaHost();
-		ringing(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
-		host.ua.answer(0);
-		const ok = host.last();
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const ok = answered(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
+		const d = acked(host, ok);
 		host.advance(900_000);
 		const re = host.lastOf("INVITE");
 		host.answer(re, 422, "Session Interval Too Small", { toTag: null, extra: "Min-SE: 90\r\n" });
@@ -618,11 +613,8 @@ describe("more INVITE server cases", () => {
 
 	it("a 422 to the station's refresh with a larger Min-SE: refreshed again with it, Min-SE carried (§7.4)", () => {
 		const host = new UaHost();
-		ringing(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
-		host.ua.answer(0);
-		const ok = host.last();
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const ok = answered(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
+		const d = acked(host, ok);
 		host.advance(900_000);
 		const re = host.lastOf("INVITE");
 		host.answer(re, 422, "Session Interval Too Small", { toTag: null, extra: "Min-SE: 3600\r\n" });
@@ -652,8 +644,7 @@ describe("RFC 3264 §6: the answer mirrors the offer however late the applicatio
 		assert.equal(ok.status, 200);
 		// "The answer MUST contain exactly the same number of m= lines as the offer" (§6), a rejected one with port 0.
 		assert.deepEqual(ok.sdp("m="), ["m=audio 16400 RTP/AVP 0 101", "m=video 0 RTP/AVP 31"]);
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const d = acked(host, ok);
 		peerHangsUp(host, d);
 		assert.ok(host.settle());
 	});
@@ -669,8 +660,7 @@ describe("RFC 3264 §6: the answer mirrors the offer however late the applicatio
 		assert.equal(ok.status, 200);
 		assert.deepEqual(ok.sdp("m="), ["m=audio 16400 RTP/AVP 0 101", "m=video 0 RTP/AVP 31"]);
 		assert.equal(host.ua.media(0)!.remoteAddress, PEER);
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const d = acked(host, ok);
 		peerHangsUp(host, d);
 		host.ua.hangup(1);
 		host.answer(host.lastOf("CANCEL"), 200, "OK");
@@ -682,13 +672,10 @@ describe("RFC 3264 §6: the answer mirrors the offer however late the applicatio
 describe("RFC 4028 §9 corner cases on the called side", () => {
 	it("Session-Expires without Supported: timer (a proxy added it): the station refreshes, refresher=uas, no Require", () => {
 		const host = new UaHost();
-		ringing(host, { extra: "Session-Expires: 1800\r\n" });
-		host.ua.answer(0);
-		const ok = host.last();
+		const ok = answered(host, { extra: "Session-Expires: 1800\r\n" });
 		assert.equal(ok.header("Session-Expires"), "1800;refresher=uas");
 		assert.equal(ok.header("Require"), "");
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const d = acked(host, ok);
 		host.advance(900_000);
 		assert.equal(host.requests("INVITE").length, 1);
 		host.answer(host.lastOf("INVITE"), 200, "OK", { toTag: null, body: peerSdp() });
@@ -706,11 +693,8 @@ describe("RFC 4028 §9 corner cases on the called side", () => {
 
 	it("491 to the station's refresh when the peer owns the Call-ID: retried within 0–2 s (§14.1)", () => {
 		const host = new UaHost();
-		ringing(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
-		host.ua.answer(0);
-		const ok = host.last();
-		const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: 1 };
-		host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag }));
+		const ok = answered(host, { extra: "Supported: timer\r\nSession-Expires: 1800;refresher=uas\r\n" });
+		const d = acked(host, ok);
 		host.advance(900_000);
 		const re = host.lastOf("INVITE");
 		host.answer(re, 491, "Request Pending", { toTag: null });

@@ -17,14 +17,9 @@ import {
 } from "../../src/media/tones.js";
 import { ES_FAR, ES_IDLE, ES_NEAR, EchoSuppressor } from "../../src/media/echo-suppressor.js";
 import { FixedRandom } from "../media/fixed-random.js";
+import { runVectors, type TraceVector, vectorTraces } from "./vector-runner.js";
 
-export interface MediaVector {
-	/** The rule, with its section. */
-	name: string;
-	/** Runs the scenario; returns its trace, one line per fact. */
-	run(): string[];
-	expect: string[];
-}
+export type MediaVector = TraceVector;
 
 /** Lower-case hex of buf[start, end), bytes separated by spaces (no toString(16) in a loop on hot paths — this is a test). */
 function hex(buf: Uint8Array, start: number, end: number): string {
@@ -603,31 +598,10 @@ export const MEDIA_VECTOR_COUNT = MEDIA_VECTORS.length;
 
 /** Every vector's trace (for comparing engines line by line). */
 export function mediaVectorTraces(): string[][] {
-	const traces: string[][] = [];
-	for (let i = 0; i < MEDIA_VECTORS.length; i++) traces.push(MEDIA_VECTORS[i].run());
-	return traces;
+	return vectorTraces(MEDIA_VECTORS);
 }
 
 /** Run every vector; a failure names the vector and the first line that differs. */
 export function runMediaVectors(): { passed: number; failures: string[] } {
-	let passed = 0;
-	const failures: string[] = [];
-	for (let i = 0; i < MEDIA_VECTORS.length; i++) {
-		const v = MEDIA_VECTORS[i];
-		let trace: string[];
-		try {
-			trace = v.run();
-		} catch (error) {
-			failures.push(`${v.name}: threw ${String(error)}`);
-			continue;
-		}
-		let diff = "";
-		const n = trace.length > v.expect.length ? trace.length : v.expect.length;
-		for (let k = 0; k < n && diff === ""; k++) {
-			if (trace[k] !== v.expect[k]) diff = `line ${k}: got ${JSON.stringify(trace[k])}, expected ${JSON.stringify(v.expect[k])}`;
-		}
-		if (diff === "") passed++;
-		else failures.push(`${v.name}: ${diff}`);
-	}
-	return { passed, failures };
+	return runVectors(MEDIA_VECTORS);
 }

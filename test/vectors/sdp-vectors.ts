@@ -9,6 +9,7 @@ import {
 } from "../../src/sip/sdp.js";
 import { acceptAnswer, answerOffer, LocalMedia, Negotiated, writeAnswer, writeOffer } from "../../src/sip/offer-answer.js";
 import { Writer } from "../../src/sip/writer.js";
+import { runVectors, type TraceVector, vectorTraces } from "./vector-runner.js";
 
 /** Lines joined by CRLF (or `eol`), the last one terminated too. */
 export function sdp(lines: string[], eol = "\r\n"): string {
@@ -250,13 +251,7 @@ function answerTrace(wire: string, local = doorMedia()): string[] {
 	return [describeNegotiated(n), ...linesOf(w)];
 }
 
-export interface SdpVector {
-	/** The rule, with its section. */
-	name: string;
-	/** Runs the scenario; returns its trace, one line per fact. */
-	run(): string[];
-	expect: string[];
-}
+export type SdpVector = TraceVector;
 
 export const SDP_VECTORS: SdpVector[] = [
 	{
@@ -459,31 +454,10 @@ export const SDP_VECTOR_COUNT = SDP_VECTORS.length;
 
 /** Every vector's trace (for comparing engines line by line). */
 export function sdpVectorTraces(): string[][] {
-	const traces: string[][] = [];
-	for (let i = 0; i < SDP_VECTORS.length; i++) traces.push(SDP_VECTORS[i].run());
-	return traces;
+	return vectorTraces(SDP_VECTORS);
 }
 
 /** Run every vector; a failure names the vector and the first line that differs. */
 export function runSdpVectors(): { passed: number; failures: string[] } {
-	let passed = 0;
-	const failures: string[] = [];
-	for (let i = 0; i < SDP_VECTORS.length; i++) {
-		const v = SDP_VECTORS[i];
-		let trace: string[];
-		try {
-			trace = v.run();
-		} catch (error) {
-			failures.push(`${v.name}: threw ${String(error)}`);
-			continue;
-		}
-		let diff = "";
-		const n = trace.length > v.expect.length ? trace.length : v.expect.length;
-		for (let k = 0; k < n && diff === ""; k++) {
-			if (trace[k] !== v.expect[k]) diff = `line ${k}: got ${JSON.stringify(trace[k])}, expected ${JSON.stringify(v.expect[k])}`;
-		}
-		if (diff === "") passed++;
-		else failures.push(`${v.name}: ${diff}`);
-	}
-	return { passed, failures };
+	return runVectors(SDP_VECTORS);
 }
