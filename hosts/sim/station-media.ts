@@ -36,6 +36,8 @@ class Slot implements DigitSink {
 	/** Source position: sample index into a file, or the tone's phase (radians). */
 	position = 0;
 	secondFrames = 0;
+	/** The RTP timeout was reported for this call (once: the hang-up follows). */
+	timedOut = false;
 
 	constructor(readonly index: number, readonly media: StationMedia, rtp: NodeDatagramSocket, rtcp: NodeDatagramSocket, clock: { now(): number },
 		random: NodeRandom, echo: EchoSuppressorOptions) {
@@ -63,6 +65,8 @@ export class StationMedia {
 	/** Monotonic time of the next frame. */
 	#nextMs = 0;
 	#closed = false;
+	/** Called once when a call's RTP stopped coming (the station hangs it up). */
+	onRtpTimeout: (call: number) => void = () => {};
 
 	constructor(options: StationAudioOptions, sockets: readonly NodeDatagramSocket[], clock: { now(): number }, random: NodeRandom,
 		log: (line: string) => void, onDigit: (call: number, digit: string, via: string) => void) {
@@ -96,6 +100,7 @@ export class StationMedia {
 		else {
 			slot.position = 0;
 			slot.secondFrames = 0;
+			slot.timedOut = false;
 			slot.session.start(media);
 		}
 		this.#run();
@@ -173,6 +178,11 @@ export class StationMedia {
 			any = true;
 			const mic = this.#fill(slot);
 			s.tick(mic, slot.speaker);
+			if (!slot.timedOut && s.rtpTimedOut(this.#clock.now())) {
+				slot.timedOut = true;
+				this.#log(`call ${slot.index}: no RTP for ${s.receiver.timeoutMs / 1000} s: hanging up`);
+				this.onRtpTimeout(slot.index);
+			}
 			for (let i = 0; i < FRAME_SAMPLES; i++) mix[i] += slot.speaker[i];
 			if (this.#options.meters && ++slot.secondFrames >= 1000 / FRAME_MS) {
 				slot.secondFrames = 0;

@@ -55,7 +55,8 @@ export class SimStation implements UaEvents {
 			(call, digit, via) => this.log(`call ${call}: DTMF ${digit} (${via})`));
 		this.ua = new UserAgent({
 			config: options.ua, transactionConfig: net.config, transport: net.transport, wheel: net.wheel, random: net.random, events: this,
-		});
+		});		// A call whose RTP stopped (the phone crashed or left the network) is hung up rather than left open.
+		this.media.onRtpTimeout = (call) => this.ua.hangup(call);
 	}
 
 	static async start(options: StationOptions): Promise<SimStation> {

@@ -190,6 +190,15 @@ export class MediaSession {
 		return this.#packetsIn;
 	}
 	/** Application mute: the mic is not sent; a silence frame keeps the path open every keepAliveMs (RFC 6263). */
+	/**
+	 * The peer should be sending (we receive, it has not put us on hold) yet nothing came for the receiver's timeout
+	 * (RFC 3550 §6.3.5 uses the same idea for members): the application may end the call — a phone that crashed or
+	 * lost its network never sends BYE.
+	 */
+	rtpTimedOut(nowMs: number): boolean {
+		return this.active && (this.#direction & MEDIA_RECV) !== 0 && !this.#held && this.#receiver.timedOut(nowMs);
+	}
+
 	get muted(): boolean {
 		return this.#muted;
 	}

@@ -231,6 +231,22 @@ describe("MediaSession: direction, hold, mute, re-INVITE (RFC 3264 §6.1, §8; R
 		assert.ok(p.aRtcp.sent.length >= 2);
 	});
 
+	it("RTP timeout: a peer that stops sending is noticed after the receiver's timeout (30 s), not while it sends or holds us", () => {
+		const p = pair({ echo: false });
+		p.a.start(params("10.0.0.2", 20000));
+		p.b.start(params("10.0.0.1", 16400));
+		p.run(5000, new Sine(1000), new Sine(700));
+		assert.equal(p.a.rtpTimedOut(p.clock.ms), false, "B is sending");
+		p.b.stop(); // B's phone is gone: no BYE, no RTP
+		p.run(29000, new Sine(1000), null);
+		assert.equal(p.a.rtpTimedOut(p.clock.ms), false, "29 s of silence is not yet the 30 s timeout");
+		p.run(2000, new Sine(1000), null);
+		assert.equal(p.a.rtpTimedOut(p.clock.ms), true);
+		// On hold (the peer sends nothing on purpose, RFC 3264 §8.4) the same silence is no timeout.
+		p.a.update(params("10.0.0.2", 20000, { direction: MEDIA_SEND, held: true }));
+		assert.equal(p.a.rtpTimedOut(p.clock.ms), false);
+	});
+
 	it("inactive on hold with c=0.0.0.0 sends neither RTP nor RTCP (RFC 3264 §8.4)", () => {
 		const p = pair();
 		p.a.start(params("0.0.0.0", 20000, { direction: 0, held: true }));
