@@ -3,6 +3,7 @@
 import { uaConfig } from "../../src/ua/ua-config.js";
 import { parseServer, STATION_DEFAULTS, type AnswerMode, type StationOptions } from "./station.js";
 import type { AudioSource } from "./station-media.js";
+import { soundCommands } from "./sound-device.js";
 import { readWav } from "./wav.js";
 
 export const STATION_USAGE = `usage: sip-intercom station [options]     (npm start -- [options])
@@ -33,6 +34,7 @@ options:
   --tone HZ               send a sine tone of HZ (1-3999) instead (e.g. --tone 700); default: silence
   --audio-out FILE.wav    record what the station receives (all calls mixed) as 8 kHz mono 16-bit WAV
   --meters                log each call's levels once a second ("call 0: level in -12 dBFS out -9 dBFS")
+  --audio-device          the sound card: microphone in, speaker out (arecord/aplay from alsa-utils, or sox)
   --echo-suppressor       duck the sent audio while the far end talks (for boards without echo cancellation)
   --trace                 print whole SIP messages instead of one line each
   --help`;
@@ -51,7 +53,7 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 	const withValue = new Set(["--address", "--port", "--user", "--domain", "--display-name", "--password", "--auth-user", "--registrar",
 		"--proxy", "--expires", "--answer", "--answer-delay", "--session-expires", "--rtp-port", "--call", "--hangup-after",
 		"--audio-in", "--audio-out", "--tone"]);
-	const bare = new Set(["--no-proxy", "--exit-after-call", "--trace", "--help", "--meters", "--echo-suppressor"]);
+	const bare = new Set(["--no-proxy", "--exit-after-call", "--trace", "--help", "--meters", "--echo-suppressor", "--audio-device"]);
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf("=");
@@ -91,7 +93,10 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 		sessionExpires,
 		rtpPort: int("--rtp-port", 16400, 1024, 65000),
 	});
-	if (values.has("--audio-in") && values.has("--tone")) throw new Error("--audio-in and --tone: choose one source for the calls' audio");
+	if ([values.has("--audio-in"), values.has("--tone"), flags.has("--audio-device")].filter((x) => x).length > 1) {
+		throw new Error("--audio-in, --tone and --audio-device: choose one source for the calls' audio");
+	}
+	if (flags.has("--audio-device")) soundCommands(); // fails here, naming what to install, rather than mid-call
 	let source: AudioSource = { kind: "silence" };
 	if (values.has("--tone")) source = { kind: "tone", hz: int("--tone", 0, 1, 3999) };
 	const audioIn = values.get("--audio-in");
@@ -106,6 +111,7 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 		if (wav.converted.length > 0) log(`--audio-in ${audioIn}: ${wav.converted.join(", ")}`);
 		source = { kind: "samples", samples: wav.samples, name: audioIn };
 	}
+	if (flags.has("--audio-device")) source = { kind: "device" };
 	const audioOut = values.get("--audio-out") ?? null;
 	if (audioOut !== null && !/\.wav$/i.test(audioOut)) throw new Error(`--audio-out: expected a file name ending in .wav, got "${audioOut}"`);
 	return {

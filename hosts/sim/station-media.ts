@@ -7,10 +7,12 @@ import type { EchoSuppressorOptions } from "../../src/media/echo-suppressor.js";
 import { FRAME_SAMPLES } from "../../src/media/g711.js";
 import { MediaSession, type MediaParameters } from "../../src/media/media-session.js";
 import type { NodeDatagramSocket, NodeRandom } from "./node-host.js";
+import { SoundDevice } from "./sound-device.js";
 import { WavWriter } from "./wav.js";
 
 /** What the station sends on every call. */
-export type AudioSource = { kind: "silence" } | { kind: "tone"; hz: number } | { kind: "samples"; samples: Int16Array; name: string };
+export type AudioSource = { kind: "silence" } | { kind: "tone"; hz: number } | { kind: "samples"; samples: Int16Array; name: string }
+	| { kind: "device" };
 
 export interface StationAudioOptions {
 	readonly source: AudioSource;
@@ -59,6 +61,8 @@ export class StationMedia {
 	readonly #log: (line: string) => void;
 	readonly #onDigit: (call: number, digit: string, via: string) => void;
 	readonly #recorder: WavWriter | null;
+	/** The sound card (`--audio-device`): the microphone of every call, and the speaker. */
+	readonly #device: SoundDevice | null;
 	readonly #mix = new Int32Array(FRAME_SAMPLES);
 	readonly #mixOut = new Int16Array(FRAME_SAMPLES);
 	#timer: NodeJS.Timeout | null = null;
@@ -81,6 +85,7 @@ export class StationMedia {
 		} catch (err) {
 			throw new Error(`--audio-out: cannot write ${options.recordTo}: ${(err as Error).message}`);
 		}
+		this.#device = options.source.kind === "device" ? new SoundDevice(log) : null;
 	}
 
 	/** The session of call slot `call`. */
@@ -135,6 +140,7 @@ export class StationMedia {
 		this.#closed = true;
 		this.#halt();
 		this.#recorder?.close();
+		this.#device?.close();
 	}
 
 	#run(): void {
@@ -190,10 +196,11 @@ export class StationMedia {
 				this.#log(`call ${slot.index}: level in ${db(s.meterInDb)} out ${db(s.meterOutDb)}`);
 			}
 		}
-		if (any && this.#recorder !== null) {
+		if (any && (this.#recorder !== null || this.#device !== null)) {
 			const out = this.#mixOut;
 			for (let i = 0; i < FRAME_SAMPLES; i++) out[i] = mix[i] > 32767 ? 32767 : mix[i] < -32768 ? -32768 : mix[i];
-			this.#recorder.write(out);
+			this.#recorder?.write(out);
+			this.#device?.write(out);
 		}
 	}
 
@@ -201,6 +208,7 @@ export class StationMedia {
 	#fill(slot: Slot): Int16Array | null {
 		const src = this.#options.source, mic = slot.mic;
 		if (src.kind === "silence") return null;
+		if (src.kind === "device") return this.#device !== null && this.#device.read(mic) ? mic : null;
 		if (src.kind === "tone") {
 			const step = (2 * Math.PI * src.hz) / 8000;
 			let phase = slot.position;

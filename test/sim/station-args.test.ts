@@ -67,7 +67,8 @@ describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
 		refused(["--answer", "maybe"], /--answer: expected auto, manual, busy or decline, got "maybe"/);
 		refused(["--user", "door phone"], /--user: expected a SIP user name/);
 		refused(["--session-expires", "60"], /--session-expires: RFC 4028 needs at least 90 s \(or 0 for none\), got 60/);
-		refused(["--tone", "700", "--audio-in", "x.wav"], /--audio-in and --tone: choose one/);
+		refused(["--tone", "700", "--audio-in", "x.wav"], /--audio-in, --tone and --audio-device: choose one/);
+		refused(["--tone", "700", "--audio-device"], /choose one source/);
 		refused(["--audio-out", "rec.mp3"], /--audio-out: expected a file name ending in \.wav, got "rec\.mp3"/);
 		refused(["--tone", "4000"], /--tone: expected a whole number 1-3999/);
 	});
