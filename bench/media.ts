@@ -2,7 +2,9 @@
 // capture → echo suppressor → G.711 encode → RTP write → loopback RTP read → jitter buffer → decode → playout buffer,
 // 2 % of the packets lost) on Node — frames per second, GC events over a simulated 10-minute call (30,000 frames),
 // bytes allocated per frame — and on the real XS engine: metered compute and heap slots per 20 ms frame, for the
-// path and for each stage on its own. Nothing here asserts a time.
+// path and for each stage on its own. Then the same figures for a whole call through the MediaSession class
+// (bench/xs-media-entry.ts callFrame: two sessions back to back, both directions, RTP + RTCP + RFC 4733 digits).
+// Nothing here asserts a time.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,8 @@ const ENTRY = path.join(here, 'xs-media-entry.js');
 const CALL_FRAMES = 30_000;
 /** One frame's time budget, µs. */
 const FRAME_US = 20_000;
+/** The row of the call through MediaSession (bench/xs-media-entry.ts callFrame), in both tables. */
+const CALL_ROW = 'MediaSession: both directions of a call, per 20 ms frame';
 
 /** The harness measures functions of a corpus sample; a frame step ignores it. */
 const ONE: readonly Sample[] = [{ bytes: new Uint8Array(0), text: '' }];
@@ -52,7 +56,7 @@ interface XsRow {
  * run is `cranks` cranks of `frames` frames (a crank must stay under the worker's meter limit, ~2e9); each starts
  * with a full gc(), and its growth is taken against the live heap after gc() in a crank of no frames.
  */
-async function measureXs(what: string, exportName: string, frames: number, cranks: number, check: boolean): Promise<XsRow> {
+async function measureXs(what: string, exportName: string, frames: number, cranks: number, checkExport: string | null): Promise<XsRow> {
   const session = await XsSession.open({ name: `xsnap (media ${exportName})`, timeoutMs: 120_000 });
   try {
     await session.load(ENTRY);
@@ -64,9 +68,9 @@ async function measureXs(what: string, exportName: string, frames: number, crank
       growth += phase.meter.currentHeapCount - m.baseline.meter.currentHeapCount;
       organicGc ||= phase.organicGc;
     }
-    if (check) {
-      const { value: faults } = await session.call<string[]>(ENTRY, 'check');
-      if (faults.length > 0) throw new Error(`media path on XS:\n  ${faults.join('\n  ')}`);
+    if (checkExport !== null) {
+      const { value: faults } = await session.call<string[]>(ENTRY, checkExport);
+      if (faults.length > 0) throw new Error(`${what} on XS:\n  ${faults.join('\n  ')}`);
     }
     // Wall clock: best of three cranks of 2,000 frames, minus the same crank with a no-op function.
     const n = 2000;
@@ -123,6 +127,18 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
     gc?.();
     rows.push({ what: `  ${label}`, framesPerSec: measureThroughput(frameFn(name), ONE, timing), gcEvents: null, gcFrames: 0, bytesPerFrame: null });
   }
+  // The whole call through MediaSession: it works first (2,000 frames, its own check), then the same figures as the path.
+  const callFn = frameFn('callFrame');
+  for (let k = 0; k < 2000; k++) callFn(ONE[0]!.bytes, '');
+  const callFaults = media.callCheck();
+  if (callFaults.length > 0) throw new Error(`${CALL_ROW} on Node:\n  ${callFaults.join('\n  ')}`);
+  gc?.();
+  const callRate = measureThroughput(callFn, ONE, timing);
+  gc?.();
+  const callGc = await countGc(callFn, ONE, { messages: CALL_FRAMES });
+  measureAllocation(callFn, ONE, { messages: 1000 });
+  const callAlloc = measureAllocation(callFn, ONE, { messages: CALL_FRAMES });
+  rows.push({ what: CALL_ROW, framesPerSec: callRate, gcEvents: callGc.events, gcFrames: callGc.messages, bytesPerFrame: callAlloc.bytesPerMessage });
   printTable(
     ['media path on Node', 'frames/s', 'µs/frame', 'share of 20 ms', 'GC events', 'frames', 'bytes/frame'],
     rows.map((r) => [
@@ -144,17 +160,29 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
       `played ${fmtInt(c['played'] ?? 0)}, concealed ${fmtInt(c['concealed'] ?? 0)} (lost ${fmtInt(c['lost'] ?? 0)}, ` +
       `inserted ${fmtInt(c['inserted'] ?? 0)}), mic ducked ${fmtInt(c['micDucked'] ?? 0)}, floor changes ${fmtInt(c['floorChanges'] ?? 0)}`,
   );
-  console.log(`target: 0 GC events over a 10-minute call on Node -> ${g.events} (Node part ${fmtFixed((performance.now() - started) / 1000, 1)} s)`);
+  const cc = media.callCounters();
+  console.log(
+    `${CALL_ROW}: two MediaSessions back to back (sendrecv PCMU + telephone-event 101, echo suppressor on), each frame ` +
+      `delivers last frame's RTP and RTCP both ways (onRtp/onRtcp) and ticks both with a tone; a sendDigit every 50 frames. ` +
+      `Call so far: ${fmtInt(cc['frames'] ?? 0)} frames, A sent ${fmtInt(cc['aFramesSent'] ?? 0)} audio + ` +
+      `${fmtInt(cc['aEventPackets'] ?? 0)} RFC 4733 packets, B received ${fmtInt(cc['bDigitsReceived'] ?? 0)} of ` +
+      `${fmtInt(cc['aDigitsSent'] ?? 0)} digits, RTCP reports received A ${fmtInt(cc['aRtcpPeerReports'] ?? 0)} / B ${fmtInt(cc['bRtcpPeerReports'] ?? 0)}; ` +
+      `bytes/frame over ${fmtInt(CALL_FRAMES)} frames: ${fmtInt(callAlloc.totalBytes)} B in all`,
+  );
+  console.log(`target: 0 GC events over a 10-minute call on Node -> path ${g.events}, MediaSession call ${callGc.events} (Node part ${fmtFixed((performance.now() - started) / 1000, 1)} s)`);
 
   if (!(options.xs ?? !process.argv.includes('--no-xs'))) return;
   const xsStarted = performance.now();
   // The whole path over a 10-minute call (3 cranks of 10,000 frames); each stage over 10,000 frames.
   const frames = quick ? 3000 : 10_000;
-  const xs: XsRow[] = [await measureXs('whole path (step)', 'step', frames, quick ? 1 : CALL_FRAMES / frames, true)];
-  for (const [label, name] of media.STAGES) xs.push(await measureXs(`  ${label}`, name, frames, 1, false));
+  const xs: XsRow[] = [await measureXs('whole path (step)', 'step', frames, quick ? 1 : CALL_FRAMES / frames, 'check')];
+  for (const [label, name] of media.STAGES) xs.push(await measureXs(`  ${label}`, name, frames, 1, null));
+  // The call through MediaSession: ~130k compute per frame, so a crank of 10,000 frames stays under the meter limit.
+  const callXs = await measureXs(CALL_ROW, 'callFrame', frames, 1, 'callCheck');
   console.log('');
   const stageSum = xs.slice(1).reduce((n, r) => n + r.compute, 0);
   const whole = xs[0] as XsRow;
+  xs.push(callXs);
   printTable(
     ['media path on XS', 'compute/frame', 'slots/frame', 'B/frame ESP32', 'heap growth', 'frames', 'organic GC', 'µs/frame wall', 'share of 20 ms wall'],
     xs.map((r) => [
@@ -171,7 +199,8 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   );
   console.log(
     `compute/frame = XS meter count per 20 ms frame (deterministic; harness loop removed; stages measured each on its own ` +
-      `state, sum ${fmtInt(stageSum)} = ${fmtFixed((100 * stageSum) / whole.compute, 0)} % of the whole step); slots/frame = heap ` +
+      `state, sum ${fmtInt(stageSum)} = ${fmtFixed((100 * stageSum) / whole.compute, 0)} % of the whole step; the MediaSession row is ` +
+      `one frame of both sessions, i.e. both directions with RTCP and RFC 4733, and its own check passed on XS); slots/frame = heap ` +
       `slots allocated per frame after a 1,000-frame warm-up; heap growth = slots at the end of each measured crank (of at ` +
       `most 10,000 frames) minus the live slots after gc() before it, summed; µs/frame wall and its share of 20 ms are for XS on THIS host (xsnap-worker), best of 3 ` +
       `runs of 2,000 frames.`,
@@ -182,6 +211,7 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   );
   console.log(
     `target: 0 heap slots per frame on XS -> ${fmtFixed(whole.slots, 2)} (${fmtInt(whole.growth)} slots over ${fmtInt(whole.frames)} ` +
-      `frames, organic GC ${whole.organicGc ? 'yes' : 'no'}) (XS part ${fmtFixed((performance.now() - xsStarted) / 1000, 1)} s)`,
+      `frames, organic GC ${whole.organicGc ? 'yes' : 'no'}); MediaSession call -> ${fmtFixed(callXs.slots, 2)} (${fmtInt(callXs.growth)} ` +
+      `slots over ${fmtInt(callXs.frames)} frames, organic GC ${callXs.organicGc ? 'yes' : 'no'}) (XS part ${fmtFixed((performance.now() - xsStarted) / 1000, 1)} s)`,
   );
 }

@@ -7,11 +7,15 @@
 // a frame of the playout is then concealed (G.711 App. I), the dearest path. Everything is allocated at import.
 //   step(i)    one 20 ms period of the whole path       stage exports: the same stages, each on its own state
 //   check()    faults of the path after a run of frames (empty: it works)
+//   callFrame(i)  one 20 ms period of a call through the MediaSession class, both directions (test/media/session-call.ts:
+//                 two sessions back to back, sendrecv PCMU + telephone-event 101, RTCP, a digit every 50 frames)
+//   callCheck()   faults of that call after a run of frames
 import { EchoSuppressor } from '../src/media/echo-suppressor.js';
 import { encodeFrame, FRAME_SAMPLES, PCMU } from '../src/media/g711.js';
 import { JitterBuffer } from '../src/media/jitter-buffer.js';
 import { RTP_OK, RtpReceiver, RtpSender } from '../src/media/rtp.js';
 import { FixedRandom } from '../test/media/fixed-random.js';
+import { BackToBackCall } from '../test/media/session-call.js';
 
 /** Frames of synthetic capture, cycled: 4 s. */
 const CAPTURE_FRAMES = 200;
@@ -180,3 +184,21 @@ export const STAGES: readonly (readonly [string, string])[] = [
   ['jitter buffer put + take (decode / PLC)', 'stageJitter'],
   ['playout buffer copy', 'stagePlayout'],
 ];
+
+// The whole call through the MediaSession class: what the application runs every 20 ms (src/media/media-session.ts).
+const call = new BackToBackCall();
+
+/** One 20 ms period of a call, both directions, through two MediaSessions back to back. */
+export function callFrame(_i: number): void {
+  call.frame();
+}
+
+/** Faults of the call after the frames run so far; empty when both sides sent, received and got their digits. */
+export function callCheck(): string[] {
+  return call.faults();
+}
+
+/** The call's counters (for the benchmark's notes). */
+export function callCounters(): Record<string, number> {
+  return call.counters();
+}

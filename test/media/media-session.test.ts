@@ -6,35 +6,7 @@ import { FRAME_SAMPLES, PCMA, PCMU } from "../../src/media/g711.js";
 import { MEDIA_RECV, MEDIA_SEND, MediaSession, type MediaParameters } from "../../src/media/media-session.js";
 import { readRtp, RtpView } from "../../src/media/rtp.js";
 import { FixedRandom } from "./fixed-random.js";
-
-/** Fraction of a frame's energy at `hz` (Goertzel, one bin): 1 for a pure tone on the bin, ~0 for silence or another tone. */
-export function toneShare(frame: Int16Array, hz: number, rate = 8000): number {
-	const n = frame.length;
-	const w = (2 * Math.PI * hz) / rate, c = 2 * Math.cos(w);
-	let s1 = 0, s2 = 0, energy = 0;
-	for (let i = 0; i < n; i++) {
-		const x = frame[i];
-		energy += x * x;
-		const s0 = x + c * s1 - s2;
-		s2 = s1;
-		s1 = s0;
-	}
-	if (energy === 0) return 0;
-	const power = s1 * s1 + s2 * s2 - c * s1 * s2; // |X(k)|²
-	return (2 * power) / (n * energy);
-}
-
-/** RMS level of a frame, dBFS. */
-function levelDb(frame: Int16Array): number {
-	let e = 0;
-	for (let i = 0; i < frame.length; i++) e += frame[i] * frame[i];
-	return e === 0 ? -120 : 10 * Math.log10(e / frame.length / (32768 * 32768));
-}
-
-/** True when the frame carries `hz`: most of its energy on that bin, and audible (above −50 dBFS). */
-function hasTone(frame: Int16Array, hz: number): boolean {
-	return toneShare(frame, hz) >= 0.5 && levelDb(frame) > -50;
-}
+import { carriesTone as hasTone } from "./session-call.js";
 
 class Clock {
 	ms = 0;

@@ -13,6 +13,7 @@ import {
 } from '../../src/media/tones.js';
 import { EchoSuppressor } from '../../src/media/echo-suppressor.js';
 import { FixedRandom } from '../media/fixed-random.js';
+import { BackToBackCall } from '../media/session-call.js';
 import { MEDIA_VECTOR_COUNT, runMediaVectors } from '../vectors/media-vectors.js';
 
 export interface MediaVectorsOutcome {
@@ -185,6 +186,30 @@ export function echoFrame(_i: number): number {
     micFrame[j] = x * (near + 0.316 * far);
   }
   return suppressor.process(farFrame, 0, micFrame, 0);
+}
+
+// The whole call through the MediaSession class (src/media/media-session.ts): two sessions back to back, sendrecv PCMU
+// + telephone-event 101 (test/media/session-call.ts).
+export const call = new BackToBackCall();
+
+/**
+ * One 20 ms period of a call, both directions, through MediaSession: last period's RTP and RTCP delivered
+ * (onRtp / onRtcp), both sessions tick with a tone (jitter buffer, decode, echo suppressor, encode, RTP and RTCP
+ * send); every 50th frame one side queues an RFC 4733 digit (sendDigit; event packets sent and received).
+ */
+export function sessionFrame(_i: number): number {
+  call.frame();
+  return call.bSpeaker[3];
+}
+
+/** Faults of the call so far (empty: both sides sent, received, reported and got their digits). */
+export function sessionFaults(): string[] {
+  return call.faults();
+}
+
+/** The call's counters (the same on every engine: the call is deterministic). */
+export function sessionCounters(): Record<string, number> {
+  return call.counters();
 }
 
 /** What the per-frame exports above have exercised so far (for the test that they cover the paths they name). */
