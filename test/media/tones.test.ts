@@ -1,20 +1,14 @@
 // Call-progress and door tones — ITU-T E.180 §2 (425 Hz cadences), Supplement 2 (440 + 480 Hz); checked with Goertzel.
 import assert from "node:assert/strict";
+import { goertzelPower } from "../goertzel.js";
 import {
 	BUSY_425, CALL_END_WARNING, DOOR_OPENED, INVALID_CODE, RINGBACK_425, RINGBACK_440_480, TonePlayer,
 } from "../../src/media/tones.js";
 
 /** Goertzel power of `freq` in pcm[from, to) at 8 kHz, normalized by length². */
 function goertzel(pcm: Int16Array, from: number, to: number, freq: number): number {
-	const c = 2 * Math.cos((2 * Math.PI * freq) / 8000);
-	let s1 = 0, s2 = 0;
-	for (let i = from; i < to; i++) {
-		const s = pcm[i] + c * s1 - s2;
-		s2 = s1;
-		s1 = s;
-	}
 	const n = to - from;
-	return (s1 * s1 + s2 * s2 - c * s1 * s2) / (n * n);
+	return goertzelPower(pcm, from, to, freq) / (n * n);
 }
 function render(player: TonePlayer, ms: number): Int16Array {
 	const out = new Int16Array((ms * 8000) / 1000);

@@ -2,6 +2,7 @@
 // WAVE_FORMAT_EXTENSIBLE, conversion to 8 kHz mono 16-bit (RFC 3551 §4.5.14), refusals that say what was found and
 // what is needed, and the streaming writer. Every file is generated here, in a temporary directory.
 import assert from "node:assert/strict";
+import { goertzelAmplitude } from "../goertzel.js";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,16 +89,7 @@ function rms(pcm: Int16Array, from: number, to: number): number {
 }
 
 /** Amplitude of `freq` in pcm[from, to) at 8 kHz (Goertzel, scaled so a sine of amplitude A gives about A). */
-function amplitudeAt(pcm: Int16Array, from: number, to: number, freq: number): number {
-	const c = 2 * Math.cos((2 * Math.PI * freq) / 8000);
-	let s1 = 0, s2 = 0;
-	for (let i = from; i < to; i++) {
-		const s = pcm[i] + c * s1 - s2;
-		s2 = s1;
-		s1 = s;
-	}
-	return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - c * s1 * s2))) / (to - from);
-}
+const amplitudeAt = goertzelAmplitude;
 
 let dir = "";
 function file(name: string, bytes: Uint8Array): string {

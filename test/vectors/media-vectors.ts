@@ -3,6 +3,7 @@
 // §2.5; ITU-T E.180 §2. Host-free (src/ and test/media/fixed-random.ts only, no node:,
 // no assert), so the same vectors run on Node and on the XS engine (test/xs/media-vectors.test.ts compares).
 import { ALAW_SILENCE, alawDecode, alawEncode, decodeFrame, encodeFrame, PCMA, PCMU, ULAW_SILENCE, ulawDecode, ulawEncode } from "../../src/media/g711.js";
+import { goertzelPower } from "../goertzel.js";
 import {
 	readRtp, RTP_BAD_CSRC, RTP_BAD_EXTENSION, RTP_BAD_PADDING, RTP_BAD_VERSION, RTP_FOREIGN_SSRC, RTP_OK, RTP_RTCP_TYPE,
 	RTP_TOO_SHORT, RTP_WRONG_PT, RtpReceiver, RtpSender, RtpView, writeRtp,
@@ -111,17 +112,7 @@ function cadence(pcm: Int16Array): string {
 	return parts.join(" ");
 }
 
-/** Goertzel power at `freq` over pcm[from, to), 8 kHz. */
-function goertzel(pcm: Int16Array, from: number, to: number, freq: number): number {
-	const c = 2 * Math.cos((2 * Math.PI * freq) / 8000);
-	let s1 = 0, s2 = 0;
-	for (let i = from; i < to; i++) {
-		const v = pcm[i] + c * s1 - s2;
-		s2 = s1;
-		s1 = v;
-	}
-	return s1 * s1 + s2 * s2 - c * s1 * s2;
-}
+const goertzel = goertzelPower;
 
 /** The tone frequencies of the station whose power in the first sound (up to 200 ms) is over a tenth of the strongest. */
 function strongest(pcm: Int16Array): string {
