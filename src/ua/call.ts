@@ -421,10 +421,10 @@ export class Call implements ClientTransactionUser, TimerOwner {
 			case CALL_CALLING:
 				if (this.#cancelAsked) return;
 				this.#cancelAsked = true;
-				if (this.#ctx.layer.cancel(this.inviteTx) < 0 && this.dialog.state !== DIALOG_CONFIRMED) {
-					// Nothing to cancel and no answer yet: the final response is on its way; it will end the call.
-				}
-				// §9.1: if no final response comes within 64·T1 of the CANCEL, the call is over.
+				this.#ctx.layer.cancel(this.inviteTx);
+				// §9.1: CANCEL now, or once a provisional response came; when nothing can be cancelled any more the final
+				// response is on its way and ends the call (a 2xx is ACKed and BYEd). If no final response comes within
+				// 64·T1, the call is over.
 				this.#startTimer(T_CANCEL_GIVE_UP, 64 * this.#ctx.layer.config.t1);
 				return;
 			case CALL_RINGING_IN:
