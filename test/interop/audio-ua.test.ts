@@ -13,6 +13,7 @@ import { SimStation } from "../../hosts/sim/station.js";
 import { server, uaConfig } from "../../src/ua/ua-config.js";
 import { ALICE_SIP_PORT, Baresip, checkTone, readWav, type ToneCheck, type Wav } from "./baresip.js";
 import { Capture, describeIssues } from "./capture.js";
+import { StationLog } from "./station-log.js";
 import { stopLeftoverPeers } from "./child.js";
 import { ALICE, DOOR, Kamailio } from "./kamailio.js";
 import { BARESIP, KAMAILIO, TSHARK, isBound, requirePeer, sleep } from "./peers.js";
@@ -28,14 +29,15 @@ let kamailio: Kamailio | null = null;
 let alice: Baresip | null = null;
 let capture: Capture | null = null;
 let station: SimStation | null = null;
-let lines: string[] = [];
+const journal = new StationLog();
+const lines = journal.lines;
 let dir = "";
 let stationRecording = "";
 let failed = false;
 const measured: string[] = [];
 
 async function startStation(source: AudioSource, name: string): Promise<SimStation> {
-	lines = [];
+	journal.reset();
 	stationRecording = join(dir, `${name}.wav`);
 	station = await SimStation.start({
 		address: "127.0.0.1", port: STATION_PORT, answer: "auto", answerDelay: 300, trace: false, log: (l) => lines.push(l),
@@ -49,15 +51,8 @@ async function startStation(source: AudioSource, name: string): Promise<SimStati
 	return station;
 }
 
-/** The first station log line (already logged, or to come) matching `re`. */
-async function until(re: RegExp, timeoutMs: number): Promise<string> {
-	const seen = lines.find((l) => re.test(l));
-	return seen ?? station!.waitFor((l) => re.test(l), timeoutMs);
-}
-
-function log(): string {
-	return lines.join("\n");
-}
+const until = (re: RegExp, timeoutMs: number): Promise<string> => journal.until(station!, re, timeoutMs);
+const log = (): string => journal.text();
 
 /** The recording without its first SKIP_S seconds. */
 function afterStart(wav: Wav): Wav {

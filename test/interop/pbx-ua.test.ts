@@ -9,6 +9,7 @@ import { SimStation } from "../../hosts/sim/station.js";
 import { server, uaConfig } from "../../src/ua/ua-config.js";
 import { ALICE_SIP_PORT, Baresip, BOB_SIP_PORT } from "./baresip.js";
 import { Capture, describeIssues } from "./capture.js";
+import { StationLog } from "./station-log.js";
 import { ALICE, BOB, DOOR, Kamailio } from "./kamailio.js";
 import { BARESIP, KAMAILIO, TSHARK, isBound, requirePeer, sleep } from "./peers.js";
 
@@ -21,10 +22,11 @@ let alice: Baresip | null = null;
 let bob: Baresip | null = null;
 let capture: Capture | null = null;
 let station: SimStation | null = null;
-let lines: string[] = [];
+const journal = new StationLog();
+const lines = journal.lines;
 
 async function startStation(password: string, expires = 600): Promise<SimStation> {
-	lines = [];
+	journal.reset();
 	station = await SimStation.start({
 		address: "127.0.0.1", port: STATION_PORT, answer: "auto", answerDelay: 300, trace: false, log: (l) => lines.push(l),
 		ua: uaConfig({
@@ -35,15 +37,8 @@ async function startStation(password: string, expires = 600): Promise<SimStation
 	return station;
 }
 
-/** The first station log line (already logged, or to come) matching `re`. */
-async function until(re: RegExp, timeoutMs: number): Promise<string> {
-	const seen = lines.find((l) => re.test(l));
-	return seen ?? station!.waitFor((l) => re.test(l), timeoutMs);
-}
-
-function log(): string {
-	return lines.join("\n");
-}
+const until = (re: RegExp, timeoutMs: number): Promise<string> => journal.until(station!, re, timeoutMs);
+const log = (): string => journal.text();
 
 describe("The station with Kamailio and baresip (registration, calls both ways through a proxy, 127.0.0.1)", function () {
 	this.timeout(60000);
