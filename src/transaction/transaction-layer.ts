@@ -20,7 +20,7 @@ import {
 } from "./server-invite.js";
 import { serverNonInviteOpen, serverNonInviteResponded, serverNonInviteRetransmission, serverNonInviteTimer } from "./server-non-invite.js";
 import {
-	ACCEPTED, CALLING, CLIENT_INVITE, CLIENT_NON_INVITE, FREE, PROCEEDING, SERVER_INVITE, SERVER_NON_INVITE, TCP,
+	ACCEPTED, CALLING, CLIENT_INVITE, CLIENT_NON_INVITE, COMPLETED, CONFIRMED, FREE, PROCEEDING, SERVER_INVITE, SERVER_NON_INVITE, TCP,
 	TransactionTable, UDP, type ClientTransactionUser,
 } from "./transaction-table.js";
 import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
@@ -100,7 +100,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	request(user: ClientTransactionUser, method: number, uri: Uint8Array, uriStart: number, uriEnd: number,
 		transport: number, address: string, port: number): number {
 		const t = this.table;
-		const slot = t.allocate(method === M_INVITE ? CLIENT_INVITE : CLIENT_NON_INVITE, method);
+		const slot = this.#allocate(method === M_INVITE ? CLIENT_INVITE : CLIENT_NON_INVITE, method);
 		if (slot < 0) return -1;
 		t.user[slot] = user;
 		t.transport[slot] = transport;
@@ -285,7 +285,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 			else serverNonInviteRetransmission(this, slot);
 			return;
 		}
-		const fresh = t.allocate(method === M_INVITE ? SERVER_INVITE : SERVER_NON_INVITE, method);
+		const fresh = this.#allocate(method === M_INVITE ? SERVER_INVITE : SERVER_NON_INVITE, method);
 		if (fresh < 0) {
 			// Pool full (DESIGN.md §3): answer statelessly, never grow.
 			this.#transport.respondStateless(msg, via, source, null, null, this.config.retryAfter);
@@ -366,6 +366,30 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		return true;
 	}
 
+	/**
+	 * A slot for a new transaction: a free one; else one that only lingers to absorb retransmissions (a non-INVITE in
+	 * Completed waiting for Timer J or K, an INVITE in Completed for Timer D or Confirmed for Timer I, §17.1.1.2,
+	 * §17.1.2.2, §17.2.1, §17.2.2), server non-INVITE first. Giving one up costs at most a retransmission handled again;
+	 * keeping it would answer every new request 503 for 32 s after a burst (an OPTIONS scan fills a small pool).
+	 * -1 when every slot holds a live transaction.
+	 */
+	#allocate(kind: number, method: number): number {
+		const t = this.table;
+		const slot = t.allocate(kind, method);
+		if (slot >= 0) return slot;
+		for (let pass = 0; pass < 2; pass++) {
+			for (let s = 0; s < t.capacity; s++) {
+				const k = t.kind[s], state = t.state[s];
+				const lingering = pass === 0 ? k === SERVER_NON_INVITE && state === COMPLETED
+					: (state === COMPLETED && k !== SERVER_INVITE) || (state === CONFIRMED && k === SERVER_INVITE);
+				if (!lingering) continue;
+				this.terminate(s);
+				return t.allocate(kind, method);
+			}
+		}
+		return -1;
+	}
+
 	terminate(slot: number): void {
 		this.cancelTimer(slot, RETRANSMIT);
 		this.cancelTimer(slot, TIMEOUT);
@@ -431,7 +455,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 
 	#sendCancel(inviteSlot: number): number {
 		const t = this.table;
-		const slot = t.allocate(CLIENT_NON_INVITE, M_CANCEL);
+		const slot = this.#allocate(CLIENT_NON_INVITE, M_CANCEL);
 		if (slot < 0) return -1;
 		t.user[slot] = t.user[inviteSlot];
 		t.transport[slot] = t.transport[inviteSlot];

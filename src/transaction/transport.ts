@@ -348,7 +348,8 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		if (status !== 0) {
 			// §18.1.2 / §8.2: a bad response is dropped; a bad request answered when it carries enough to answer,
 			// sent like any response (§18.2.2, RFC 3581 §4: received/rport) when its top Via parses.
-			if (msg.isRequest && msg.start < msg.end) this.respondStateless(msg, this.#topViaOf(msg), source, null, this.#scanner.verdict);
+			// A scan that stopped at a bad line leaves `end` unset: the header table up to that line is what counts.
+			if (msg.isRequest) this.respondStateless(msg, this.#topViaOf(msg), source, null, this.#scanner.verdict);
 			return;
 		}
 		const user = this.#user;

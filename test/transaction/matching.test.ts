@@ -220,6 +220,21 @@ describe("DESIGN.md §3 A full pool: 503 + Retry-After, never growth", () => {
 		assert.deepEqual(host.sent.map((s) => s.text.split("\r\n")[0]), ["SIP/2.0 200 OK", "SIP/2.0 200 OK"]);
 	});
 
+	it("gives up a transaction that only waits out Timer J for a new request, rather than answering 503 (§17.2.2)", () => {
+		const host = fullHost();
+		host.answer(host.serverTxs[0], 200, "OK");
+		host.answer(host.serverTxs[1], 200, "OK");
+		// Both are Completed, lingering for Timer J (64·T1) to absorb retransmissions: a new request takes one's slot.
+		host.receive(inbound("OPTIONS", { branch: "z9hG4bKnew", callId: "new@192.0.2.20" }));
+		assert.equal(host.serverTxs.length, 3, "the new request reached the TU");
+		assert.deepEqual(host.sent.map((m) => m.text.split("\r\n")[0]), ["SIP/2.0 200 OK", "SIP/2.0 200 OK"], "no 503");
+		assert.equal(host.layer.active, 2);
+		// The kept one still absorbs its retransmission with its 200; the given-up one is a new request again.
+		host.receive(inbound("OPTIONS", { branch: "z9hG4bKfill2", callId: "fill2@192.0.2.20" }));
+		assert.equal(host.sent.at(-1)!.text.split("\r\n")[0], "SIP/2.0 200 OK");
+		assert.equal(host.serverTxs.length, 3);
+	});
+
 	it("never answers an ACK, even with the pool full (§17.1.1.3: no response to ACK)", () => {
 		const host = fullHost();
 		host.receive(inbound("ACK", { branch: "z9hG4bKack", toTag: "x" }));

@@ -146,6 +146,24 @@ describe("§18.2.1, §8.2 Receiving malformed requests", () => {
 		assert.equal(host.wheel.size, 0);
 	});
 
+	it("answers a request whose scan stopped at a bad line: the headers read up to it carry the 400 (§8.2, §7.3.1)", () => {
+		const host = new VirtualHost();
+		const wire = inbound("OPTIONS");
+		const cut = wire.indexOf("\r\n\r\n");
+		const bad = (line: string) => wire.slice(0, cut) + "\r\n" + line + wire.slice(cut);
+		host.receive(bad("This header has no colon"));
+		host.receive(bad("Content-Length: -5").replace(/Content-Length: 0\r\n/, ""));
+		host.receive(bad("Content-Length: 7"));
+		assert.deepEqual(host.sent.map((s) => s.text.split("\r\n")[0]), [
+			"SIP/2.0 400 Bad header line: This header has no colon",
+			"SIP/2.0 400 Bad Content-Length: -5",
+			"SIP/2.0 400 Conflicting Content-Length: 7",
+		]);
+		for (const r of host.sent) assert.match(r.text, /\r\nCSeq: 1 OPTIONS\r\n/);
+		assert.deepEqual(host.heard, []);
+		assert.equal(host.layer.active, 0);
+	});
+
 	it("answers another SIP version with 505 (§8.2, §21.5.6)", () => {
 		const host = new VirtualHost();
 		host.receive(inbound("OPTIONS").replace(" SIP/2.0\r\n", " SIP/3.0\r\n"));
