@@ -1,11 +1,14 @@
 // The simulator's audio for the station's calls: one MediaSession (src/media/media-session.ts) per call slot on the
 // slot's RTP and RTCP sockets (RFC 3550 §11: RTCP on RTP + 1), a 20 ms frame clock scheduled from the monotonic clock
 // (RFC 3551 §4.5.14 framing; no setInterval drift), a source per call (a WAV file looped, a tone, or silence), a
-// recorder of what the station hears (8 kHz mono 16-bit WAV) and level meters.
+// recorder of what the station hears (8 kHz mono 16-bit WAV) and level meters. A call slot without a session can
+// play a call-progress tone (src/media/tones.ts: ringback while an outgoing call rings, busy after 486/600) into the
+// speaker mix; the frame clock runs while any session or tone is active.
 import { DIGIT_SOURCE_RFC4733, type DigitSink } from "../../src/media/dtmf-4733.js";
 import type { EchoSuppressorOptions } from "../../src/media/echo-suppressor.js";
 import { FRAME_SAMPLES } from "../../src/media/g711.js";
 import { MediaSession, type MediaParameters } from "../../src/media/media-session.js";
+import { TonePlayer, type Tone } from "../../src/media/tones.js";
 import type { NodeDatagramSocket, NodeRandom } from "./node-host.js";
 import { SoundDevice } from "./sound-device.js";
 import { WavWriter } from "./wav.js";
@@ -40,6 +43,11 @@ class Slot implements DigitSink {
 	secondFrames = 0;
 	/** The RTP timeout was reported for this call (once: the hang-up follows). */
 	timedOut = false;
+	/** The call-progress tone played to the speaker while the slot has no session (ringback, busy). */
+	readonly tones = new TonePlayer();
+	/** The tone playing (null: none), and the frames it has left (-1: until stopped). */
+	tone: Tone | null = null;
+	toneFrames = -1;
 
 	constructor(readonly index: number, readonly media: StationMedia, rtp: NodeDatagramSocket, rtcp: NodeDatagramSocket, clock: { now(): number },
 		random: NodeRandom, echo: EchoSuppressorOptions) {
@@ -97,10 +105,46 @@ export class StationMedia {
 		this.#onDigit(call, digit, via);
 	}
 
+	/** True while the frame clock is scheduled (a session or a tone is active). */
+	get running(): boolean {
+		return this.#timer !== null;
+	}
+
+	/** The tone playing on call slot `call`, or null. */
+	tone(call: number): Tone | null {
+		return this.#slots[call]?.tone ?? null;
+	}
+
+	/**
+	 * Play `tone` into the speaker for call slot `call` (which has no session), for `ms` milliseconds or until
+	 * stopped (ms < 0); logs "call N: playing NAME". A tone already playing there is not restarted.
+	 */
+	playTone(call: number, tone: Tone, name: string, ms = -1): void {
+		const slot = this.#slots[call];
+		if (slot === undefined || this.#closed || slot.session.active || slot.tone === tone) return;
+		slot.tone = tone;
+		slot.toneFrames = ms < 0 ? -1 : Math.max(1, Math.round(ms / FRAME_MS));
+		slot.tones.start(tone);
+		this.#log(`call ${call}: playing ${name}`);
+		this.#run();
+	}
+
+	/** Stop call slot `call`'s tone; the frame clock stops when nothing is left to play. */
+	stopTone(call: number): void {
+		const slot = this.#slots[call];
+		if (slot === undefined || slot.tone === null) return;
+		slot.tone = null;
+		slot.tones.stop();
+		if (!this.#busy()) this.#halt();
+	}
+
 	/** The call's media began (answered, or early media): start or update its session and the frame clock. */
 	start(call: number, media: MediaParameters): void {
 		const slot = this.#slots[call];
 		if (slot === undefined || this.#closed) return;
+		// The far end's audio (early media or the answered call) replaces any tone.
+		slot.tone = null;
+		slot.tones.stop();
 		if (slot.session.active) slot.session.update(media);
 		else {
 			slot.position = 0;
@@ -115,16 +159,18 @@ export class StationMedia {
 		this.start(call, media);
 	}
 
-	/** The call ended: its session stops (RTCP BYE); the frame clock stops when no call is left. */
+	/** The call ended: its session (RTCP BYE) and its tone stop; the frame clock stops when nothing is left. */
 	stop(call: number): void {
 		const slot = this.#slots[call];
-		if (slot === undefined || !slot.session.active) return;
+		if (slot === undefined) return;
+		this.stopTone(call);
+		if (!slot.session.active) return;
 		const s = slot.session;
 		s.stop();
 		const jb = s.jitterBuffer;
 		this.#log(`call ${call}: media stopped: ${s.framesSent} frames sent, ${s.packetsIn} packets received ` +
 			`(${jb.played} played, ${jb.concealed} concealed, ${jb.late} late), ${s.dtmfReceiver.digits} RFC 4733 digits`);
-		if (!this.#slots.some((x) => x.session.active)) this.#halt();
+		if (!this.#busy()) this.#halt();
 	}
 
 	/** Send DTMF digits on a call as RFC 4733 events; false when the call has no media or no telephone-event. */
@@ -149,6 +195,12 @@ export class StationMedia {
 		this.#schedule();
 	}
 
+	/** Is any session or tone active (the frame clock has work)? */
+	#busy(): boolean {
+		for (const slot of this.#slots) if (slot.session.active || slot.tone !== null) return true;
+		return false;
+	}
+
 	#halt(): void {
 		if (this.#timer !== null) clearTimeout(this.#timer);
 		this.#timer = null;
@@ -170,17 +222,24 @@ export class StationMedia {
 			frames++;
 		}
 		if (this.#nextMs <= now) this.#nextMs = now + FRAME_MS; // stalled: resynchronize rather than burst
-		if (this.#slots.some((x) => x.session.active)) this.#schedule();
+		if (this.#busy()) this.#schedule();
 	}
 
-	/** One 20 ms frame for every active call. */
+	/** One 20 ms frame for every active call and every tone. */
 	#frame(): void {
 		const mix = this.#mix;
 		let any = false;
 		mix.fill(0);
 		for (const slot of this.#slots) {
 			const s = slot.session;
-			if (!s.active) continue;
+			if (!s.active) {
+				if (slot.tone !== null) {
+					any = true;
+					this.#toneFrame(slot);
+					for (let i = 0; i < FRAME_SAMPLES; i++) mix[i] += slot.speaker[i];
+				}
+				continue;
+			}
 			any = true;
 			const mic = this.#fill(slot);
 			s.tick(mic, slot.speaker);
@@ -201,6 +260,15 @@ export class StationMedia {
 			for (let i = 0; i < FRAME_SAMPLES; i++) out[i] = mix[i] > 32767 ? 32767 : mix[i] < -32768 ? -32768 : mix[i];
 			this.#recorder?.write(out);
 			this.#device?.write(out);
+		}
+	}
+
+	/** The slot's tone into its speaker frame (no allocation); the tone ends when its frames are used up. */
+	#toneFrame(slot: Slot): void {
+		const playing = slot.tones.fill(slot.speaker, 0, FRAME_SAMPLES);
+		if (!playing || (slot.toneFrames > 0 && --slot.toneFrames === 0)) {
+			slot.tone = null;
+			slot.tones.stop();
 		}
 	}
 

@@ -1,13 +1,16 @@
 // The simulator's station: the host-free UA (src/ua) on Node's sockets and real timers, with a readable SIP log
 // and a line-command interface (register, call, answer, hang up, dtmf). Each call slot's RTP and RTCP ports carry
 // that call's media (./station-media.ts: a MediaSession per slot; a tone, a looped WAV file or silence; a recording).
+// What the caller at the door hears while the station calls out: ringback (E.180 §2, 425 Hz) while an outgoing call
+// rings without early media, and 3 s of busy tone when it is rejected with 486 Busy Here or 600 Busy Everywhere.
 import { text } from "../../src/sip/bytes.js";
 import { summarize } from "../../src/sip/summary.js";
 import { SipParser } from "../../src/sip/parser.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { TCP, UDP } from "../../src/transaction/transaction-table.js";
 import { uaConfig, server, type UaConfig } from "../../src/ua/ua-config.js";
-import { END_NAMES, type UaEvents } from "../../src/ua/ua-events.js";
+import { BUSY_425, RINGBACK_425 } from "../../src/media/tones.js";
+import { END_NAMES, END_REJECTED, type UaEvents } from "../../src/ua/ua-events.js";
 import { UserAgent } from "../../src/ua/user-agent.js";
 import { createSimTransport, NodeDatagramSocket, type SimTransport } from "./node-host.js";
 import { StationMedia, type StationAudioOptions } from "./station-media.js";
@@ -32,6 +35,9 @@ export interface StationOptions {
 
 export const AUDIO_DEFAULTS: StationAudioOptions = Object.freeze({ source: { kind: "silence" as const }, recordTo: null, meters: false, echoSuppressor: false });
 
+/** How long the busy tone plays after an outgoing call was rejected as busy (ms). */
+export const BUSY_TONE_MS = 3000;
+
 export const STATION_DEFAULTS = Object.freeze({ address: "127.0.0.1", port: 5070, answer: "auto" as AnswerMode, answerDelay: 1000, trace: false });
 
 /** A running simulated station. */
@@ -46,6 +52,8 @@ export class SimStation implements UaEvents {
 	readonly #parser = new SipParser(DEFAULT_LIMITS);
 	#waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
 	readonly #listeners: ((line: string) => void)[] = [];
+	/** Call slots holding an incoming call (they get no call-progress tones). */
+	readonly #incoming = new Set<number>();
 
 	private constructor(options: StationOptions, net: SimTransport, rtp: NodeDatagramSocket[]) {
 		this.#options = options;
@@ -113,6 +121,10 @@ export class SimStation implements UaEvents {
 					return true;
 				}
 				const call = this.ua.call(args[0]);
+				if (call >= 0) {
+					this.#incoming.delete(call);
+					this.media.stopTone(call);
+				}
 				this.log(call < 0 ? `cannot call ${args[0]}: no free call slot, or no numeric host and no --proxy` : `call ${call}: calling ${args[0]}`);
 				return true;
 			}
@@ -206,6 +218,8 @@ export class SimStation implements UaEvents {
 		this.log(`registration failed: ${status} ${reason}`);
 	}
 	incomingCall(call: number, from: string, to: string): void {
+		this.#incoming.add(call);
+		this.media.stopTone(call); // a busy tone left from the slot's last call
 		this.log(`call ${call}: incoming from ${from} to ${to}`);
 		const mode = this.#options.answer;
 		if (mode === "busy") this.ua.reject(call, 486);
@@ -214,8 +228,12 @@ export class SimStation implements UaEvents {
 	}
 	progress(call: number, status: number, early: boolean): void {
 		this.log(`call ${call}: ${status === 180 ? "ringing" : `progress ${status}`}${early ? " (early media)" : ""}`);
-		const m = early ? this.ua.media(call) : null;
-		if (m !== null) this.media.start(call, m);
+		if (early) {
+			// Early media: the far end's audio replaces the ringback.
+			this.media.stopTone(call);
+			const m = this.ua.media(call);
+			if (m !== null) this.media.start(call, m);
+		} else if (status === 180 && !this.#incoming.has(call) && this.media.session(call)?.active !== true) this.media.playTone(call, RINGBACK_425, "ringback");
 	}
 	answered(call: number): void {
 		const m = this.ua.media(call);
@@ -233,7 +251,10 @@ export class SimStation implements UaEvents {
 		this.media.digit(call, digit, "SIP INFO");
 	}
 	ended(call: number, why: number, status: number): void {
+		const incoming = this.#incoming.delete(call);
 		this.media.stop(call);
+		// Like "media stopped", the tone's line comes before the "ended" line: that stays the call's last.
+		if (!incoming && why === END_REJECTED && (status === 486 || status === 600)) this.media.playTone(call, BUSY_425, "busy", BUSY_TONE_MS);
 		this.log(`call ${call}: ended: ${END_NAMES[why]}${status > 0 ? ` (${status})` : ""}`);
 	}
 
