@@ -6,7 +6,7 @@ import { ascii, equalsIgnoreCase, text } from "../sip/bytes.js";
 import { DigestClient } from "../sip/digest.js";
 import { H_ACCEPT, H_ALLOW, H_FROM, H_REQUIRE, H_SERVER, H_SUPPORTED, H_TO, H_UNSUPPORTED, H_VIA } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
-import { M_ACK, M_BYE, M_CANCEL, M_INFO, M_INVITE, M_OPTIONS, M_OTHER, M_UPDATE } from "../sip/methods.js";
+import { M_BYE, M_CANCEL, M_INFO, M_INVITE, M_OPTIONS, M_OTHER, M_UPDATE } from "../sip/methods.js";
 import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
 import type { Negotiated } from "../sip/offer-answer.js";
 import { SdpView } from "../sip/sdp.js";
@@ -234,8 +234,9 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		for (const c of this.calls) if (c.inviteTx === inviteTx && c.state === CALL_RINGING_IN) c.onCancel();
 	}
 
-	onAck(inviteTx: number, msg: MessageView, _source: Source): void {
-		if (inviteTx < 0 && msg.methodId !== M_ACK) return;
+	onAck(_inviteTx: number, msg: MessageView, _source: Source): void {
+		// The dialog decides, not the transaction: an ACK for a re-INVITE's 2xx, or one arriving after Timer L ended
+		// the INVITE transaction (inviteTx -1), still belongs to its call (§13.3.1.4, RFC 6026 §7.1).
 		const call = this.#callOf(msg);
 		if (call !== null) call.onAck(msg);
 	}
