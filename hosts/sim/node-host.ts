@@ -267,6 +267,8 @@ export interface SimNetworkOptions {
 	/** Listen for TCP and connect over it (default true). */
 	tcp?: boolean;
 	maxConnections?: number;
+	/** Timers the layers above the transaction layer can hold (the UA's calls, the application's): added to the wheel. */
+	extraTimers?: number;
 	idleTimeout?: number;
 	streamKeepalive?: number;
 }
@@ -321,7 +323,7 @@ export async function createSimTransport(options: Omit<SimNetworkOptions, "user"
 	// first (learning the port), build the stack, then listen on TCP with the same port.
 	for (let attempt = 1; ; attempt++) {
 		const udp = await NodeDatagramSocket.bind(address, wantPort);
-		const wheel = new TimerWheel({ capacity: 4 * config.maxTransactions + 2 * maxConnections + 64, clock });
+		const wheel = new TimerWheel({ capacity: 4 * config.maxTransactions + 2 * maxConnections + 64 + (options.extraTimers ?? 0), clock });
 		const transport = new Transport({
 			limits, udp, tcp: withTcp ? connector : undefined, clock, wheel, localAddress: address, localPort: udp.port,
 			maxConnections, idleTimeout: options.idleTimeout, streamKeepalive: options.streamKeepalive, onTrace: options.onTrace,

@@ -30,18 +30,11 @@ export async function runStation(argv: readonly string[]): Promise<number> {
 	const stop = (code: number) => {
 		stopping ??= station.stop().then(() => done(code));
 	};
-	station.onLine((line) => {
-		const answered = /^call (\d+): answered/.exec(line);
-		if (answered !== null && args.hangupAfter > 0) setTimeout(() => station.command(`hangup ${answered[1]}`), args.hangupAfter * 1000);
-		if (args.exitAfterCall && /^call \d+: ended/.test(line)) stop(0);
+	if (args.exitAfterCall) station.onEvent((e) => {
+		if (e.type === "ended" || (e.type === "refused" && e.command === "call")) stop(e.type === "ended" ? 0 : 1);
 	});
-	if (args.call !== null) {
-		const uri = args.call;
-		if (args.station.ua.registrar !== null) {
-			station.waitFor((l) => l.startsWith("registered") || l.startsWith("registration failed"), 40000)
-				.then((l) => (l.startsWith("registered") ? station.command(`call ${uri}`) : stop(1)), () => stop(1));
-		} else station.command(`call ${uri}`);
-	}
+	// The station waits for its first registration before calling (src/intercom/door-station.ts).
+	if (args.call !== null) station.command(`call ${args.call}`);
 	process.once("SIGINT", () => stop(0));
 	process.once("SIGTERM", () => stop(0));
 	if (process.stdin.isTTY || !args.exitAfterCall) {

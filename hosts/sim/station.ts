@@ -1,159 +1,181 @@
-// The simulator's station: the host-free UA (src/ua) on Node's sockets and real timers, with a readable SIP log
-// and a line-command interface (register, call, answer, hang up, dtmf). Each call slot's RTP and RTCP ports carry
-// that call's media (./station-media.ts: a MediaSession per slot; a tone, a looped WAV file or silence; a recording).
-// What the caller at the door hears while the station calls out: ringback (E.180 §2, 425 Hz) while an outgoing call
-// rings without early media, and 3 s of busy tone when it is rejected with 486 Busy Here or 600 Busy Everywhere.
+// The simulated door station: the host-free door station (src/intercom) on Node's sockets and clock, with stand-in
+// pins, a simulated audio device, a readable log (one line per SIP message and per application event) and a
+// line-command interface. A host only: every decision about calls, codes and the relay is the station's.
 import { text } from "../../src/sip/bytes.js";
-import { summarize } from "../../src/sip/summary.js";
-import { SipParser } from "../../src/sip/parser.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
-import { TCP, UDP } from "../../src/transaction/transaction-table.js";
-import { uaConfig, server, type UaConfig } from "../../src/ua/ua-config.js";
-import { BUSY_425, RINGBACK_425 } from "../../src/media/tones.js";
-import { END_NAMES, END_REJECTED, type UaEvents } from "../../src/ua/ua-events.js";
-import { UserAgent } from "../../src/ua/user-agent.js";
+import { SipParser } from "../../src/sip/parser.js";
+import { summarize } from "../../src/sip/summary.js";
+import type { TimerOwner } from "../../src/transaction/timer-wheel.js";
+import { TCP } from "../../src/transaction/transaction-table.js";
+import type { MediaPorts } from "../../src/intercom/call-audio.js";
+import { redactedConfig, type StationConfig } from "../../src/intercom/config.js";
+import { applicationTimers, callSlots, DoorStation } from "../../src/intercom/door-station.js";
+import { describeEvent, INDICATOR_NAMES, type IndicatorName, type IntercomEvent, type IntercomEvents } from "../../src/intercom/events.js";
+import { AUDIO_DEFAULTS, SimAudioDevice, type SimAudioOptions } from "./audio-device.js";
 import { createSimTransport, NodeDatagramSocket, type SimTransport } from "./node-host.js";
-import { StationMedia, type StationAudioOptions } from "./station-media.js";
-
-export type AnswerMode = "auto" | "manual" | "busy" | "decline";
+import { SimPin } from "./sim-pins.js";
 
 export interface StationOptions {
+	/** The address to bind and to put in Via / Contact / SDP. */
 	readonly address: string;
-	readonly port: number;
-	readonly ua: UaConfig;
-	/** What to do with an incoming call. */
-	readonly answer: AnswerMode;
-	/** Ring this long before answering in "auto" mode (ms). */
-	readonly answerDelay: number;
+	readonly config: StationConfig;
 	/** Print whole SIP messages, not only one line each. */
 	readonly trace: boolean;
+	/** Log each call's levels once a second. */
+	readonly meters?: boolean;
 	/** Where log lines go (one call per line, no newline). */
 	readonly log: (line: string) => void;
-	/** What calls send and where what they receive goes (default: silence, no recording, no meters). */
-	readonly audio?: StationAudioOptions;
+	readonly audio?: SimAudioOptions;
 }
 
-export const AUDIO_DEFAULTS: StationAudioOptions = Object.freeze({ source: { kind: "silence" as const }, recordTo: null, meters: false, echoSuppressor: false });
+export const STATION_DEFAULTS = Object.freeze({ address: "127.0.0.1", port: 5070 });
 
-/** How long the busy tone plays after an outgoing call was rejected as busy (ms). */
-export const BUSY_TONE_MS = 3000;
-
-export const STATION_DEFAULTS = Object.freeze({ address: "127.0.0.1", port: 5070, answer: "auto" as AnswerMode, answerDelay: 1000, trace: false });
+const COMMANDS = "commands: press | release | hold MS | list [1] | call URI | answer [n] | reject [n] | hangup [n] | open [relay] | " +
+	"dtmf DIGITS [n] | register | unregister | status | config | help | quit";
 
 /** A running simulated station. */
-export class SimStation implements UaEvents {
-	readonly ua: UserAgent;
+export class SimStation implements IntercomEvents, TimerOwner {
+	readonly station: DoorStation;
 	readonly net: SimTransport;
+	readonly audio: SimAudioDevice;
+	readonly relays: readonly SimPin[];
+	readonly leds: Readonly<Record<IndicatorName, SimPin>>;
 	readonly #options: StationOptions;
-	readonly #rtp: NodeDatagramSocket[];
-	/** The calls' media, one session per call slot. */
-	readonly media: StationMedia;
-	readonly #timers = new Set<NodeJS.Timeout>();
+	readonly #sockets: NodeDatagramSocket[];
 	readonly #parser = new SipParser(DEFAULT_LIMITS);
+	readonly #fingerOwner: number;
+	#finger = -1;
+	/** Call slots whose media ran (their statistics are logged when they end). */
+	readonly #hadMedia = new Set<number>();
 	#waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
 	readonly #listeners: ((line: string) => void)[] = [];
-	/** Call slots holding an incoming call (they get no call-progress tones). */
-	readonly #incoming = new Set<number>();
+	readonly #eventListeners: ((e: IntercomEvent) => void)[] = [];
 
-	private constructor(options: StationOptions, net: SimTransport, rtp: NodeDatagramSocket[]) {
+	private constructor(options: StationOptions, net: SimTransport, sockets: NodeDatagramSocket[]) {
 		this.#options = options;
 		this.net = net;
-		this.#rtp = rtp;
-		this.media = new StationMedia(options.audio ?? AUDIO_DEFAULTS, rtp, net.clock, net.random, (line) => this.log(line),
-			(call, digit, via) => this.log(`call ${call}: DTMF ${digit} (${via})`));
-		this.ua = new UserAgent({
-			config: options.ua, transactionConfig: net.config, transport: net.transport, wheel: net.wheel, random: net.random, events: this,
-		});		// A call whose RTP stopped (the phone crashed or left the network) is hung up rather than left open.
-		this.media.onRtpTimeout = (call) => this.ua.hangup(call);
+		this.#sockets = sockets;
+		const config = options.config, now = () => net.clock.now();
+		this.relays = config.relays.map((r) => new SimPin(`relay ${r.name}`, now));
+		const leds = {} as Record<IndicatorName, SimPin>;
+		for (const n of INDICATOR_NAMES) leds[n] = new SimPin(`led ${n}`, now);
+		this.leds = leds;
+		this.audio = new SimAudioDevice(options.audio ?? AUDIO_DEFAULTS, net.clock, net.wheel, (l) => this.log(l));
+		const ports: MediaPorts[] = [];
+		for (let i = 0; i + 1 < sockets.length; i += 2) ports.push({ rtp: sockets[i], rtcp: sockets[i + 1] });
+		this.station = new DoorStation({
+			config, transport: net.transport, wheel: net.wheel, transactionConfig: net.config, clock: net.clock, random: net.random,
+			ports, relays: this.relays, leds, events: this,
+		});
+		for (let i = 0; i < ports.length; i++) {
+			sockets[2 * i].setUser(this.station.audio.rtpUser(i));
+			sockets[2 * i + 1].setUser(this.station.audio.rtcpUser(i));
+		}
+		this.audio.connect(this.station);
+		this.#fingerOwner = net.wheel.register(this);
 	}
 
 	static async start(options: StationOptions): Promise<SimStation> {
+		const config = options.config;
 		let station: SimStation | null = null;
 		const net = await createSimTransport({
-			address: options.address, port: options.port,
+			address: options.address, port: config.sip.port, extraTimers: applicationTimers(config) + 2,
 			onTrace: (sent, bytes, start, end, transport, address, port) => {
 				if (station !== null) station.#traced(sent, bytes, start, end, transport, address, port);
 			},
 		});
 		// The media ports of every call slot, RTP and RTCP (RFC 3550 §11), held so no other program takes them.
-		const rtp: NodeDatagramSocket[] = [];
+		const sockets: NodeDatagramSocket[] = [], slots = callSlots(config), first = config.sip.rtpPort;
 		try {
-			for (let i = 0; i < options.ua.maxCalls; i++) {
-				rtp.push(await NodeDatagramSocket.bind(options.address, options.ua.rtpPort + 2 * i));
-				rtp.push(await NodeDatagramSocket.bind(options.address, options.ua.rtpPort + 2 * i + 1));
-			}
+			for (let i = 0; i < 2 * slots; i++) sockets.push(await NodeDatagramSocket.bind(options.address, first + i));
 		} catch (err) {
-			for (const s of rtp) s.close();
+			for (const s of sockets) s.close();
 			await net.close();
-			throw new Error(`cannot reserve the RTP ports ${options.ua.rtpPort}-${options.ua.rtpPort + 2 * options.ua.maxCalls - 1}: ${(err as Error).message} (choose others with --rtp-port)`);
+			throw new Error(`cannot reserve the RTP ports ${first}-${first + 2 * slots - 1}: ${(err as Error).message} (choose others with --rtp-port or sip.rtpPort)`);
 		}
 		try {
-			station = new SimStation(options, net, rtp);
+			station = new SimStation(options, net, sockets);
 		} catch (err) {
-			for (const s of rtp) s.close();
+			for (const s of sockets) s.close();
 			await net.close();
 			throw err;
 		}
-		const c = options.ua;
-		station.log(`listening on ${net.address}:${net.port} (UDP and TCP) as sip:${c.user}@${c.domain}` +
-			(c.registrar !== null ? `, registrar ${c.registrar.address}:${c.registrar.port}` : ", no registrar") +
-			`; incoming calls: ${options.answer}`);
-		if (c.registrar !== null) station.ua.register();
+		const s = config.sip, ua = station.station.ua.config;
+		station.log(`listening on ${net.address}:${net.port} (UDP and TCP) as sip:${ua.user}@${ua.domain}` +
+			(s.registrar !== null ? `, registrar ${s.registrar.address}:${s.registrar.port}` : ", no registrar") +
+			`; call list: ${config.callList.targets.length === 0 ? "none" : `${config.callList.mode}, ${config.callList.targets.length} target(s)`}` +
+			`; incoming calls: ${config.incoming.allow.length === 0 ? `refused (${config.incoming.refuseStatus})` : config.incoming.answer}`);
+		station.station.start();
 		return station;
 	}
 
 	/** Run one command line; returns false for `quit`. */
 	command(line: string): boolean {
 		const [verb, ...args] = line.trim().split(/\s+/);
-		const n = args[0] === undefined ? this.#activeCall() : Number(args[0]);
+		const st = this.station;
+		const n = (i: number, fallback = -1) => (args[i] === undefined ? fallback : Number(args[i]));
 		switch (verb) {
 			case "":
 				return true;
-			case "register":
-				this.ua.register();
+			case "press":
+				st.buttonEdge(true);
 				return true;
-			case "unregister":
-				this.ua.unregister();
+			case "release":
+				st.buttonEdge(false);
 				return true;
-			case "call": {
-				if (args[0] === undefined) {
-					this.log("usage: call sip:user@host[:port]");
-					return true;
-				}
-				const call = this.ua.call(args[0]);
-				if (call >= 0) {
-					this.#incoming.delete(call);
-					this.media.stopTone(call);
-				}
-				this.log(call < 0 ? `cannot call ${args[0]}: no free call slot, or no numeric host and no --proxy` : `call ${call}: calling ${args[0]}`);
+			case "hold": {
+				const ms = n(0, 2500);
+				if (!(ms >= 0 && ms <= 60000)) this.log("usage: hold MS  (0-60000; default 2500)");
+				else this.#hold(ms);
 				return true;
 			}
+			case "list":
+				st.startCallList(n(0, 0) === 1 ? 1 : 0);
+				return true;
+			case "register":
+				st.register();
+				return true;
+			case "unregister":
+				st.unregister();
+				return true;
+			case "call":
+				if (args[0] === undefined) this.log("usage: call sip:user@host[:port]");
+				else st.call(args[0]);
+				return true;
 			case "answer":
-				if (!this.ua.answer(n)) this.log(`answer: no ringing call ${Number.isNaN(n) ? "" : n}`.trim());
+				st.answer(args[0] === undefined ? undefined : n(0));
 				return true;
 			case "reject":
-				this.ua.reject(n, 486);
+				st.reject(args[0] === undefined ? undefined : n(0));
 				return true;
 			case "hangup":
-				this.ua.hangup(n);
+				st.hangup(n(0));
+				return true;
+			case "open":
+				st.openDoor(n(0, 0), "command line");
 				return true;
 			case "dtmf": {
 				const digits = args[0] ?? "";
-				const call = args[1] === undefined ? this.#activeCall() : Number(args[1]);
 				if (!/^[0-9*#A-Da-d]+$/.test(digits)) this.log("usage: dtmf DIGITS [n]  (0-9 * # A-D)");
-				else if (!this.media.sendDigits(call, digits)) this.log(`dtmf: call ${call} has no media with telephone-event`);
+				else st.sendDigits(digits.toUpperCase(), args[1] === undefined ? undefined : n(1));
 				return true;
 			}
-			case "status":
-				this.log(`registration: ${this.ua.registration.expires > 0 ? `registered (${this.ua.registration.expires} s)` : "not registered"}; ` +
-					`calls: ${this.ua.calls.map((c) => `${c.index}:${["idle", "calling", "ringing", "active", "ending"][c.state]}`).join(" ")}; ` +
-					`transactions: ${this.ua.layer.active}`);
+			case "status": {
+				const s = st.status();
+				this.log(`registration: ${s.registration}; call list: ${s.callList}; calls: ${s.slots.map((c, i) => `${i}:${c.state}`).join(" ")}; ` +
+					`relays: ${s.relays.map((r) => `${r.name} ${r.open ? "open" : "closed"}`).join(", ")}; ` +
+					`leds: ${INDICATOR_NAMES.filter((l) => s.leds[l] !== "off").map((l) => `${l} ${s.leds[l]}`).join(", ") || "off"}; ` +
+					`codes: ${s.lockedOut ? "locked out" : "accepted"}; transactions: ${st.ua.layer.active}`);
+				return true;
+			}
+			case "config":
+				this.log(JSON.stringify(redactedConfig(this.#options.config)));
 				return true;
 			case "quit":
 			case "exit":
 				return false;
 			case "help":
-				this.log("commands: register | unregister | call URI | answer [n] | reject [n] | hangup [n] | dtmf DIGITS [n] | status | quit");
+				this.log(COMMANDS);
 				return true;
 			default:
 				this.log(`unknown command "${verb}" (try: help)`);
@@ -163,14 +185,13 @@ export class SimStation implements UaEvents {
 
 	/** Hang up, un-register (waiting up to `graceMs` for the registrar), close the sockets. */
 	async stop(graceMs = 3000): Promise<void> {
-		const registered = this.ua.registration.expires > 0;
-		this.ua.shutdown();
+		const registered = this.station.status().registration === "registered";
+		this.station.stop();
 		if (registered) await this.waitFor((l) => l.startsWith("unregistered") || l.startsWith("registration failed"), graceMs).catch(() => {});
 		// Let BYE transactions finish briefly so the peer hears them.
-		if (!this.ua.idle) await new Promise((r) => setTimeout(r, Math.min(graceMs, 500)));
-		for (const t of this.#timers) clearTimeout(t);
-		this.media.close();
-		for (const s of this.#rtp) s.close();
+		if (!this.station.ua.idle) await new Promise((r) => setTimeout(r, Math.min(graceMs, 500)));
+		this.audio.close();
+		for (const s of this.#sockets) s.close();
 		await this.net.close();
 	}
 
@@ -189,16 +210,20 @@ export class SimStation implements UaEvents {
 		});
 	}
 
-	/** Call `listener` with every log line from now on (no timer: it keeps nothing alive). */
+	/** Call `listener` with every log line from now on. */
 	onLine(listener: (line: string) => void): void {
 		this.#listeners.push(listener);
+	}
+
+	/** Call `listener` with every application event from now on (the web panel). */
+	onEvent(listener: (e: IntercomEvent) => void): void {
+		this.#eventListeners.push(listener);
 	}
 
 	log(line: string): void {
 		this.#options.log(line);
 		for (const l of this.#listeners) l(line);
-		const waiters = this.#waiters;
-		for (const w of waiters.slice()) {
+		for (const w of this.#waiters.slice()) {
 			if (w.test(line)) {
 				this.#waiters = this.#waiters.filter((x) => x !== w);
 				w.resolve(line);
@@ -206,71 +231,44 @@ export class SimStation implements UaEvents {
 		}
 	}
 
-	// ---- UaEvents ----
+	// ---- IntercomEvents ----
 
-	registered(expires: number): void {
-		this.log(`registered (expires ${expires} s)`);
+	event(e: IntercomEvent): void {
+		for (const l of this.#eventListeners) l(e);
+		if (e.type === "audio") {
+			this.audio.setRunning(e.running);
+			return;
+		}
+		if (e.type === "levels" && this.#options.meters !== true) return;
+		if (e.type === "answered" || (e.type === "progress" && e.early)) this.#hadMedia.add(e.call);
+		if (e.type === "ended" && this.#hadMedia.delete(e.call)) {
+			// The call's media statistics, read from its session (what the sim shows; the station decides nothing on them).
+			const s = this.station.audio.session(e.call), jb = s.jitterBuffer;
+			this.log(`call ${e.call}: media stopped: ${s.framesSent} frames sent, ${s.packetsIn} packets received ` +
+				`(${jb.played} played, ${jb.concealed} concealed, ${jb.late} late), ${s.dtmfReceiver.digits} RFC 4733 digits`);
+		}
+		this.log(this.#describe(e));
 	}
-	unregistered(): void {
-		this.log("unregistered");
-	}
-	registrationFailed(status: number, reason: string): void {
-		this.log(`registration failed: ${status} ${reason}`);
-	}
-	incomingCall(call: number, from: string, to: string): void {
-		this.#incoming.add(call);
-		this.media.stopTone(call); // a busy tone left from the slot's last call
-		this.log(`call ${call}: incoming from ${from} to ${to}`);
-		const mode = this.#options.answer;
-		if (mode === "busy") this.ua.reject(call, 486);
-		else if (mode === "decline") this.ua.reject(call, 603);
-		else if (mode === "auto") this.#after(this.#options.answerDelay, () => this.ua.answer(call));
-	}
-	progress(call: number, status: number, early: boolean): void {
-		this.log(`call ${call}: ${status === 180 ? "ringing" : `progress ${status}`}${early ? " (early media)" : ""}`);
-		if (early) {
-			// Early media: the far end's audio replaces the ringback.
-			this.media.stopTone(call);
-			const m = this.ua.media(call);
-			if (m !== null) this.media.start(call, m);
-		} else if (status === 180 && !this.#incoming.has(call) && this.media.session(call)?.active !== true) this.media.playTone(call, RINGBACK_425, "ringback");
-	}
-	answered(call: number): void {
-		const m = this.ua.media(call);
-		this.log(`call ${call}: answered` + (m === null ? "" : `; media ${m.codec === 0 ? "PCMU" : "PCMA"}/8000 pt ${m.payloadType} to ${m.remoteAddress}:${m.remotePort}` +
-			`, telephone-event pt ${m.telephoneEventPt}, direction ${["inactive", "sendonly", "recvonly", "sendrecv"][m.direction]}`));
-		if (m !== null) this.media.start(call, m);
-	}
-	mediaChanged(call: number): void {
-		const m = this.ua.media(call);
-		this.log(`call ${call}: media changed` + (m === null ? "" : `: ${m.remoteAddress}:${m.remotePort} ${["inactive", "sendonly", "recvonly", "sendrecv"][m.direction]}${m.held ? " (held)" : ""}`));
-		if (m !== null) this.media.update(call, m);
-	}
-	digit(call: number, digit: string): void {
-		// One digit stream whatever carried it: SIP INFO here, RFC 4733 from the call's MediaSession (issue 5 §4).
-		this.media.digit(call, digit, "SIP INFO");
-	}
-	ended(call: number, why: number, status: number): void {
-		const incoming = this.#incoming.delete(call);
-		this.media.stop(call);
-		// Like "media stopped", the tone's line comes before the "ended" line: that stays the call's last.
-		if (!incoming && why === END_REJECTED && (status === 486 || status === 600)) this.media.playTone(call, BUSY_425, "busy", BUSY_TONE_MS);
-		this.log(`call ${call}: ended: ${END_NAMES[why]}${status > 0 ? ` (${status})` : ""}`);
+
+	/** The finger lifting after `hold MS`. */
+	onTimer(): void {
+		this.#finger = -1;
+		this.station.buttonEdge(false);
 	}
 
 	// ---- internals ----
 
-	#activeCall(): number {
-		for (const c of this.ua.calls) if (c.busy) return c.index;
-		return 0;
+	#describe(e: IntercomEvent): string {
+		if (e.type !== "answered") return describeEvent(e);
+		const m = this.station.ua.media(e.call);
+		return describeEvent(e) + (m === null ? "" : ` pt ${m.payloadType} to ${m.remoteAddress}:${m.remotePort}, telephone-event pt ${m.telephoneEventPt}, ` +
+			`direction ${["inactive", "sendonly", "recvonly", "sendrecv"][m.direction]}`);
 	}
 
-	#after(ms: number, run: () => void): void {
-		const t = setTimeout(() => {
-			this.#timers.delete(t);
-			run();
-		}, ms);
-		this.#timers.add(t);
+	#hold(ms: number): void {
+		if (this.#finger >= 0) this.net.wheel.cancel(this.#finger);
+		this.station.buttonEdge(true);
+		this.#finger = this.net.wheel.start(ms, this.#fingerOwner, 0, 0);
 	}
 
 	/** One line per SIP message (→ sent, ← received), or the whole message with --trace. */
@@ -292,14 +290,3 @@ export class SimStation implements UaEvents {
 		this.log(`${arrow} ${where}  ${first}  (CSeq ${s.cseq === null ? "?" : `${s.cseq.number} ${s.cseq.method}`})`);
 	}
 }
-
-/** Parse `host[:port][;transport=tcp]` (an IP literal: the station resolves no names). */
-export function parseServer(value: string, option: string): ReturnType<typeof server> {
-	const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(;transport=(udp|tcp))?$/i.exec(value);
-	if (m === null) throw new Error(`${option}: expected an IP address with an optional :port and ;transport=tcp (e.g. 127.0.0.1:5060), got "${value}"`);
-	const port = m[2] === undefined ? 5060 : Number(m[2]);
-	if (port < 1 || port > 65535) throw new Error(`${option}: port must be 1-65535, got ${m[2]}`);
-	return server(m[1].replace(/^\[|\]$/g, ""), port, m[4]?.toLowerCase() === "tcp" ? TCP : UDP);
-}
-
-export { uaConfig };

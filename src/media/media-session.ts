@@ -58,6 +58,8 @@ export interface MediaSessionOptions {
 	/** Jitter buffer bounds (ms); defaults 20 and 200. */
 	readonly jitterMinMs?: number;
 	readonly jitterMaxMs?: number;
+	/** `rtpTimedOut` after this long without RTP (default 30 000 ms; 0 = never). */
+	readonly rtpTimeoutMs?: number;
 	/** Silence frame sent this often while muted, to keep NAT bindings open (RFC 6263 §4.6; default 15 000; 0 = never). */
 	readonly keepAliveMs?: number;
 	/** Duration of each sent DTMF digit (ms, default 100) and the audio gap after it (ms, default 60). */
@@ -134,7 +136,7 @@ export class MediaSession {
 		this.#rtpOut = options.rtp;
 		this.#rtcpOut = options.rtcp ?? null;
 		this.#sender = new RtpSender({ random: options.random, payloadType: PCMU, keepAliveMs: options.keepAliveMs ?? 15_000 });
-		this.#receiver = new RtpReceiver({ payloadTypes: [] });
+		this.#receiver = new RtpReceiver({ payloadTypes: [], timeoutMs: options.rtpTimeoutMs });
 		this.#rtcp = this.#rtcpOut === null ? null :
 			new RtcpSession({ random: options.random, cname: options.cname ?? DEFAULT_CNAME, sender: this.#sender, stats: this.#stats });
 		this.#dtmfIn = new Dtmf4733Receiver(options.digits);

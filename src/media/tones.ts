@@ -27,6 +27,8 @@ export const RINGBACK_425: Tone = tone(true, 1000, 425, 0, 4000, 0, 0);
 export const RINGBACK_440_480: Tone = tone(true, 2000, 440, 480, 4000, 0, 0);
 /** Busy, E.180 §2 / Europe: 425 Hz, 0.5 s on, 0.5 s off. */
 export const BUSY_425: Tone = tone(true, 500, 425, 0, 500, 0, 0);
+/** Busy, North America: 480 + 620 Hz, 0.5 s on, 0.5 s off. */
+export const BUSY_480_620: Tone = tone(true, 500, 480, 620, 500, 0, 0);
 /** Door opened: a rising two-note confirmation, 660 Hz then 880 Hz, 150 ms each. */
 export const DOOR_OPENED: Tone = tone(false, 150, 660, 0, 30, 0, 0, 150, 880, 0);
 /** Call about to end: three short 1400 Hz beeps (the E.180 "warning tone" frequency). */

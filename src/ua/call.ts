@@ -454,7 +454,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 			const digit = infoDigit(msg);
 			if (digit === INFO_BAD_TYPE) return this.#ctx.respondSimple(tx, 415, R_UNSUPPORTED_MEDIA, WITH_ACCEPT);
 			this.#simple(tx, 200, R_OK);
-			if (digit !== INFO_NO_DTMF) this.#ctx.events.digit(this.index, String.fromCharCode(digit));
+			if (digit !== INFO_NO_DTMF) this.#ctx.events.digit(this.index, digit);
 			return;
 		}
 		if (method === M_OPTIONS) return this.#ctx.respondSimple(tx, 200, R_OK, WITH_ACCEPT | WITH_ALLOW); // §11.2: as outside a dialog

@@ -21,8 +21,9 @@ export interface UaEvents {
 	answered(call: number): void;
 	/** A re-INVITE or UPDATE changed the media (hold, resume, new address, codec). */
 	mediaChanged(call: number): void;
-	/** A DTMF digit from SIP INFO (`application/dtmf-relay`, `application/dtmf`). */
-	digit(call: number, digit: string): void;
+	/** A DTMF digit from SIP INFO (`application/dtmf-relay`, `application/dtmf`), as its ASCII code (0-9 * # A-D):
+	 * the same type RFC 4733 events arrive as (src/media/dtmf-4733.ts `DigitSink`). */
+	digit(call: number, digit: number): void;
 	/** The call ended: `why` is an END_* constant, `status` the SIP status when one caused it (else 0). */
 	ended(call: number, why: number, status: number): void;
 }

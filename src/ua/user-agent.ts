@@ -214,8 +214,9 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		}
 		switch (method) {
 			case M_INVITE: {
-				// A door station talks to one caller at a time: a second call while busy is 486 (§21.4.24).
-				const call = this.#anyBusy() ? null : this.#freeCall();
+				// The application decides whom it takes (`incomingCall`); the UA refuses only when it has no slot left
+				// to report the call in (§21.4.24: 486, the user agent is busy).
+				const call = this.#freeCall();
 				if (call === null) return this.respondSimple(tx, 486, R_BUSY, 0);
 				return call.startIncoming(tx, msg);
 			}
@@ -262,11 +263,6 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 	#freeCall(): Call | null {
 		for (const c of this.calls) if (!c.busy) return c;
 		return null;
-	}
-
-	#anyBusy(): boolean {
-		for (const c of this.calls) if (c.busy) return true;
-		return false;
 	}
 
 	/** The call whose dialog this request belongs to (§12.2.2: our tag in To, theirs in From). */

@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AudioSource } from "../../hosts/sim/station-media.js";
+import type { AudioSource } from "../../hosts/sim/audio-device.js";
+import { merge } from "../../hosts/sim/station-args.js";
 import { SimStation } from "../../hosts/sim/station.js";
-import { server, uaConfig } from "../../src/ua/ua-config.js";
+import { parseStationConfig } from "../../src/intercom/config.js";
 import { ALICE_SIP_PORT, Baresip, checkTone, readWav, type ToneCheck, type Wav } from "./baresip.js";
 import { Capture, describeIssues } from "./capture.js";
 import { StationLog } from "./station-log.js";
@@ -36,16 +37,17 @@ let stationRecording = "";
 let failed = false;
 const measured: string[] = [];
 
-async function startStation(source: AudioSource, name: string): Promise<SimStation> {
+/** The station registered with Kamailio, its microphone hearing `source`, recording what it plays; `extra` config on top. */
+async function startStation(source: AudioSource, name: string, extra: Record<string, unknown> = {}): Promise<SimStation> {
 	journal.reset();
 	stationRecording = join(dir, `${name}.wav`);
+	const config = parseStationConfig(merge({
+		sip: { user: DOOR.user, domain: "127.0.0.1", password: DOOR.password, port: STATION_PORT, rtpPort: STATION_RTP, registrar: "127.0.0.1:5060" },
+		incoming: { allow: ["*"], answerDelayMs: 300 }, audio: { echoSuppressor: { enabled: false } },
+	}, extra));
+	assert.ok(config.ok, JSON.stringify(config));
 	station = await SimStation.start({
-		address: "127.0.0.1", port: STATION_PORT, answer: "auto", answerDelay: 300, trace: false, log: (l) => lines.push(l),
-		ua: uaConfig({
-			user: DOOR.user, domain: "127.0.0.1", password: DOOR.password, rtpPort: STATION_RTP,
-			registrar: server("127.0.0.1", 5060), outboundProxy: server("127.0.0.1", 5060),
-		}),
-		audio: { source, recordTo: stationRecording, meters: true, echoSuppressor: false },
+		address: "127.0.0.1", config: config.config, trace: false, meters: true, log: (l) => lines.push(l), audio: { source, recordTo: stationRecording },
 	});
 	await until(/^registered/, 10000);
 	return station;
@@ -153,10 +155,16 @@ describe("Two-way audio and DTMF with baresip through Kamailio (station 5070, al
 		assert.ok(atStation.fraction >= THRESHOLD, describe_("the station hears alice's 1 kHz", atStation));
 	});
 
-	it("(c) alice keys 1234# (baresip sndcode): the station logs the five digits via RFC 4733, in order, once each", async () => {
-		await startStation({ kind: "tone", hz: 700 }, "c-dtmf");
-		await alice!.dial("sip:door@127.0.0.1");
-		await until(/^call 0: answered/, 10000);
+	it("(c) a press rings alice (the call list), she keys 1234# (baresip sndcode, RFC 4733): the relay pulse is logged, the station hangs up 2 s later", async () => {
+		const s = await startStation({ kind: "tone", hz: 700 }, "c-door", {
+			callList: { targets: [{ uri: "sip:alice@127.0.0.1", name: "Flat 1" }] }, doorCodes: { codes: ["1234#"] },
+			relays: [{ pulseMs: 1500 }], callLimits: { hangupAfterDoorOpenSeconds: 2 },
+		});
+		s.command("press");
+		await sleep(150);
+		s.command("release");
+		assert.match(await until(/^call \d+: calling/, 5000), /^call 0: calling Flat 1 sip:alice@127\.0\.0\.1$/);
+		await until(/^call 0: answered/, 15000);
 		await alice!.waitEvent("CALL_ESTABLISHED", 5000);
 		await sleep(1000);
 		for (const digit of "1234#") {
@@ -164,13 +172,18 @@ describe("Two-way audio and DTMF with baresip through Kamailio (station 5070, al
 			assert.ok(r.ok, `baresip sndcode ${digit}: ${r.data}`);
 			await sleep(400);
 		}
-		await sleep(500);
-		await alice!.hangup();
-		await until(/^call 0: ended/, 10000);
+		assert.match(await until(/^door opened/, 3000), /^door opened: relay door by code from sip:alice@127\.0\.0\.1$/);
+		assert.ok(lines.includes("relay door: open 1500 ms"), log());
+		await until(/^relay door: closed/, 3000);
+		assert.equal(s.relays[0].read(), 0, "the relay pin is low again");
+		const high = s.relays[0].writes.find((w) => w.level === 1)!, low = s.relays[0].writes.at(-1)!;
+		assert.ok(Math.abs(low.at - high.at - 1500) < 50, `the pulse lasted ${low.at - high.at} ms`);
+		assert.equal(await until(/^call 0: ended/, 5000), "call 0: ended: local hangup");
+		assert.ok(lines.includes("call 0: hanging up 2 s after the door opened"), log());
 		await alice!.waitEvent("CALL_CLOSED", 5000);
-		const digits = lines.filter((l) => /^call 0: DTMF /.test(l));
-		assert.deepEqual(digits, ["1", "2", "3", "4", "#"].map((d) => `call 0: DTMF ${d} (RFC 4733)`), log());
+		assert.equal(lines.filter((l) => l === "call 0: DTMF (RFC 4733)").length, 5, log());
 		assert.match(log(), /^call 0: media stopped: .* 5 RFC 4733 digits$/m);
+		assert.ok(!/1234/.test(lines.filter((l) => !l.startsWith("→") && !l.startsWith("←")).join("\n")), "no digit of the code in the station's events");
 	});
 
 	it("(e) negative control: with the station sending silence, alice's recording fails the 700 Hz threshold", async () => {

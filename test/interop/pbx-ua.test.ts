@@ -5,11 +5,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { SimStation } from "../../hosts/sim/station.js";
-import { server, uaConfig } from "../../src/ua/ua-config.js";
+import type { SimStation } from "../../hosts/sim/station.js";
 import { ALICE_SIP_PORT, Baresip, BOB_SIP_PORT } from "./baresip.js";
 import { Capture, describeIssues } from "./capture.js";
-import { StationLog } from "./station-log.js";
+import { startSimStation, StationLog } from "./station-log.js";
 import { ALICE, BOB, DOOR, Kamailio } from "./kamailio.js";
 import { BARESIP, KAMAILIO, TSHARK, isBound, requirePeer, sleep } from "./peers.js";
 
@@ -26,14 +25,10 @@ const journal = new StationLog();
 const lines = journal.lines;
 
 async function startStation(password: string, expires = 600): Promise<SimStation> {
-	journal.reset();
-	station = await SimStation.start({
-		address: "127.0.0.1", port: STATION_PORT, answer: "auto", answerDelay: 300, trace: false, log: (l) => lines.push(l),
-		ua: uaConfig({
-			user: DOOR.user, domain: "127.0.0.1", password, registerExpires: expires, rtpPort: STATION_RTP,
-			registrar: server("127.0.0.1", 5060), outboundProxy: server("127.0.0.1", 5060),
-		}),
-	});
+	station = await startSimStation({
+		sip: { user: DOOR.user, domain: "127.0.0.1", password, registerExpires: expires, port: STATION_PORT, rtpPort: STATION_RTP, registrar: "127.0.0.1:5060" },
+		incoming: { allow: ["*"], answerDelayMs: 300 }, audio: { echoSuppressor: { enabled: false } },
+	}, journal);
 	return station;
 }
 
@@ -110,7 +105,7 @@ describe("The station with Kamailio and baresip (registration, calls both ways t
 		await alice!.waitEvent("CALL_CLOSED", 10000);
 		await sleep(300);
 		assert.match(log(), /← UDP 127\.0\.0\.1:5060 {2}200 OK {2}\(CSeq 3 BYE\)|← UDP 127\.0\.0\.1:5060 {2}200 OK {2}\(CSeq \d+ BYE\)/);
-		assert.ok(s.ua.calls.every((c) => !c.busy));
+		assert.ok(s.station.ua.calls.every((c) => !c.busy));
 	});
 
 	it("is called by bob through Kamailio, answers, and hears bob's BYE (§13.3, §15.1.2)", async () => {
@@ -142,7 +137,7 @@ describe("The station with Kamailio and baresip (registration, calls both ways t
 			});
 		});
 		assert.equal(code, 0, out);
-		for (const expected of [/registered \(expires \d+ s\)/, /call 0: calling sip:alice@127\.0\.0\.1/, /call 0: answered; media PCM[UA]\/8000/,
+		for (const expected of [/registered \(expires \d+ s\)/, /call 0: calling sip:alice@127\.0\.0\.1/, /call 0: answered by <sip:alice@127\.0\.0\.1>; media PCM[UA]\/8000/,
 			/call 0: ended: local hangup/, /unregistered/]) {
 			assert.match(out, expected, out);
 		}

@@ -96,6 +96,20 @@ export async function freePort(alsoFree: readonly number[] = []): Promise<number
 	throw new Error("no free port on 127.0.0.1");
 }
 
+/** An even UDP port with the `count` ports from it free (a station's RTP/RTCP pairs: RFC 3550 §11). */
+export async function freeRtpPorts(count: number): Promise<number> {
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const port = await bindUdp(0);
+		if (port === null) continue;
+		const first = port + (port % 2);
+		if (first + count > 65535) continue;
+		let ok = true;
+		for (let i = 0; i < count && ok; i++) if ((await bindUdp(first + i)) === null) ok = false;
+		if (ok) return first;
+	}
+	throw new Error("no free run of RTP ports on 127.0.0.1");
+}
+
 /** Is something bound to 127.0.0.1:port (UDP) or listening on it (TCP)? Read from /proc/net (Linux). */
 export function isBound(port: number, protocol: "udp" | "tcp"): boolean | null {
 	const file = `/proc/net/${protocol}`;

@@ -8,11 +8,11 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SimStation, type AnswerMode } from "../../hosts/sim/station.js";
-import { uaConfig } from "../../src/ua/ua-config.js";
+import { SimStation } from "../../hosts/sim/station.js";
+import { parseStationConfig } from "../../src/intercom/config.js";
 import { Capture, describeIssues, type CaptureReport } from "./capture.js";
 import { writeDtmfPcap } from "./rtp-pcap.js";
-import { describeSipp, freePort, requirePeer, startSipp, stopAllSipp, TSHARK, type SippResult } from "./peers.js";
+import { describeSipp, freePort, freeRtpPorts, requirePeer, startSipp, stopAllSipp, TSHARK, type SippResult } from "./peers.js";
 
 const SCENARIOS = fileURLToPath(new URL("../../../test/interop/scenarios/", import.meta.url));
 const scenario = (name: string) => join(SCENARIOS, name);
@@ -24,13 +24,17 @@ let lines: string[] = [];
 let stationPort = 0, rtpPort = 0, sippSipPort = 0;
 let capture: Capture | null = null;
 
+type AnswerMode = "auto" | "manual";
+
+/** The simulated station answering anybody, with door code 1234# (a call goes on after the door opened). */
 async function startStation(answer: AnswerMode, password = "door-secret"): Promise<SimStation> {
-	const port = stationPort;
 	lines = [];
-	station = await SimStation.start({
-		address: "127.0.0.1", port, answer, answerDelay: 100, trace: false, log: (l) => lines.push(l),
-		ua: uaConfig({ user: "door", domain: "127.0.0.1", password, rtpPort, maxCalls: 2 }),
+	const config = parseStationConfig({
+		sip: { port: stationPort, rtpPort, password }, incoming: { allow: ["*"], answer, answerDelayMs: 100 },
+		doorCodes: { codes: ["1234#"] }, callLimits: { hangupAfterDoorOpenSeconds: 0 }, audio: { echoSuppressor: { enabled: false } },
 	});
+	assert.ok(config.ok);
+	station = await SimStation.start({ address: "127.0.0.1", config: config.config, trace: false, log: (l) => lines.push(l) });
 	return station;
 }
 
@@ -44,7 +48,7 @@ function explain(r: SippResult): string {
 
 /** The application's log lines about calls (no SIP ladder lines, no media summaries). */
 function events(): string[] {
-	return lines.filter((l) => l.startsWith("call ") && !/^call \d+: media (stopped|started)/.test(l));
+	return lines.filter((l) => /^call \d+: /.test(l) && !/^call \d+: media (stopped|started)/.test(l));
 }
 
 describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4028, 127.0.0.1)", function () {
@@ -54,7 +58,7 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 		sipp = requirePeer(this);
 		const tshark = requirePeer(this, TSHARK);
 		stationPort = await freePort();
-		rtpPort = await freePort([1, 2, 3]);
+		rtpPort = await freeRtpPorts(6);
 		sippSipPort = await freePort([1, 2, 4]);
 		// Signalling of the station and SIPp only (their RTP is not sent yet: the media issue's).
 		capture = await Capture.start(tshark, { name: "sipp-ua", filter: `udp port ${stationPort} or udp port ${sippSipPort}` });
@@ -87,10 +91,11 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 			assert.equal(r.code, 0, explain(r));
 			const ev = events();
 			assert.match(ev[0], /^call 0: incoming from sipp <sip:sipp@127\.0\.0\.1:\d+>/);
-			assert.match(ev[1], /^call 0: answered; media PCMU\/8000 pt 0 to 127\.0\.0\.1:\d+, telephone-event pt 101, direction sendrecv$/);
+			assert.match(ev[1], /^call 0: answered by sipp <sip:sipp@127\.0\.0\.1:\d+>; media PCMU\/8000 pt 0 to 127\.0\.0\.1:\d+, telephone-event pt 101, direction sendrecv$/);
 			assert.equal(ev[2], "call 0: ended: remote hangup");
-			assert.ok(station!.ua.idle || station!.ua.layer.active > 0, "no call left busy");
-			assert.ok(station!.ua.calls.every((c) => !c.busy), "the call slot is free again");
+			const ua = station!.station.ua;
+			assert.ok(ua.idle || ua.layer.active > 0, "no call left busy");
+			assert.ok(ua.calls.every((c) => !c.busy), "the call slot is free again");
 		});
 
 		it("answers CANCEL before the answer with 200 and the INVITE with 487 (§9.2)", async () => {
@@ -120,8 +125,8 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 			assert.equal(events().at(-1), "call 0: ended: remote hangup");
 		});
 
-		/** SIPp calls, plays a pcap of `digits` as events with payload type `pt`; the digits the station logged. */
-		async function rtpDigits(digits: string, pt: number): Promise<string> {
+		/** SIPp calls, plays a pcap of `digits` as events with payload type `pt`: the DTMF lines and door openings logged. */
+		async function rtpDigits(digits: string, pt: number): Promise<{ dtmf: number; opened: number }> {
 			// play_pcap_audio reads the pcap next to the scenario: both go into a fresh folder.
 			const dir = mkdtempSync(join(tmpdir(), "dtmf-pcap-"));
 			try {
@@ -129,25 +134,27 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 				assert.ok(writeDtmfPcap(join(dir, "dtmf.pcap"), { digits, eventPt: pt }) > 50);
 				const r = await callStation("ua-uac-dtmf-rtp.xml", "auto", join(dir, "ua-uac-dtmf-rtp.xml"));
 				assert.equal(r.code, 0, explain(r));
-				return events().map((l) => /DTMF (.) \(RFC 4733\)$/.exec(l)?.[1]).filter((d) => d !== undefined).join("");
+				return { dtmf: events().filter((l) => l === "call 0: DTMF (RFC 4733)").length, opened: lines.filter((l) => l.startsWith("door opened")).length };
 			} finally {
 				rmSync(dir, { recursive: true, force: true });
 			}
 		}
 
-		it("hands RFC 4733 events from SIPp's RTP (PT 101 pcap) to the application as 1234#, once each (RFC 4733 §2.5)", async () => {
-			assert.equal(await rtpDigits("1234#", 101), "1234#", events().join("\n"));
+		it("RFC 4733 events from SIPp's RTP (PT 101 pcap) reach the application once each: 1234# opens the door (RFC 4733 §2.5)", async () => {
+			assert.deepEqual(await rtpDigits("1234#", 101), { dtmf: 5, opened: 1 }, lines.join("\n"));
+			assert.match(lines.join("\n"), /^door opened: relay door by code from sipp <sip:sipp@127\.0\.0\.1:\d+>/m);
+			assert.match(lines.join("\n"), /^call 0: media stopped: .* 5 RFC 4733 digits$/m);
 		});
 
 		it("negative control: the same events on payload type 96, which the SDP did not negotiate, give no digit (RFC 3550 §5.1)", async () => {
-			assert.equal(await rtpDigits("1234#", 96), "", events().join("\n"));
+			assert.deepEqual(await rtpDigits("1234#", 96), { dtmf: 0, opened: 0 }, events().join("\n"));
 		});
 
-		it("hands DTMF from INFO application/dtmf-relay to the application as 1234#", async () => {
+		it("DTMF from INFO application/dtmf-relay reaches the application: 1234# opens the door", async () => {
 			const r = await callStation("ua-uac-info-dtmf.xml");
 			assert.equal(r.code, 0, explain(r));
-			const digits = events().map((l) => /DTMF (.) \(SIP INFO\)$/.exec(l)?.[1]).filter((d) => d !== undefined).join("");
-			assert.equal(digits, "1234#");
+			assert.equal(events().filter((l) => l === "call 0: DTMF (SIP INFO)").length, 5, events().join("\n"));
+			assert.equal(lines.filter((l) => l.startsWith("door opened: relay door by code")).length, 1, lines.join("\n"));
 		});
 	});
 
@@ -173,7 +180,7 @@ describe("The user agent against SIPp (RFC 3261 calls, RFC 3264, RFC 3311, RFC 4
 			assert.equal(r.code, 0, explain(r));
 			const ev = events();
 			assert.ok(ev.includes("call 0: ringing"), ev.join("\n"));
-			assert.ok(ev.some((l) => /^call 0: answered; media PCMU\/8000 pt 0 /.test(l)), ev.join("\n"));
+			assert.ok(ev.some((l) => /^call 0: answered by <sip:sipp@127\.0\.0\.1:\d+>; media PCMU\/8000 pt 0 /.test(l)), ev.join("\n"));
 			assert.equal(ev.at(-1), "call 0: ended: local hangup");
 		});
 

@@ -4,56 +4,74 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStationArgs, STATION_USAGE, type StationArgs } from "../../hosts/sim/station-args.js";
+import { parseStationArgs, PASSWORD_VARIABLE, STATION_USAGE, type StationArgs } from "../../hosts/sim/station-args.js";
 import { TCP, UDP } from "../../src/transaction/transaction-table.js";
 
 function parse(...argv: string[]): StationArgs {
-	const args = parseStationArgs(argv, () => {});
+	const args = parseStationArgs(argv, () => {}, {});
 	assert.notEqual(args, "help");
 	return args as StationArgs;
 }
 
 function refused(argv: string[], message: RegExp): void {
-	assert.throws(() => parseStationArgs(argv, () => {}), message);
+	assert.throws(() => parseStationArgs(argv, () => {}, {}), message);
 }
 
 describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
-	it("with no options: 127.0.0.1:5070, user door at 127.0.0.1, no registrar, auto-answer after 1 s, silence", () => {
+	it("with no options: 127.0.0.1:5070, user door, no registrar, anybody answered after 1 s, no call list, silence", () => {
 		const a = parse();
+		const c = a.station.config;
 		assert.equal(a.station.address, "127.0.0.1");
-		assert.equal(a.station.port, 5070);
-		assert.equal(a.station.ua.user, "door");
-		assert.equal(a.station.ua.domain, "127.0.0.1");
-		assert.equal(a.station.ua.registrar, null);
-		assert.equal(a.station.ua.outboundProxy, null);
-		assert.equal(a.station.answer, "auto");
-		assert.equal(a.station.answerDelay, 1000);
-		assert.equal(a.station.ua.sessionExpires, 1800);
+		assert.equal(c.sip.port, 5070);
+		assert.equal(c.sip.user, "door");
+		assert.equal(c.sip.domain, "", "the domain follows the registrar, else the address");
+		assert.equal(c.sip.registrar, null);
+		assert.equal(c.sip.proxy, null);
+		assert.deepEqual(c.incoming.allow, [{ caller: "*", openDoor: true }]);
+		assert.equal(c.incoming.answer, "auto");
+		assert.equal(c.incoming.answerDelayMs, 1000);
+		assert.equal(c.sip.sessionExpires, 1800);
+		assert.equal(c.callList.targets.length, 0);
+		assert.equal(c.audio.echoSuppressor.enabled, false);
 		assert.deepEqual(a.station.audio?.source, { kind: "silence" });
 		assert.equal(a.call, null);
 	});
 
 	it("the README's PBX line: registrar, domain, password and a call; the registrar is also the outbound proxy", () => {
-		const a = parse("--registrar", "127.0.0.1:5060", "--domain", "127.0.0.1", "--password", "door-secret", "--call", "sip:alice@127.0.0.1");
-		assert.deepEqual(a.station.ua.registrar, { address: "127.0.0.1", port: 5060, transport: UDP });
-		assert.deepEqual(a.station.ua.outboundProxy, a.station.ua.registrar);
-		assert.equal(a.station.ua.password, "door-secret");
-		assert.equal(a.station.ua.authUser, "door");
-		assert.equal(a.call, "sip:alice@127.0.0.1");
+		const lines: string[] = [];
+		const a = parseStationArgs(["--registrar", "127.0.0.1:5060", "--domain", "127.0.0.1", "--password", "door-secret", "--call", "sip:alice@127.0.0.1"],
+			(l) => lines.push(l), {});
+		assert.notEqual(a, "help");
+		const c = (a as StationArgs).station.config;
+		assert.deepEqual(c.sip.registrar, { address: "127.0.0.1", port: 5060, transport: UDP });
+		assert.deepEqual(c.sip.proxy, c.sip.registrar);
+		assert.equal(c.sip.password, "door-secret");
+		assert.equal((a as StationArgs).call, "sip:alice@127.0.0.1");
+		assert.match(lines.join("\n"), /--password: any user of this machine can read it with ps/, "the flag warns");
+		assert.ok(!lines.join("\n").includes("door-secret"), "the warning never shows the password");
 	});
 
-	it("--option=value works like --option value; ;transport=tcp and --no-proxy are read", () => {
+	it("the password can come from SIP_INTERCOM_PASSWORD instead of the command line", () => {
+		const a = parseStationArgs(["--registrar", "127.0.0.1"], () => {}, { [PASSWORD_VARIABLE]: "from-env" }) as StationArgs;
+		assert.equal(a.station.config.sip.password, "from-env");
+	});
+
+	it("--option=value works like --option value; ;transport=tcp, --no-proxy and --answer are read", () => {
 		const a = parse("--registrar=192.0.2.1;transport=tcp", "--no-proxy", "--tone=700", "--answer=manual");
-		assert.deepEqual(a.station.ua.registrar, { address: "192.0.2.1", port: 5060, transport: TCP });
-		assert.equal(a.station.ua.outboundProxy, null);
-		assert.equal(a.station.ua.domain, "192.0.2.1", "the domain defaults to the registrar's address");
+		const c = a.station.config;
+		assert.deepEqual(c.sip.registrar, { address: "192.0.2.1", port: 5060, transport: TCP });
+		assert.equal(c.sip.proxy, null);
 		assert.deepEqual(a.station.audio?.source, { kind: "tone", hz: 700 });
-		assert.equal(a.station.answer, "manual");
+		assert.equal(c.incoming.answer, "manual");
+		const busy = parse("--answer", "busy").station.config.incoming;
+		assert.deepEqual([busy.allow, busy.refuseStatus], [[], 486]);
+		assert.equal(parse("--answer", "decline").station.config.incoming.refuseStatus, 603);
+		assert.deepEqual(parse("--hangup-after", "2").station.config.callLimits.maxCallSeconds, 2);
 	});
 
 	it("--help asks for the usage, which lists every option the parser knows", () => {
 		assert.equal(parseStationArgs(["--help"], () => {}), "help");
-		for (const option of ["--registrar", "--proxy", "--answer", "--tone", "--audio-in", "--audio-out", "--session-expires", "--trace"]) {
+		for (const option of ["--config", "--registrar", "--proxy", "--answer", "--tone", "--audio-in", "--audio-out", "--session-expires", "--trace"]) {
 			assert.ok(STATION_USAGE.includes(option), option);
 		}
 	});
@@ -63,14 +81,44 @@ describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
 		refused(["--port"], /--port: a value is expected/);
 		refused(["--port", "70000"], /--port: expected a whole number 0-65535, got "70000"/);
 		refused(["--registrar", "pbx.local"], /--registrar: expected an IP address .* got "pbx\.local"/);
-		refused(["--registrar", "127.0.0.1:99999"], /--registrar: port must be 1-65535, got 99999/);
+		refused(["--registrar", "127.0.0.1:99999"], /--registrar: expected an IP address .* got "127\.0\.0\.1:99999"/);
 		refused(["--answer", "maybe"], /--answer: expected auto, manual, busy or decline, got "maybe"/);
 		refused(["--user", "door phone"], /--user: expected a SIP user name/);
 		refused(["--session-expires", "60"], /--session-expires: RFC 4028 needs at least 90 s \(or 0 for none\), got 60/);
+		refused(["--rtp-port", "16401"], /--rtp-port: expected an even port/);
 		refused(["--tone", "700", "--audio-in", "x.wav"], /--audio-in, --tone and --audio-device: choose one/);
 		refused(["--tone", "700", "--audio-device"], /choose one source/);
 		refused(["--audio-out", "rec.mp3"], /--audio-out: expected a file name ending in \.wav, got "rec\.mp3"/);
 		refused(["--tone", "4000"], /--tone: expected a whole number 1-3999/);
+	});
+
+	it("--config FILE: the file's fields, the options over them; a missing, non-JSON or invalid file says what is wrong", () => {
+		const dir = mkdtempSync(join(tmpdir(), "station-config-"));
+		try {
+			const file = join(dir, "door.json");
+			writeFileSync(file, JSON.stringify({ sip: { user: "gate", password: "pw", registrar: "192.0.2.1" }, callList: { targets: ["sip:101@192.0.2.1"] } }));
+			const a = parse("--config", file, "--user", "door2");
+			assert.equal(a.station.config.sip.user, "door2", "an option overrides the file");
+			assert.equal(a.station.config.sip.password, "pw");
+			assert.deepEqual(a.station.config.sip.proxy, a.station.config.sip.registrar, "the proxy follows the registrar");
+			assert.equal(a.station.config.sip.port, 5070, "the simulator's port unless the file names one");
+			assert.equal(a.station.config.callList.targets[0].ringSeconds, 30);
+			refused(["--config", join(dir, "none.json")], /--config .*none\.json: cannot read it/);
+			writeFileSync(file, "{ not json");
+			refused(["--config", file], /--config .*door\.json: not JSON/);
+			writeFileSync(file, JSON.stringify({ sip: { password: 7, rtpPort: 3 }, callList: { targets: [{ uri: "sip:a@192.0.2.1", ringSeconds: 0 }] }, doorCodes: { codes: ["12x"] } }));
+			assert.throws(() => parse("--config", file), (err: Error) => {
+				assert.match(err.message, /door\.json: 4 errors/);
+				assert.match(err.message, /sip\.password: expected a password \(at most 128 characters\), got \*\*\*/);
+				assert.match(err.message, /sip\.rtpPort: expected a whole number 1024-65000, got 3/);
+				assert.match(err.message, /callList\.targets\[0\]\.ringSeconds: expected a whole number 1-600, got 0/);
+				assert.match(err.message, /doorCodes\.codes\[0\]\.code: expected digits 0-9 \* # A-D \(at most 16 characters\), got \*\*\*/);
+				assert.ok(!err.message.includes("12x"), "a door code is never shown");
+				return true;
+			});
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it("--audio-in: a missing or unreadable file is refused with the file's name; a good one becomes the source", () => {

@@ -1,4 +1,4 @@
-// What a caller at the door hears while the station calls out (hosts/sim/station.ts, station-media.ts): ringback
+// What a caller at the door hears while the station calls out (src/intercom: call-audio.ts, tone-plan.ts; hosts/sim/audio-device.ts records): ringback
 // (ITU-T E.180 §2: 425 Hz, 1 s on, 4 s off) while the callee's 180 Ringing carries no SDP, the far end's early media
 // instead when it does (RFC 3261 §13.2.1, RFC 3264), and the busy tone (425 Hz, 0.5 s on, 0.5 s off) for about 3 s
 // after 486 Busy Here. The callee is a tiny fake peer on node:dgram (127.0.0.1, free ports) writing its responses by
@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { SimStation } from "../../hosts/sim/station.js";
 import { readWav } from "../../hosts/sim/wav.js";
 import { ulawEncode } from "../../src/media/g711.js";
-import { uaConfig } from "../../src/ua/ua-config.js";
+import { parseStationConfig } from "../../src/intercom/config.js";
 import { goertzelPower } from "../goertzel.js";
-import { freePort } from "../interop/peers.js";
+import { freePort, freeRtpPorts } from "../interop/peers.js";
 
 const RATE = 8000;
 /** The station's ringback and busy tones (src/media/tones.ts RINGBACK_425, BUSY_425). */
@@ -150,11 +150,12 @@ describe("Simulator: call-progress tones the caller hears while the station call
 	async function callPeer(wav: string): Promise<{ station: SimStation; peer: FakePeer }> {
 		peer = await FakePeer.start();
 		const port = await freePort();
-		const rtpPort = await freePort([1]);
+		const rtpPort = await freeRtpPorts(6);
+		const config = parseStationConfig({ sip: { port, rtpPort }, audio: { echoSuppressor: { enabled: false } } });
+		assert.ok(config.ok);
 		station = await SimStation.start({
-			address: "127.0.0.1", port, answer: "auto", answerDelay: 100, trace: false, log: (l) => lines.push(l),
-			ua: uaConfig({ user: "door", domain: "127.0.0.1", rtpPort, maxCalls: 1 }),
-			audio: { source: { kind: "silence" }, recordTo: wav, meters: false, echoSuppressor: false },
+			address: "127.0.0.1", config: config.config, trace: false, log: (l) => lines.push(l),
+			audio: { source: { kind: "silence" }, recordTo: wav },
 		});
 		assert.ok(station.command(`call sip:peer@127.0.0.1:${peer.port}`));
 		await peer.inviteArrived();
@@ -171,19 +172,19 @@ describe("Simulator: call-progress tones the caller hears while the station call
 		const wav = join(dir, "heard.wav");
 		const { station: s, peer: p } = await callPeer(wav);
 		p.respond(180, "Ringing");
-		await s.waitFor((l) => l === "call 0: playing ringback", 3000);
-		assert.ok(s.media.running, "the frame clock runs for the tone alone (no session)");
+		await s.waitFor((l) => l === "tone: ringback", 3000);
+		assert.ok(s.audio.running, "the frame clock runs for the tone alone (no session)");
 		await sleep(2000);
 		p.respond(486, "Busy Here");
 		await s.waitFor((l) => l.startsWith("call 0: ended"), 3000);
-		const calls = lines.filter((l) => l.startsWith("call 0: ") && !l.startsWith("call 0: media "));
-		assert.deepEqual(calls.slice(-2), ["call 0: playing busy", "call 0: ended: rejected (486)"], lines.join("\n"));
-		assert.ok(calls.indexOf("call 0: playing ringback") > calls.indexOf("call 0: ringing"), lines.join("\n"));
-		assert.ok(s.media.running, "the busy tone runs the frame clock");
+		const calls = lines.filter((l) => (l.startsWith("call 0: ") && !l.startsWith("call 0: media ")) || l.startsWith("tone: "));
+		assert.deepEqual(calls.slice(-2), ["tone: busy", "call 0: ended: rejected (486)"], lines.join("\n"));
+		assert.ok(calls.indexOf("tone: ringback") > calls.indexOf("call 0: ringing"), lines.join("\n"));
+		assert.ok(s.audio.running, "the busy tone runs the frame clock");
 		await sleep(3300);
-		assert.ok(!s.media.running, "no frame timer left after the busy tone");
-		assert.equal(s.media.tone(0), null);
-		assert.equal(lines.filter((l) => l.includes(": playing ")).length, 2, lines.join("\n"));
+		assert.ok(!s.audio.running, "no frame timer left after the busy tone");
+		assert.equal(s.station.audio.localTone, null);
+		assert.equal(lines.filter((l) => l.startsWith("tone: ")).length, 2, lines.join("\n"));
 		await s.stop(200);
 		station = null;
 
@@ -216,9 +217,9 @@ describe("Simulator: call-progress tones the caller hears while the station call
 		await sleep(500);
 		p.respond(603, "Decline");
 		await s.waitFor((l) => l.startsWith("call 0: ended"), 3000);
-		assert.equal(lines.filter((l) => l.includes(": playing ")).length, 0, lines.join("\n"));
+		assert.equal(lines.filter((l) => l.startsWith("tone: ")).length, 0, lines.join("\n"));
 		await sleep(100);
-		assert.ok(!s.media.running, "no frame timer left after the early media ended");
+		assert.ok(!s.audio.running, "no frame timer left after the early media ended");
 		await s.stop(200);
 		station = null;
 
@@ -241,8 +242,8 @@ describe("Simulator: call-progress tones the caller hears while the station call
 		p.respond(603, "Decline");
 		await s.waitFor((l) => l.startsWith("call 0: ended"), 3000);
 		await sleep(200);
-		assert.equal(lines.filter((l) => l.includes(": playing ")).length, 0, lines.join("\n"));
-		assert.ok(!s.media.running);
+		assert.equal(lines.filter((l) => l.startsWith("tone: ")).length, 0, lines.join("\n"));
+		assert.ok(!s.audio.running);
 		await s.stop(200);
 		station = null;
 		const pcm = readWav(wav).samples;

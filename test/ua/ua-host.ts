@@ -91,6 +91,8 @@ export interface UaHostOptions {
 	tx?: Partial<Omit<TransactionConfig, "limits">>;
 	/** Called for each incomingCall event (after it is recorded): e.g. answer at once. */
 	onIncoming?: (host: UaHost, call: number) => void;
+	/** Build the user agent elsewhere (an application that makes its own on this host's transport and wheel). */
+	userAgent?: (host: UaHost) => UserAgent;
 }
 
 /** What a peer's request looks like (defaults: alice at 192.0.2.20:5060 calling door). */
@@ -172,10 +174,10 @@ export class UaHost {
 			progress: (call, status, early) => record(`progress ${call} ${status}${early ? " early" : ""}`),
 			answered: (call) => record(`answered ${call}`),
 			mediaChanged: (call) => record(`mediaChanged ${call}`),
-			digit: (call, digit) => record(`digit ${call} ${digit}`),
+			digit: (call, digit) => record(`digit ${call} ${String.fromCharCode(digit)}`),
 			ended: (call, why, status) => record(`ended ${call} ${END_NAMES[why]} ${status}`),
 		};
-		this.ua = new UserAgent({
+		this.ua = options.userAgent?.(this) ?? new UserAgent({
 			config: this.config, transactionConfig: this.txConfig, transport: this.transport, wheel: this.wheel,
 			random: new CountingRandom(), events,
 		});

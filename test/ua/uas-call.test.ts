@@ -171,16 +171,25 @@ describe("§9.2 CANCEL of a ringing INVITE (RFC 3665 §3.8-style)", () => {
 });
 
 describe("§13.3.1 refusing an INVITE", () => {
-	it("a second INVITE while in a call: 486 Busy Here", () => {
+	it("a second INVITE while in a call is the application's to decide (`incoming 1`); with every slot taken: 486 Busy Here", () => {
 		const host = new UaHost();
 		const d = established(host);
 		host.receive(invite(host, { callId: "second@192.0.2.21", fromTag: "b2", sentBy: "192.0.2.21:5060" }), "192.0.2.21");
+		assert.ok(host.events.some((e) => e.startsWith("incoming 1 ")), "the second call is reported in slot 1");
+		host.ua.reject(1, 486);
+		assert.equal(host.last().status, 486);
+		host.receive(host.request("ACK", { callId: "second@192.0.2.21", fromTag: "b2", toTag: host.last().tag("To"), branch: host.last().branch, sentBy: "192.0.2.21:5060" }), "192.0.2.21");
+		// Both slots taken (maxCalls 2): the UA itself answers a third caller 486, without asking the application.
+		host.receive(invite(host, { callId: "held@192.0.2.22", fromTag: "b3", sentBy: "192.0.2.22:5060" }), "192.0.2.22");
+		assert.equal(host.events.filter((e) => e.startsWith("incoming 1 ")).length, 2, "the next caller rings in slot 1 again");
+		host.receive(invite(host, { callId: "third@192.0.2.21", fromTag: "b4", sentBy: "192.0.2.21:5060" }), "192.0.2.21");
 		const busy = host.last();
 		assert.equal(busy.status, 486);
 		assert.equal(busy.address, "192.0.2.21");
 		assert.ok(busy.tag("To") !== "", "a final response carries a To tag (§8.2.6.2)");
-		host.receive(host.request("ACK", { callId: "second@192.0.2.21", fromTag: "b2", toTag: busy.tag("To"), branch: busy.branch, sentBy: "192.0.2.21:5060" }), "192.0.2.21");
-		assert.equal(host.events.filter((e) => e.startsWith("incoming")).length, 1);
+		host.receive(host.request("ACK", { callId: "third@192.0.2.21", fromTag: "b4", toTag: busy.tag("To"), branch: busy.branch, sentBy: "192.0.2.21:5060" }), "192.0.2.21");
+		assert.equal(host.events.filter((e) => e.startsWith("incoming")).length, 3, "the third caller never reached the application");
+		host.ua.reject(1, 486);
 		peerHangsUp(host, d);
 		assert.ok(host.settle());
 	});
