@@ -436,8 +436,7 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 		if (m !== null) this.audio.start(call, m);
 		this.#codes.clear();
 		if (!this.#limits.start(call)) this.ua.hangup(call); // no timer for the limit: a call must not run unbounded
-		const c = this.ua.calls[call];
-		this.#emit({ type: "answered", call, peer: c.peer !== "" ? c.peer : this.#peer[call], codec: m === null ? "" : `${m.codec === 8 ? "PCMA" : "PCMU"}/8000` });
+		this.#emit({ type: "answered", call, peer: this.#peer[call], codec: m === null ? "" : `${m.codec === 8 ? "PCMA" : "PCMU"}/8000` });
 		this.#updateIndicators();
 	}
 

@@ -137,7 +137,7 @@ describe("The station with Kamailio and baresip (registration, calls both ways t
 			});
 		});
 		assert.equal(code, 0, out);
-		for (const expected of [/registered \(expires \d+ s\)/, /call 0: calling sip:alice@127\.0\.0\.1/, /call 0: answered by <sip:alice@127\.0\.0\.1>; media PCM[UA]\/8000/,
+		for (const expected of [/registered \(expires \d+ s\)/, /call 0: calling sip:alice@127\.0\.0\.1/, /call 0: answered by sip:alice@127\.0\.0\.1; media PCM[UA]\/8000/,
 			/call 0: ended: local hangup/, /unregistered/]) {
 			assert.match(out, expected, out);
 		}
