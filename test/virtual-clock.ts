@@ -24,8 +24,12 @@ export class VirtualClock implements Clock {
 	/** The time of every wake-up (the one-shot running). */
 	readonly wakes: number[] = [];
 
-	constructor(startMs = 0) {
+	/** Keep the armings, disarms and wake-ups (false: a clock for allocation measurements, which records nothing). */
+	readonly #record: boolean;
+
+	constructor(startMs = 0, record = true) {
 		this.#now = startMs;
+		this.#record = record;
 	}
 
 	now(): number {
@@ -33,14 +37,16 @@ export class VirtualClock implements Clock {
 	}
 
 	arm(atMs: number, onDue: () => void): void {
-		this.armings.push(atMs);
-		this.armedWhen.push(this.#now);
+		if (this.#record) {
+			this.armings.push(atMs);
+			this.armedWhen.push(this.#now);
+		}
 		this.#armedAt = atMs;
 		this.#onDue = onDue;
 	}
 
 	disarm(): void {
-		this.disarms.push(this.#now);
+		if (this.#record) this.disarms.push(this.#now);
 		this.#onDue = null;
 	}
 
@@ -66,7 +72,7 @@ export class VirtualClock implements Clock {
 			if (this.#armedAt > this.#now) this.#now = this.#armedAt;
 			const onDue = this.#onDue;
 			this.#onDue = null;
-			this.wakes.push(this.#now);
+			if (this.#record) this.wakes.push(this.#now);
 			onDue();
 		}
 		this.#now = end;

@@ -126,7 +126,7 @@ export class CallAudio {
 
 	/** Any session active? */
 	get anyActive(): boolean {
-		for (const slot of this.#slots) if (slot.session.active) return true;
+		for (let k = 0; k < this.#slots.length; k++) if (this.#slots[k].session.active) return true;
 		return false;
 	}
 
@@ -170,8 +170,9 @@ export class CallAudio {
 			}
 			sent = m;
 		}
-		for (const slot of this.#slots) {
-			const s = slot.session;
+		// Indexed loops on the frame path: a for-of makes an iterator object per loop on XS.
+		for (let k = 0; k < this.#slots.length; k++) {
+			const slot = this.#slots[k], s = slot.session;
 			if (!s.active) continue;
 			s.tick(sent, slot.speaker);
 			const out = slot.speaker;

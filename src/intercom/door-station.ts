@@ -117,6 +117,7 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 	#pending = NO_PENDING;
 	#pendingUri = "";
 	#waitTimer = -1;
+	readonly #levels: { type: "levels"; call: number; inDb: number; outDb: number } = { type: "levels", call: 0, inDb: 0, outDb: 0 };
 
 	constructor(options: DoorStationOptions) {
 		const config = options.config, wheel = options.wheel, now = () => options.clock.now();
@@ -554,7 +555,12 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 	}
 
 	onLevels(call: number, inDb: number, outDb: number): void {
-		this.#emit({ type: "levels", call, inDb, outDb });
+		// Once a second in every call: one event object, reused, so a call's audio path allocates nothing.
+		const e = this.#levels;
+		e.call = call;
+		e.inDb = inDb;
+		e.outDb = outDb;
+		this.#emit(e);
 	}
 
 	onAudioWanted(wanted: boolean): void {

@@ -43,7 +43,8 @@ export type IntercomEvent =
 	| { readonly type: "audio"; readonly running: boolean }
 	| { readonly type: "refused"; readonly command: string; readonly reason: string };
 
-/** The host's side: log it, show it, publish it. */
+/** The host's side: log it, show it, publish it. An event is valid during the call only (the "levels" event, sent once a
+ * second in a call, is one object reused), so a host keeps what it needs of it, not the object. */
 export interface IntercomEvents {
 	event(e: IntercomEvent): void;
 }

@@ -22,24 +22,27 @@ export interface PeerDialog {
 /** A pin that keeps its level and when each level was written. */
 export class TestPin implements Pin {
 	level = 0;
+	/** Each change of level with its time (none kept when `record` is false). */
 	readonly changes: { level: number; at: number }[] = [];
-	constructor(readonly now: () => number) {}
+	constructor(readonly now: () => number, readonly record = true) {}
 	read(): number {
 		return this.level;
 	}
 	write(value: number): void {
-		if (value !== this.level || this.changes.length === 0) this.changes.push({ level: value, at: this.now() });
+		if (this.record && (value !== this.level || this.changes.length === 0)) this.changes.push({ level: value, at: this.now() });
 		this.level = value;
 	}
 }
 
-/** A media socket that counts what the station sends from it. */
+/** A media socket that counts what the station sends from it (allocating nothing: the XS measurements use it). */
 export class TestSocket implements DatagramSocket {
 	sent = 0;
-	last = "";
+	lastAddress = "";
+	lastPort = 0;
 	send(_bytes: Uint8Array, _start: number, _end: number, address: string, port: number): boolean {
 		this.sent++;
-		this.last = `${address}:${port}`;
+		this.lastAddress = address;
+		this.lastPort = port;
 		return true;
 	}
 	close(): void {}
@@ -68,18 +71,20 @@ export class StationHost implements TimerOwner {
 	#ts = 0;
 	readonly #packet = new Uint8Array(16);
 
-	constructor(doc: unknown) {
+	/** `quiet`: keep no events, lines or clock records (allocation measurements on XS: only `eventCount` moves). */
+	constructor(doc: unknown, readonly quiet = false) {
 		const result = parseStationConfig(doc);
 		if (!result.ok) throw new Error(`bad test configuration:\n${result.errors.join("\n")}`);
 		const config = result.config;
 		this.config = config;
 		let station: DoorStation | null = null;
 		const now = () => (this.host === undefined ? 0 : this.host.clock.now());
-		this.relays = config.relays.map(() => new TestPin(now));
+		this.relays = config.relays.map(() => new TestPin(now, !quiet));
 		const leds = {} as Record<IndicatorName, TestPin>;
-		for (const n of INDICATOR_NAMES) leds[n] = new TestPin(now);
+		for (const n of INDICATOR_NAMES) leds[n] = new TestPin(now, !quiet);
 		this.leds = leds;
 		this.host = new UaHost({
+			recordClock: !quiet,
 			userAgent: (h) => {
 				const ports = [];
 				for (let i = 0; i < callSlots(config); i++) {
@@ -121,12 +126,17 @@ export class StationHost implements TimerOwner {
 		if (this.station.audio.wanted) this.#frameTimer = this.host.wheel.start(20, this.#frameOwner, 0, 0);
 	}
 
+	/** Events the station reported (also when `quiet`). */
+	eventCount = 0;
+
 	#record(e: IntercomEvent): void {
+		this.eventCount++;
+		if (e.type === "audio" && e.running && this.#frameTimer < 0) this.#frameTimer = this.host.wheel.start(20, this.#frameOwner, 0, 0);
+		if (this.quiet) return;
 		this.events.push(e);
 		const line = describeEvent(e);
 		this.lines.push(line);
 		this.host.ladder.push(`${this.host.clock.now()} ! ${line}`);
-		if (e.type === "audio" && e.running && this.#frameTimer < 0) this.#frameTimer = this.host.wheel.start(20, this.#frameOwner, 0, 0);
 	}
 
 	/** Event lines of `type` (or all), in order. */
@@ -147,8 +157,8 @@ export class StationHost implements TimerOwner {
 		this.host.answer(inv, 200, "OK", { toTag: tag, body: peerSdp(), extra: "Contact: <sip:flat@192.0.2.20:5060>\r\n" });
 	}
 
-	/** The flat keys `digits` as RFC 4733 events (PT 101) on call slot `call`, one every 200 ms. */
-	keyRfc4733(call: number, digits: string): void {
+	/** The flat keys `digits` as RFC 4733 events (PT 101) on call slot `call`, one every `everyMs`. */
+	keyRfc4733(call: number, digits: string, everyMs = 200): void {
 		const user = this.station.audio.rtpUser(call);
 		for (const d of digits) {
 			const p = this.#packet, event = d === "*" ? 10 : d === "#" ? 11 : d >= "A" ? 12 + d.charCodeAt(0) - 65 : Number(d);
@@ -159,7 +169,7 @@ export class StationHost implements TimerOwner {
 			p[8] = 0x12; p[9] = 0x34; p[10] = 0x56; p[11] = 0x78;
 			p[12] = event; p[13] = 0x80 | 10; p[14] = 0x03; p[15] = 0x20; // end bit, volume 10, 800 units
 			user.onDatagram(p, 0, 16, PEER, FLAT_RTP_PORT);
-			this.advance(200);
+			this.advance(everyMs);
 		}
 	}
 

@@ -91,6 +91,8 @@ export interface UaHostOptions {
 	tx?: Partial<Omit<TransactionConfig, "limits">>;
 	/** Called for each incomingCall event (after it is recorded): e.g. answer at once. */
 	onIncoming?: (host: UaHost, call: number) => void;
+	/** false: the clock records no armings or wake-ups (allocation measurements on XS). */
+	recordClock?: boolean;
 	/** Build the user agent elsewhere (an application that makes its own on this host's transport and wheel). */
 	userAgent?: (host: UaHost) => UserAgent;
 }
@@ -126,7 +128,7 @@ export function peerSdp(o: { address?: string; port?: number; formats?: string; 
 }
 
 export class UaHost {
-	readonly clock = new VirtualClock(0);
+	readonly clock: VirtualClock;
 	readonly wheel: TimerWheel;
 	readonly transport: Transport;
 	readonly ua: UserAgent;
@@ -142,6 +144,7 @@ export class UaHost {
 	readonly #rx = new Uint8Array(65535);
 
 	constructor(options: UaHostOptions = {}) {
+		this.clock = new VirtualClock(0, options.recordClock ?? true);
 		this.wheel = new TimerWheel({ capacity: 512, clock: this.clock });
 		const host = this;
 		const udp: DatagramSocket = {
