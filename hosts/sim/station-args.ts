@@ -9,8 +9,9 @@ import { soundCommands } from "./sound-device.js";
 import { STATION_DEFAULTS, type StationOptions } from "./station.js";
 import { readWav } from "./wav.js";
 
-/** The password from the environment (not the command line, which `ps` shows to every local user). */
-export const PASSWORD_VARIABLE = "SIP_INTERCOM_PASSWORD";
+/** Secrets from the environment (not the command line, which `ps` shows to every local user): the SIP password, and
+ * door codes separated by commas (`1234#,*`), which replace the file's. */
+export const PASSWORD_VARIABLE = "SIP_INTERCOM_PASSWORD", DOOR_CODES_VARIABLE = "SIP_INTERCOM_DOOR_CODES";
 
 export const STATION_USAGE = `usage: sip-intercom station [options]     (npm start -- [options])
   Runs the door station on this machine. With no options it listens on 127.0.0.1:5070 (UDP and TCP) with no PBX,
@@ -27,6 +28,7 @@ options:
   --domain HOST           the AOR's domain (default: the registrar's address, else --address)
   --display-name TEXT     display name in From
   --password SECRET       digest password (shown by ps: prefer sip.password in --config or ${PASSWORD_VARIABLE})
+                          (door codes, too, may come from ${DOOR_CODES_VARIABLE}="1234#,*" instead of the file)
   --auth-user NAME        digest username, if it differs from --user
   --registrar IP[:PORT][;transport=tcp]   register there (none by default)
   --proxy IP[:PORT][;transport=tcp]       send calls through this outbound proxy (default: the registrar)
@@ -127,6 +129,8 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 	if (answerDelay !== undefined) incoming.answerDelayMs = answerDelay;
 	const hangupAfter = int("--hangup-after", 1, 86400);
 	const overrides: Record<string, unknown> = { sip, incoming };
+	const codes = env[DOOR_CODES_VARIABLE];
+	if (codes !== undefined && codes !== "") overrides.doorCodes = { codes: codes.split(",").map((c) => c.trim()) };
 	if (hangupAfter !== undefined) overrides.callLimits = { maxCallSeconds: hangupAfter, warningSeconds: 0 };
 	if (flags.has("--echo-suppressor")) overrides.audio = { echoSuppressor: { enabled: true } };
 	doc = merge(doc, overrides);

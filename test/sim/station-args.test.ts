@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseStationArgs, PASSWORD_VARIABLE, STATION_USAGE, type StationArgs } from "../../hosts/sim/station-args.js";
+import { DOOR_CODES_VARIABLE, parseStationArgs, PASSWORD_VARIABLE, STATION_USAGE, type StationArgs } from "../../hosts/sim/station-args.js";
 import { TCP, UDP } from "../../src/transaction/transaction-table.js";
 
 function parse(...argv: string[]): StationArgs {
@@ -51,9 +51,15 @@ describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
 		assert.ok(!lines.join("\n").includes("door-secret"), "the warning never shows the password");
 	});
 
-	it("the password can come from SIP_INTERCOM_PASSWORD instead of the command line", () => {
-		const a = parseStationArgs(["--registrar", "127.0.0.1"], () => {}, { [PASSWORD_VARIABLE]: "from-env" }) as StationArgs;
+	it("the password and the door codes can come from the environment (SIP_INTERCOM_PASSWORD, SIP_INTERCOM_DOOR_CODES)", () => {
+		const a = parseStationArgs(["--registrar", "127.0.0.1"], () => {}, { [PASSWORD_VARIABLE]: "from-env", [DOOR_CODES_VARIABLE]: "1234#, *" }) as StationArgs;
 		assert.equal(a.station.config.sip.password, "from-env");
+		assert.deepEqual(a.station.config.doorCodes.codes, [{ code: "1234#", relay: 0 }, { code: "*", relay: 0 }]);
+		assert.throws(() => parseStationArgs([], () => {}, { [DOOR_CODES_VARIABLE]: "12x" }), (err: Error) => {
+			assert.match(err.message, /doorCodes\.codes\[0\]\.code: expected digits .* got \*\*\*/);
+			assert.ok(!err.message.includes("12x"));
+			return true;
+		});
 	});
 
 	it("--option=value works like --option value; ;transport=tcp, --no-proxy and --answer are read", () => {
