@@ -16,6 +16,8 @@ export interface ChildOptions {
 	readonly env?: NodeJS.ProcessEnv;
 	/** Every byte of stdout and stderr is also appended here. */
 	readonly logFile?: string;
+	/** Keep standard input open for `write` (default: none). */
+	readonly stdin?: boolean;
 }
 
 export interface ChildExit {
@@ -47,7 +49,9 @@ export class PeerProcess {
 		this.name = name;
 		this.args = args;
 		this.#log = options.logFile === undefined ? null : createWriteStream(options.logFile, { flags: "a" });
-		const child = spawn(binary, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+		const child = spawn(binary, args, {
+			cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: [options.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
+		});
 		this.#child = child;
 		this.pid = child.pid ?? -1;
 		live.add(this);
@@ -122,6 +126,11 @@ export class PeerProcess {
 			this.#watchers.push(check);
 			check();
 		});
+	}
+
+	/** Write `text` to the program's standard input (opened with `stdin: true`). */
+	write(text: string): void {
+		this.#child.stdin?.write(text);
 	}
 
 	/** For a peer that ended before it was ready: "<name> exited at start (<how>)", and the spawn error if there was one. */
