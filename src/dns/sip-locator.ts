@@ -6,7 +6,7 @@ import type { Random } from "../host.js";
 import { ascii, equalsIgnoreCase, Span, text } from "../sip/bytes.js";
 import { findUriParam, HOST_IPV6, HOST_NAME, parseUri, scanHost, SCHEME_SIPS, UriView } from "../sip/uri.js";
 import { formatAddress, MAX_ADDRESS_TEXT } from "./address-text.js";
-import { DNS_NXDOMAIN, DNS_OK, DNS_FAILED, DNS_TIMEOUT, type DnsAnswer } from "./dns-answer.js";
+import { DNS_FAILED, DNS_NODATA, DNS_NXDOMAIN, DNS_OK, DNS_TIMEOUT, type DnsAnswer } from "./dns-answer.js";
 import { type DnsClient, type DnsUser, LOOKUP_NOW } from "./dns-client.js";
 import { SERVICE_SIP_TCP, SERVICE_SIP_UDP, SERVICE_SIPS_TCP } from "./answer-parser.js";
 import { copyName, encodeName, isLocalName, labels, MAX_NAME, nameText, prefixName } from "./name.js";
@@ -309,7 +309,8 @@ export class SipLocator implements DnsUser {
 						const n = formatAddress(bytes, answer.dataAt(i), answer.dataLength(i), out, 0);
 						if (n > 0 && !list.add(out, 0, n, this.#candidatePort[c], this.#candidateTransport[c])) break;
 					}
-				} else {
+				} else if (status !== DNS_NODATA || this.#candidateAt[slot * this.#maxCandidates + this.#candidateIndex[slot]] !== slot * this.#bytes) {
+					// The domain's own address missing (the last resort of §4.2) is said better by R_NO_TARGET.
 					this.#noteFailure(slot, answer);
 				}
 				if (this.#ipv6 && this.#family[slot] === 0) {
