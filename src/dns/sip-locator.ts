@@ -9,7 +9,8 @@ import { formatAddress, MAX_ADDRESS_TEXT } from "./address-text.js";
 import { DNS_FAILED, DNS_NODATA, DNS_NXDOMAIN, DNS_OK, DNS_TIMEOUT, type DnsAnswer } from "./dns-answer.js";
 import { type DnsClient, type DnsUser, LOOKUP_NOW } from "./dns-client.js";
 import { SERVICE_SIP_TCP, SERVICE_SIP_UDP, SERVICE_SIPS_TCP } from "./answer-parser.js";
-import { copyName, encodeName, isLocalName, labels, MAX_NAME, nameText, prefixName } from "./name.js";
+import { isLocalName, labels, nameText } from "./name.js";
+import { LocatePlan } from "./locate-plan.js";
 import { TYPE_A, TYPE_AAAA, TYPE_NAPTR, TYPE_SRV } from "./query-writer.js";
 import { orderSrv } from "./srv-order.js";
 import { TargetList, TCP, TLS, UDP } from "./target-list.js";
@@ -46,10 +47,11 @@ export const R_LOCATOR_BUSY = "too many resolutions at once (every request slot 
 
 const FREE = 0, NAPTR = 1, SRV = 2, ADDRESS = 3, DONE = 4;
 const STEP_DONE = -2;
-const MAX_SERVICES = 3;
 const SLOT_BITS = 8, SLOT_MASK = (1 << SLOT_BITS) - 1, GEN_LIMIT = 1 << 22;
 /** RFC 2782 service names per transport (RFC 3263 §4.1). */
 const SRV_PREFIX: readonly Uint8Array[] = Object.freeze([new Uint8Array(0), labels("_sip._udp"), labels("_sip._tcp"), labels("_sips._tcp")]);
+/** A NAPTR replacement is the SRV name itself. */
+const NO_PREFIX = SRV_PREFIX[0];
 const SERVICE_TRANSPORT = Object.freeze([0, UDP, TCP, TLS]); // by SERVICE_* of answer-parser.ts
 /** The station's preference when the domain publishes no NAPTR (RFC 3263 §4.1 leaves it to the client). */
 const DEFAULT_ORDER = Object.freeze([UDP, TCP, TLS]);
@@ -63,8 +65,7 @@ export class SipLocator implements DnsUser {
 	readonly #users: LocatorUser[] = [];
 	readonly #transports: number;
 	readonly #ipv6: boolean;
-	readonly #bytes: number;
-	readonly #maxCandidates: number;
+	readonly #plan: LocatePlan;
 	readonly #uri = new UriView();
 	readonly #param = new Span();
 	readonly #hostKind = { hostKind: 0 };
@@ -79,33 +80,18 @@ export class SipLocator implements DnsUser {
 	readonly #query: Int32Array;
 	readonly #lists: (TargetList | null)[] = [];
 	readonly #secure: Uint8Array;
-	readonly #port: Int32Array;
 	readonly #transport: Uint8Array;
-	readonly #area: Uint8Array;
-	readonly #used: Int32Array;
-	readonly #services: Int32Array;
-	readonly #serviceTransport: Uint8Array;
-	readonly #serviceAt: Int32Array;
-	readonly #serviceRank: Float64Array;
-	readonly #serviceIndex: Int32Array;
-	readonly #candidates: Int32Array;
-	readonly #candidateAt: Int32Array;
-	readonly #candidatePort: Int32Array;
-	readonly #candidateTransport: Uint8Array;
-	readonly #candidateIndex: Int32Array;
-	readonly #family: Uint8Array;
 	readonly #failure: string[] = [];
 	readonly #failureReason: string[] = [];
 
 	constructor(options: LocatorOptions) {
-		const n = options.maxRequests ?? 4, m = (this.#maxCandidates = options.maxCandidates ?? 8);
+		const n = options.maxRequests ?? 4, m = options.maxCandidates ?? 8;
 		if (!Number.isInteger(n) || n < 1 || n > SLOT_MASK + 1) throw new RangeError("locator maxRequests: 1 to 256");
 		this.#client = options.client;
 		this.#random = options.random;
 		this.#transports = options.transports ?? (1 << UDP) | (1 << TCP);
 		this.#ipv6 = options.ipv6 ?? false;
-		this.#bytes = options.requestBytes ?? 1024;
-		if (this.#bytes < 2 * MAX_NAME) throw new RangeError("locator requestBytes: at least 510");
+		this.#plan = new LocatePlan(n, options.requestBytes ?? 1024, m);
 		this.#order = new Int32Array(m);
 		this.#state = new Uint8Array(n);
 		this.#gen = new Int32Array(n).fill(1);
@@ -113,21 +99,7 @@ export class SipLocator implements DnsUser {
 		this.#arg = new Int32Array(n);
 		this.#query = new Int32Array(n).fill(-1);
 		this.#secure = new Uint8Array(n);
-		this.#port = new Int32Array(n);
 		this.#transport = new Uint8Array(n);
-		this.#area = new Uint8Array(n * this.#bytes);
-		this.#used = new Int32Array(n);
-		this.#services = new Int32Array(n);
-		this.#serviceTransport = new Uint8Array(n * MAX_SERVICES);
-		this.#serviceAt = new Int32Array(n * MAX_SERVICES);
-		this.#serviceRank = new Float64Array(n * MAX_SERVICES);
-		this.#serviceIndex = new Int32Array(n);
-		this.#candidates = new Int32Array(n);
-		this.#candidateAt = new Int32Array(n * m);
-		this.#candidatePort = new Int32Array(n * m);
-		this.#candidateTransport = new Uint8Array(n * m);
-		this.#candidateIndex = new Int32Array(n);
-		this.#family = new Uint8Array(n);
 		for (let i = 0; i < n; i++) {
 			this.#lists.push(null);
 			this.#failure.push("");
@@ -188,26 +160,24 @@ export class SipLocator implements DnsUser {
 		let slot = 0;
 		while (slot < this.#state.length && this.#state[slot] !== FREE) slot++;
 		if (slot === this.#state.length) return this.#failNow(list, R_LOCATOR_BUSY, `${text(buf, hs, he)}: ${R_LOCATOR_BUSY}`);
-		const base = slot * this.#bytes, n = encodeName(buf, hs, he, this.#area, base, base + MAX_NAME);
-		if (n < 0) return this.#failNow(list, R_BAD_HOST, `${R_BAD_HOST}: ${text(buf, hs, he)}`);
-		this.#used[slot] = n;
+		const plan = this.#plan;
+		if (!plan.begin(slot, buf, hs, he)) return this.#failNow(list, R_BAD_HOST, `${R_BAD_HOST}: ${text(buf, hs, he)}`);
+		const domain = plan.domainAt(slot);
 		this.#owner[slot] = owner;
 		this.#arg[slot] = arg;
 		this.#lists[slot] = list;
 		this.#secure[slot] = secure ? 1 : 0;
-		this.#port[slot] = port;
 		this.#transport[slot] = transport;
-		this.#services[slot] = this.#serviceIndex[slot] = this.#candidates[slot] = this.#candidateIndex[slot] = this.#family[slot] = 0;
 		this.#failure[slot] = this.#failureReason[slot] = "";
-		if (port > 0 || isLocalName(this.#area, base)) {
+		if (port > 0 || isLocalName(plan.area, domain)) {
 			// §4.2: with a port, an address lookup only. A .local name is asked by mDNS, where NAPTR and SRV are not
 			// published for SIP: straight to its address too (RFC 3263 is silent on mDNS).
-			this.#addCandidate(slot, base, port > 0 ? port : defaultPort(transport !== 0 ? transport : this.#defaultTransport(secure)),
-				transport !== 0 ? transport : this.#defaultTransport(secure));
+			const t = transport !== 0 ? transport : this.#defaultTransport(secure);
+			plan.addCandidate(slot, plan.area, domain, port > 0 ? port : defaultPort(t), t);
 			this.#state[slot] = ADDRESS;
 		} else if (transport !== 0) {
 			// §4.2: the transport is known, the port is not: the SRV records of that transport.
-			this.#addService(slot, transport, srvPrefix(transport), this.#area, base);
+			plan.addService(slot, transport, srvPrefix(transport), plan.area, domain, 0);
 			this.#state[slot] = SRV;
 		} else {
 			this.#state[slot] = NAPTR;
@@ -252,28 +222,23 @@ export class SipLocator implements DnsUser {
 
 	/** Start the lookup the request's state calls for: a DNS handle, LOOKUP_NOW, or STEP_DONE. */
 	#issue(slot: number): number {
-		const base = slot * this.#bytes, client = this.#client, owner = this.#dnsOwner;
+		const plan = this.#plan, client = this.#client, owner = this.#dnsOwner;
 		for (;;) {
 			switch (this.#state[slot]) {
 				case NAPTR:
-					return client.lookup(owner, slot, this.#area, base, TYPE_NAPTR);
-				case SRV: {
-					const k = this.#serviceIndex[slot];
-					if (k < this.#services[slot]) return client.lookup(owner, slot, this.#area, this.#serviceAt[slot * MAX_SERVICES + k], TYPE_SRV);
-					if (this.#candidates[slot] === 0) {
+					return client.lookup(owner, slot, plan.area, plan.domainAt(slot), TYPE_NAPTR);
+				case SRV:
+					if (plan.hasService(slot)) return client.lookup(owner, slot, plan.area, plan.serviceAt(slot), TYPE_SRV);
+					if (plan.candidates(slot) === 0) {
 						// §4.2: no SRV record: the domain itself, on the default port of the transport §4.1 picks.
 						const t = this.#transport[slot] !== 0 ? this.#transport[slot] : this.#defaultTransport(this.#secure[slot] === 1);
-						this.#addCandidate(slot, base, defaultPort(t), t);
+						plan.addCandidate(slot, plan.area, plan.domainAt(slot), defaultPort(t), t);
 					}
 					this.#state[slot] = ADDRESS;
 					continue;
-				}
-				case ADDRESS: {
-					const c = this.#candidateIndex[slot];
-					if (c >= this.#candidates[slot]) return STEP_DONE;
-					const type = this.#family[slot] === 0 ? TYPE_A : TYPE_AAAA;
-					return client.lookup(owner, slot, this.#area, this.#candidateAt[slot * this.#maxCandidates + c], type);
-				}
+				case ADDRESS:
+					if (!plan.hasCandidate(slot)) return STEP_DONE;
+					return client.lookup(owner, slot, plan.area, plan.candidateAt(slot), plan.family[slot] === 0 ? TYPE_A : TYPE_AAAA);
 				default:
 					return STEP_DONE;
 			}
@@ -282,7 +247,7 @@ export class SipLocator implements DnsUser {
 
 	/** Use the answer of the request's current lookup and move to the next step. */
 	#take(slot: number, answer: DnsAnswer): void {
-		const list = this.#lists[slot]!;
+		const list = this.#lists[slot]!, plan = this.#plan;
 		if (answer.expiresAt >= 0 && answer.expiresAt < list.expiresAt) list.expiresAt = answer.expiresAt;
 		const status = answer.status;
 		switch (this.#state[slot]) {
@@ -294,33 +259,27 @@ export class SipLocator implements DnsUser {
 					return;
 				}
 				if (status === DNS_OK) this.#takeNaptr(slot, answer);
-				if (this.#services[slot] === 0) this.#defaultServices(slot);
+				if (plan.services(slot) === 0) this.#defaultServices(slot);
 				this.#state[slot] = SRV;
 				return;
 			case SRV:
 				if (status === DNS_OK) this.#takeSrv(slot, answer);
 				else if (status === DNS_TIMEOUT || status === DNS_FAILED) this.#noteFailure(slot, answer);
-				this.#serviceIndex[slot]++;
+				plan.nextService(slot);
 				return;
-			case ADDRESS: {
+			case ADDRESS:
 				if (status === DNS_OK) {
-					const c = slot * this.#maxCandidates + this.#candidateIndex[slot], bytes = answer.bytes, out = this.#addressText;
+					const bytes = answer.bytes, out = this.#addressText, port = plan.candidatePort(slot), transport = plan.candidateTransport(slot);
 					for (let i = 0; i < answer.count; i++) {
 						const n = formatAddress(bytes, answer.dataAt(i), answer.dataLength(i), out, 0);
-						if (n > 0 && !list.add(out, 0, n, this.#candidatePort[c], this.#candidateTransport[c])) break;
+						if (n > 0 && !list.add(out, 0, n, port, transport)) break;
 					}
-				} else if (status !== DNS_NODATA || this.#candidateAt[slot * this.#maxCandidates + this.#candidateIndex[slot]] !== slot * this.#bytes) {
+				} else if (status !== DNS_NODATA || plan.candidateAt(slot) !== plan.domainAt(slot)) {
 					// The domain's own address missing (the last resort of §4.2) is said better by R_NO_TARGET.
 					this.#noteFailure(slot, answer);
 				}
-				if (this.#ipv6 && this.#family[slot] === 0) {
-					this.#family[slot] = 1;
-				} else {
-					this.#family[slot] = 0;
-					this.#candidateIndex[slot]++;
-				}
+				plan.nextAddress(slot, this.#ipv6);
 				return;
-			}
 		}
 	}
 
@@ -330,72 +289,29 @@ export class SipLocator implements DnsUser {
 		for (let i = 0; i < answer.count; i++) {
 			const service = answer.service(i), transport = SERVICE_TRANSPORT[service];
 			if (service === 0 || (this.#transports & (1 << transport)) === 0 || (secure && service !== SERVICE_SIPS_TCP)) continue;
-			this.#addService(slot, transport, SRV_PREFIX[0], answer.bytes, answer.dataAt(i), answer.priority(i) * 65536 + answer.weight(i));
+			this.#plan.addService(slot, transport, NO_PREFIX, answer.bytes, answer.dataAt(i), answer.priority(i) * 65536 + answer.weight(i));
 		}
 	}
 
 	/** RFC 2782 order; each target (but "." — the service is not offered) becomes a candidate with its port. */
 	#takeSrv(slot: number, answer: DnsAnswer): void {
-		const transport = this.#serviceTransport[slot * MAX_SERVICES + this.#serviceIndex[slot]];
+		const plan = this.#plan, transport = plan.serviceTransport(slot);
 		const n = orderSrv(answer, this.#random, this.#order), bytes = answer.bytes;
 		for (let k = 0; k < n; k++) {
 			const i = this.#order[k], at = answer.dataAt(i);
 			if (bytes[at] === 0) continue;
-			if (!this.#addCandidate(slot, at, answer.port(i), transport, bytes)) break;
+			if (!plan.addCandidate(slot, bytes, at, answer.port(i), transport)) break;
 		}
 	}
 
 	/** §4.1 without NAPTR: an SRV query per transport the station speaks (UDP, TCP, then TLS; only TLS for SIPS). */
 	#defaultServices(slot: number): void {
-		const base = slot * this.#bytes, secure = this.#secure[slot] === 1;
+		const plan = this.#plan, secure = this.#secure[slot] === 1;
 		for (let k = 0; k < DEFAULT_ORDER.length; k++) {
 			const transport = DEFAULT_ORDER[k];
 			if ((this.#transports & (1 << transport)) === 0 || (secure && transport !== TLS)) continue;
-			this.#addService(slot, transport, srvPrefix(transport), this.#area, base, k);
+			plan.addService(slot, transport, srvPrefix(transport), plan.area, plan.domainAt(slot), k);
 		}
-	}
-
-	/** Keep an SRV name (prefix + name at buf[at]) to ask, ranked; false when the request has no room. */
-	#addService(slot: number, transport: number, prefix: Uint8Array, buf: Uint8Array, at: number, rank = 0): boolean {
-		const n = this.#services[slot];
-		if (n >= MAX_SERVICES) return false;
-		const base = slot * this.#bytes, w = base + this.#used[slot], room = base + this.#bytes;
-		const length = prefix.length === 0 ? copyName(buf, 0, at, this.#area, w, room) : prefixName(prefix, buf, at, this.#area, w, room);
-		if (length < 0) return false;
-		this.#used[slot] += length;
-		// Insertion by rank: a stable sort of a handful of records.
-		let j = slot * MAX_SERVICES + n;
-		while (j > slot * MAX_SERVICES && this.#serviceRank[j - 1] > rank) {
-			this.#serviceRank[j] = this.#serviceRank[j - 1];
-			this.#serviceTransport[j] = this.#serviceTransport[j - 1];
-			this.#serviceAt[j] = this.#serviceAt[j - 1];
-			j--;
-		}
-		this.#serviceRank[j] = rank;
-		this.#serviceTransport[j] = transport;
-		this.#serviceAt[j] = w;
-		this.#services[slot] = n + 1;
-		return true;
-	}
-
-	/** Keep a host (name at buf[at], uncompressed) to ask the address of, with its port and transport. */
-	#addCandidate(slot: number, at: number, port: number, transport: number, buf: Uint8Array = this.#area): boolean {
-		const n = this.#candidates[slot];
-		if (n >= this.#maxCandidates) return false;
-		let nameAt = at;
-		if (buf !== this.#area) {
-			const base = slot * this.#bytes, w = base + this.#used[slot];
-			const length = copyName(buf, 0, at, this.#area, w, base + this.#bytes);
-			if (length < 0) return false;
-			this.#used[slot] += length;
-			nameAt = w;
-		}
-		const c = slot * this.#maxCandidates + n;
-		this.#candidateAt[c] = nameAt;
-		this.#candidatePort[c] = port;
-		this.#candidateTransport[c] = transport;
-		this.#candidates[slot] = n + 1;
-		return true;
 	}
 
 	/** Remember the first failure worth reporting if no target is found in the end. */
@@ -410,7 +326,7 @@ export class SipLocator implements DnsUser {
 		if (list.count === 0) {
 			const failure = this.#failure[slot];
 			if (failure !== "") list.fail(this.#failureReason[slot], failure);
-			else list.fail(R_NO_TARGET, `${nameText(this.#area, slot * this.#bytes)}: ${R_NO_TARGET}`);
+			else list.fail(R_NO_TARGET, `${nameText(this.#plan.area, this.#plan.domainAt(slot))}: ${R_NO_TARGET}`);
 		}
 		const owner = this.#owner[slot], arg = this.#arg[slot], handle = (this.#gen[slot] << SLOT_BITS) | slot;
 		const sync = this.#inLocate === slot;

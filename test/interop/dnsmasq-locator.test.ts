@@ -4,14 +4,12 @@
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import type { Peer } from "../../src/host.js";
-import { DnsClient } from "../../src/dns/dns-client.js";
-import { dnsConfig } from "../../src/dns/dns-config.js";
-import { LOCATE_NOW, SipLocator } from "../../src/dns/sip-locator.js";
+import { LOCATE_NOW, type SipLocator } from "../../src/dns/sip-locator.js";
 import { TargetList } from "../../src/dns/target-list.js";
 import { ascii } from "../../src/sip/bytes.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { NodeClock, NodeRandom } from "../../hosts/sim/node-host.js";
-import { NodeDatagramOpener } from "../../hosts/sim/dns-sockets.js";
+import { createSimDns, type SimDns } from "../../hosts/sim/sim-dns.js";
 import { Dnsmasq, DNSMASQ } from "./dnsmasq.js";
 import { freePort, LOOPBACK, requirePeer } from "./peers.js";
 import { stopLeftoverPeers } from "./child.js";
@@ -30,19 +28,20 @@ const ZONE = [
 ];
 const TRANSPORTS = ["", "udp", "tcp", "tls"];
 
-/** The station's DNS stack on Node, asking `servers`. */
+/** The station's DNS stack as the simulator builds it (hosts/sim/sim-dns.ts), asking `servers`. */
 class Station {
 	readonly clock = new NodeClock();
-	readonly opener = new NodeDatagramOpener({ localAddress: LOOPBACK });
-	readonly client: DnsClient;
+	readonly dns: SimDns;
 	readonly locator: SipLocator;
 	readonly #owner: number;
 	readonly #waiting = new Map<number, () => void>();
 
 	constructor(servers: Peer[], timeoutMs = 1000, attempts = 2) {
-		const random = new NodeRandom();
-		this.client = new DnsClient({ config: dnsConfig({ timeoutMs, attempts }), clock: this.clock, wheel: new TimerWheel({ capacity: 32, clock: this.clock }), random, opener: this.opener, servers });
-		this.locator = new SipLocator({ client: this.client, random });
+		this.dns = createSimDns({
+			clock: this.clock, wheel: new TimerWheel({ capacity: 32, clock: this.clock }), random: new NodeRandom(), localAddress: LOOPBACK,
+			servers, config: { timeoutMs, attempts },
+		});
+		this.locator = this.dns.locator;
 		this.#owner = this.locator.register({ onLocated: (request) => this.#waiting.get(request)?.() });
 	}
 
@@ -58,7 +57,7 @@ class Station {
 
 	close(): void {
 		this.clock.close();
-		this.opener.closeAll();
+		this.dns.close();
 	}
 }
 
@@ -140,7 +139,7 @@ describe("RFC 3263 against dnsmasq on 127.0.0.1 (its own zone, no system resolve
 			assert.equal(r.error, "intercom.test NAPTR: no answer from the DNS servers (timeout)");
 			assert.equal(silent.received(), 2, "sent, then retransmitted once");
 			assert.ok(ms >= 590 && ms < 3000, `gave up after ${ms.toFixed(0)} ms (200 + 400 expected)`);
-			assert.equal(station.opener.openCount, 0, "the query's socket is closed");
+			assert.equal(station.dns.client.pending, 0, "the query is over (its socket closed)");
 		} finally {
 			station.close();
 			silent.close();

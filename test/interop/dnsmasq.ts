@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { PeerHelper, PeerProcess } from "./child.js";
 import { freePort, LOOPBACK, type Peer, sleep } from "./peers.js";
 
-/** The DNS server (Debian puts it in /usr/sbin). */
-export const DNSMASQ: Peer = Object.freeze({ program: "dnsmasq", debianPackage: "dnsmasq", alsoIn: Object.freeze(["/usr/sbin", "/usr/local/sbin"]) });
+/** The DNS server: Debian's dnsmasq-base has the program without the system daemon (in /usr/sbin). */
+export const DNSMASQ: Peer = Object.freeze({ program: "dnsmasq", debianPackage: "dnsmasq-base", alsoIn: Object.freeze(["/usr/sbin", "/usr/local/sbin"]) });
 
 export interface DnsmasqOptions {
 	/** Configuration lines for the zone, in dnsmasq.conf syntax ("srv-host=...", "host-record=..."). */

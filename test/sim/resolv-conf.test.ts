@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseResolvConf, readResolvConf } from "../../hosts/sim/resolv-conf.js";
+import { createSimDns } from "../../hosts/sim/sim-dns.js";
+import { NodeClock, NodeRandom } from "../../hosts/sim/node-host.js";
+import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 
 describe("resolv.conf: where the simulator's DNS servers come from", () => {
 	it("takes the first three nameserver lines, on port 53, in order", () => {
@@ -36,6 +39,25 @@ describe("resolv.conf: where the simulator's DNS servers come from", () => {
 			assert.deepEqual(readResolvConf(join(dir, "resolv.conf")).servers, [{ address: "127.0.0.1", port: 53 }]);
 			assert.deepEqual(readResolvConf(join(dir, "missing")).servers, []);
 		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it("the simulator's resolver takes its servers and options from the file, unless told otherwise", () => {
+		const dir = mkdtempSync(join(tmpdir(), "resolv-"));
+		const clock = new NodeClock();
+		try {
+			writeFileSync(join(dir, "resolv.conf"), "nameserver 192.0.2.53\nnameserver bad\noptions timeout:3 attempts:4\n");
+			const base = { clock, wheel: new TimerWheel({ capacity: 8, clock }), random: new NodeRandom() };
+			const fromFile = createSimDns({ ...base, resolvConf: join(dir, "resolv.conf") });
+			assert.deepEqual(fromFile.servers, [{ address: "192.0.2.53", port: 53 }]);
+			assert.deepEqual(fromFile.ignored, ["line 2: nameserver bad"]);
+			assert.deepEqual([fromFile.client.config.timeoutMs, fromFile.client.config.attempts], [3000, 4]);
+			const given = createSimDns({ ...base, resolvConf: join(dir, "resolv.conf"), servers: [{ address: "127.0.0.1", port: 5399 }], config: { timeoutMs: 500 } });
+			assert.deepEqual(given.servers, [{ address: "127.0.0.1", port: 5399 }]);
+			assert.equal(given.client.config.timeoutMs, 500);
+		} finally {
+			clock.close();
 			rmSync(dir, { recursive: true, force: true });
 		}
 	});
