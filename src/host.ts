@@ -35,6 +35,19 @@ export interface DatagramUser {
 	onDatagram(bytes: Uint8Array, start: number, end: number, address: string, port: number): void;
 }
 
+/**
+ * Opens UDP sockets on demand: the DNS client takes one per query, on a port it picked at random (RFC 5452 §9.2:
+ * an unguessable source port as well as an unguessable ID), and closes it when the query ends.
+ */
+export interface DatagramOpener {
+	/**
+	 * A UDP socket bound to `localPort` (0: the host picks one) of the family of `remoteAddress`; for a multicast
+	 * group (mDNS, RFC 6762 §11) on the station's interface with IP TTL 255. Every datagram it receives goes to
+	 * `user`. Null when no socket can be had.
+	 */
+	open(localPort: number, remoteAddress: string, user: DatagramUser): DatagramSocket | null;
+}
+
 /** A connected TCP stream. */
 export interface StreamSocket {
 	write(bytes: Uint8Array, start: number, end: number): boolean;

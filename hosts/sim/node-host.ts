@@ -62,8 +62,8 @@ export class NodeRandom implements Random {
 	}
 }
 
-/** Addresses are IP literals (host.ts `Peer`): a name is never resolved here. */
-function noLookup(address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+/** Addresses are IP literals (host.ts `Peer`): a name is never resolved here (names go through src/dns). */
+export function noLookup(address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
 	const family = isIP(address);
 	if (family === 0) callback(new Error(`not an IP address: ${address}`), "", 0);
 	else callback(null, address, family);
