@@ -3,9 +3,7 @@
 // as lower-case hex (RFC 1321 §3.5, FIPS 180-4 §6.2.2). They differ only in byte order and in the compression.
 // Subclasses supply the compression as a method, not a callback: on XS a closure, like a subarray view, allocates,
 // and update() and finishHex() allocate nothing.
-
-/** Lower-case hex digits, as ASCII. */
-const HEX = Uint8Array.of(0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66);
+import { HEX } from "./bytes.js";
 
 /** One computation at a time: `reset()`, `update()` any number of times, `finishHex()`. Reusable. */
 export abstract class BlockHash {

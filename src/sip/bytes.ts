@@ -1,4 +1,5 @@
-// Byte spans: constant byte sequences, compares and scans over a Uint8Array, strings only on request.
+// Byte spans: constant byte sequences, compares and scans over a Uint8Array, hex digits, strings only on request.
+import type { Random } from "../host.js";
 import { isLws, LOWER } from "./chars.js";
 
 /** A region [start, end) of some buffer; `start < 0` means absent. Preallocated by the reader's owner and reused. */
@@ -124,4 +125,34 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number, max: n
 		if (v > max) return -1;
 	}
 	return v;
+}
+
+/** Lower-case hex digits by value (§25.1 LHEX): the one table for tags, branches, Call-IDs, cnonces and digests. */
+export const HEX = ascii("0123456789abcdef");
+
+/** bytes[start, end) as two lower-case hex digits each, into `out` from `at` while there is room; returns the end. */
+export function hexInto(bytes: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
+	for (let i = start; i < end && at + 1 < out.length; i++) {
+		out[at++] = HEX[bytes[i] >> 4];
+		out[at++] = HEX[bytes[i] & 15];
+	}
+	return at;
+}
+
+/** A 32-bit number as eight lower-case hex digits into out[at, at + 8) (RFC 7616 §3.4 nc-value, hash-made tags). */
+export function hex32Into(n: number, out: Uint8Array, at: number): void {
+	n = n >>> 0;
+	for (let k = 7; k >= 0; k--) {
+		out[at + k] = HEX[n & 15];
+		n >>>= 4;
+	}
+}
+
+/**
+ * `scratch.length` random bytes as hex digits into `out` from `outStart` (§19.3: tags need 32 random bits at least;
+ * §8.1.1.4 Call-IDs, §8.1.1.7 branches, RFC 7616 cnonces).
+ */
+export function randomHex(random: Random, scratch: Uint8Array, out: Uint8Array, outStart = 0): void {
+	random.fill(scratch);
+	hexInto(scratch, 0, scratch.length, out, outStart);
 }

@@ -2,7 +2,7 @@
 // RFC 8760 §2. Challenges are copied into fixed per-field storage; hashing and writing allocate nothing.
 import type { MessageView } from "./message-view.js";
 import type { Writer } from "./writer.js";
-import { ascii, equalsIgnoreCase, skipLws, trimLwsEnd } from "./bytes.js";
+import { ascii, equalsIgnoreCase, hex32Into, skipLws, trimLwsEnd } from "./bytes.js";
 import { BACKSLASH, COMMA, DQUOTE, EQUAL, isLws, isToken } from "./chars.js";
 import { quotedStringEnd } from "./params.js";
 import { Md5 } from "./md5.js";
@@ -33,7 +33,6 @@ const SCHEME = ascii("Digest username=\""), P_REALM = ascii("\", realm=\""), P_N
 	P_URI = ascii("\", uri=\""), P_RESPONSE = ascii("\", response=\""), P_ALGORITHM = ascii("\", algorithm="),
 	P_CNONCE = ascii(", cnonce=\""), P_OPAQUE = ascii(", opaque=\""), P_QOP = ascii(", qop=auth, nc="),
 	QUOTE_END = ascii("\"");
-const HEX = ascii("0123456789abcdef");
 const COLON_BYTE = ascii(":");
 
 /** A Digest challenge as received (RFC 7616 §3.3): values stored unquoted and unescaped (`unq()` of §3.4). */
@@ -323,13 +322,8 @@ export class DigestClient {
 
 	/** nc-value = 8LHEX (RFC 7616 §3.4): the count as eight lower-case hex digits. */
 	#ncHex(nc: number): Uint8Array {
-		const out = this.#nc;
-		nc = nc >>> 0;
-		for (let k = 7; k >= 0; k--) {
-			out[k] = HEX[nc & 15];
-			nc >>>= 4;
-		}
-		return out;
+		hex32Into(nc, this.#nc, 0);
+		return this.#nc;
 	}
 }
 

@@ -42,6 +42,8 @@ export class MessageView {
 	bodyEnd = 0;
 	/** Content-Length as declared, or -1 when absent (a datagram's body then runs to its end, §18.3). */
 	contentLength = -1;
+	/** The CSeq number (§8.1.1.5), set by the validator once the CSeq parsed (validate.ts); -1 before. */
+	cseq = -1;
 
 	readonly #rows: Int32Array;
 	readonly #heads = new Int32Array(H_COUNT * HEAD);
@@ -66,6 +68,7 @@ export class MessageView {
 		this.status = this.reasonStart = this.reasonEnd = 0;
 		this.bodyStart = this.bodyEnd = 0;
 		this.contentLength = -1;
+		this.cseq = -1;
 		// Reset only the ids the last message used (fill() on all H_COUNT ids is a runtime call, which costs more
 		// than this loop over the ~20 entries of a typical message).
 		const rows = this.#rows, heads = this.#heads;

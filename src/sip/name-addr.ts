@@ -1,6 +1,7 @@
 // name-addr / addr-spec with display names and header parameters (From, To, Contact, Route ...) — RFC 3261 §20.10, §25.1.
 import { BACKSLASH, CLASS, DQUOTE, isLws, TOKEN } from "./chars.js";
 import { Span, text, trimLwsEnd } from "./bytes.js";
+import type { MessageView } from "./message-view.js";
 import { ParamCursor, quotedStringEnd } from "./params.js";
 import { parseSipUriToAngle, parseUri, UriView } from "./uri.js";
 
@@ -36,6 +37,15 @@ export class NameAddr {
 		}
 		return out + text(buf, run, e);
 	}
+}
+
+/**
+ * Does header `id` (From, To) carry a tag (§19.3)? Its first value is parsed into `out`, whose `tag` then holds the
+ * span; false when the header is absent, does not parse, or has no tag.
+ */
+export function hasTag(msg: MessageView, id: number, out: NameAddr): boolean {
+	const e = msg.find(id);
+	return e >= 0 && parseNameAddr(msg.buf, msg.valueStart(e), msg.valueEnd(e), out) && out.tag.start >= 0;
 }
 
 /**

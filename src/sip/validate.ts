@@ -62,6 +62,7 @@ export class Validator {
 		let e = m.find(H_CSEQ);
 		const cseq = this.cseq;
 		if (!parseCSeq(buf, m.valueStart(e), m.valueEnd(e), cseq)) return v.fail(R_BAD_CSEQ, m.valueStart(e), m.valueStart(e), m.valueEnd(e));
+		m.cseq = cseq.number;
 		if (m.isRequest && !spansEqual(buf, cseq.methodStart, cseq.methodEnd, buf, m.methodStart, m.methodEnd)) {
 			return v.fail(R_CSEQ_METHOD, cseq.methodStart, cseq.methodStart, cseq.methodEnd, m.methodStart, m.methodEnd);
 		}

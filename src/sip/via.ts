@@ -1,6 +1,7 @@
 // The Via header value: sent-protocol, sent-by and via-params — RFC 3261 §20.42, §18.2.1; RFC 3581; RFC 5118 §4.5.
 import { CLASS, COLON, DIGIT, isLws, SLASH, TOKEN } from "./chars.js";
-import { ascii, equalsIgnoreCase, parseDecimal, skipLws, Span, equalsBytes, text } from "./bytes.js";
+import type { Random } from "../host.js";
+import { ascii, equalsIgnoreCase, parseDecimal, randomHex, skipLws, Span, equalsBytes, text } from "./bytes.js";
 import { ParamCursor } from "./params.js";
 import { scanHost } from "./uri.js";
 
@@ -9,6 +10,26 @@ const TRANSPORTS = [ascii(""), ascii("udp"), ascii("tcp"), ascii("tls"), ascii("
 const BRANCH = ascii("branch"), RECEIVED = ascii("received"), RPORT = ascii("rport");
 /** RFC 3261 §8.1.1.7: branches of RFC 3261 elements start with this magic cookie (case-sensitive). */
 export const MAGIC_COOKIE = ascii("z9hG4bK");
+
+/**
+ * New branches for the requests an element sends (§8.1.1.7: "unique across space and time"): the magic cookie,
+ * then random bytes as hex. `next` rewrites the same bytes: the branch is valid until the next one is made.
+ */
+export class BranchMaker {
+	readonly bytes: Uint8Array;
+	readonly #random: Uint8Array;
+
+	constructor(randomBytes = 8) {
+		this.#random = new Uint8Array(randomBytes);
+		this.bytes = new Uint8Array(MAGIC_COOKIE.length + 2 * randomBytes);
+		this.bytes.set(MAGIC_COOKIE);
+	}
+
+	next(random: Random): Uint8Array {
+		randomHex(random, this.#random, this.bytes, MAGIC_COOKIE.length);
+		return this.bytes;
+	}
+}
 
 /** One Via value as offsets into `buf`. */
 export class ViaView {

@@ -1,7 +1,6 @@
 // NAT keep-alive towards the registrar / outbound proxy: CRLFCRLF pings or OPTIONS on UDP — RFC 5626 §3.5, RFC 3261 §11.
 import type { Random } from "../host.js";
-import type { Writer } from "../sip/writer.js";
-import { ascii } from "../sip/bytes.js";
+import { ascii, randomHex } from "../sip/bytes.js";
 import { H_CALL_ID, H_CSEQ, H_FROM, H_MAX_FORWARDS, H_TO } from "../sip/header-ids.js";
 import { M_OPTIONS } from "../sip/methods.js";
 import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
@@ -28,7 +27,6 @@ export interface KeepaliveOptions {
 }
 
 const CRLFCRLF = ascii("\r\n\r\n"), TAG = ascii(";tag="), OPTIONS = ascii(" OPTIONS"), AT = ascii("@"), LT = ascii("<"), GT = ascii(">");
-const HEX = ascii("0123456789abcdef");
 const PING = 1;
 
 /**
@@ -42,7 +40,9 @@ export class Keepalive implements TimerOwner, ClientTransactionUser {
 	readonly #random: Random;
 	readonly #user: KeepaliveUser;
 	readonly #owner: number;
-	readonly #id = new Uint8Array(8);
+	readonly #random8 = new Uint8Array(8);
+	/** The From tag and Call-ID of a ping: 8 random bytes as hex, new for each. */
+	readonly #id = new Uint8Array(16);
 	#mode = KEEPALIVE_OFF;
 	#interval = 0;
 	#address = "";
@@ -108,26 +108,15 @@ export class Keepalive implements TimerOwner, ClientTransactionUser {
 		const tx = this.#layer.request(this, M_OPTIONS, uri, 0, uri.length, UDP, this.#address, this.#port);
 		if (tx < 0) return; // pool full: try again next interval
 		this.#tx = tx;
-		this.#random.fill(this.#id);
+		randomHex(this.#random, this.#random8, this.#id);
 		const w = this.#layer.writer(tx)!;
 		w.headerUint(H_MAX_FORWARDS, 70);
-		w.name(H_FROM).bytes(LT).bytes(this.#from).bytes(GT).bytes(TAG);
-		this.#hex(w);
-		w.crlf();
+		w.name(H_FROM).bytes(LT).bytes(this.#from).bytes(GT).bytes(TAG).bytes(this.#id).crlf();
 		w.name(H_TO).bytes(LT).bytes(uri).bytes(GT).crlf();
-		w.name(H_CALL_ID);
-		this.#hex(w);
-		w.bytes(AT).bytes(this.#transportHost()).crlf();
+		w.name(H_CALL_ID).bytes(this.#id).bytes(AT).bytes(this.#transportHost()).crlf();
 		w.name(H_CSEQ).uint(++this.#cseq).bytes(OPTIONS).crlf();
 		w.endHeaders();
 		if (!this.#layer.send(tx)) this.#user.onKeepaliveFailed();
-	}
-
-	#hex(w: Writer): void {
-		for (let i = 0; i < this.#id.length; i++) {
-			w.byte(HEX[this.#id[i] >> 4]);
-			w.byte(HEX[this.#id[i] & 15]);
-		}
 	}
 
 	#host: Uint8Array | null = null;

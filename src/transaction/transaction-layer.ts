@@ -6,9 +6,9 @@ import { Writer } from "../sip/writer.js";
 import { ascii } from "../sip/bytes.js";
 import { H_CALL_ID, H_CSEQ, H_FROM, H_TIMESTAMP, H_TO } from "../sip/header-ids.js";
 import { METHOD_BYTES, M_ACK, M_CANCEL, M_INVITE } from "../sip/methods.js";
-import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
+import { hasTag, NameAddr } from "../sip/name-addr.js";
 import { Reason } from "../sip/verdict.js";
-import type { ViaView } from "../sip/via.js";
+import { BranchMaker, type ViaView } from "../sip/via.js";
 import type { TransactionConfig } from "./config.js";
 import { RETRANSMIT, TIMEOUT, TRYING_DELAY, WAIT, type TransactionContext } from "./context.js";
 import { FNV_START, hashBytes, hashBytesIgnoreCase, hashNumber } from "./key.js";
@@ -44,9 +44,6 @@ export interface ServerTransactionUser {
 }
 
 const TRYING = ascii("Trying"), TAG = ascii(";tag=");
-const BRANCH_PREFIX = ascii("z9hG4bK");
-const HEX = ascii("0123456789abcdef");
-const RANDOM_BYTES = 8;
 /** `cancelPending` value once the CANCEL went out (1 = waiting for a provisional response). */
 const CANCEL_SENT = 2;
 const R_HEAD_TOO_LARGE = new Reason(513, "Message Too Large: Via stack");
@@ -71,8 +68,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	readonly #random: Random;
 	readonly #user: ServerTransactionUser;
 	readonly #owner: number;
-	readonly #randomBytes = new Uint8Array(RANDOM_BYTES);
-	readonly #branch = new Uint8Array(BRANCH_PREFIX.length + 2 * RANDOM_BYTES);
+	readonly #branch = new BranchMaker();
 	readonly #scratch: Writer;
 	readonly #nameAddr = new NameAddr();
 	readonly #derived: InviteDerived;
@@ -87,7 +83,6 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		this.#owner = options.wheel.register(this);
 		this.#scratch = new Writer(options.config.limits.maxMessageBytes);
 		this.#derived = new InviteDerived(options.config.limits);
-		this.#branch.set(BRANCH_PREFIX);
 		options.transport.setUser(this);
 	}
 
@@ -106,7 +101,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		t.transport[slot] = transport;
 		t.address[slot] = address;
 		t.port[slot] = port;
-		const branch = this.#newBranch();
+		const branch = this.#branch.next(this.#random);
 		t.setBranch(slot, branch, 0, branch.length, hashBytes(FNV_START, branch, 0, branch.length));
 		const w = t.writer[slot].reset();
 		w.requestLine(METHOD_BYTES[method], uri, uriStart, uriEnd);
@@ -440,19 +435,6 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 
 	// ---- private ----
 
-	#newBranch(): Uint8Array {
-		// §8.1.1.7: the magic cookie, then random bytes as hex: unique across space and time.
-		const r = this.#randomBytes;
-		this.#random.fill(r);
-		const b = this.#branch;
-		let at = BRANCH_PREFIX.length;
-		for (let i = 0; i < RANDOM_BYTES; i++) {
-			b[at++] = HEX[r[i] >> 4];
-			b[at++] = HEX[r[i] & 15];
-		}
-		return b;
-	}
-
 	#sendCancel(inviteSlot: number): number {
 		const t = this.table;
 		const slot = this.#allocate(CLIENT_NON_INVITE, M_CANCEL);
@@ -547,9 +529,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 
 	/** The start of the `tag` value of From or To (in `#nameAddr`), or -1. */
 	#tagOf(msg: MessageView, id: number): number {
-		const e = msg.find(id);
-		if (e < 0 || !parseNameAddr(msg.buf, msg.valueStart(e), msg.valueEnd(e), this.#nameAddr)) return -1;
-		return this.#nameAddr.tag.start;
+		return hasTag(msg, id, this.#nameAddr) ? this.#nameAddr.tag.start : -1;
 	}
 
 	#mergedWith(slot: number): boolean {

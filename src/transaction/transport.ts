@@ -6,7 +6,7 @@ import { Scanner } from "../sip/scanner.js";
 import { Validator } from "../sip/validate.js";
 import { Verdict, Reason } from "../sip/verdict.js";
 import { digits, Writer } from "../sip/writer.js";
-import { ascii, equalsBytes, spansEqualIgnoreCase } from "../sip/bytes.js";
+import { ascii, equalsBytes, hex32Into, spansEqualIgnoreCase } from "../sip/bytes.js";
 import { H_VIA, H_RETRY_AFTER, H_TO, H_CALL_ID, H_CSEQ, H_FROM } from "../sip/header-ids.js";
 import { M_ACK } from "../sip/methods.js";
 import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
@@ -63,7 +63,7 @@ const PONG_WAIT = 10000;
 const VIA_UDP = ascii("Via: SIP/2.0/UDP "), VIA_TCP = ascii("Via: SIP/2.0/TCP "), BRANCH = ascii(";branch="),
 	RPORT = ascii(";rport"), RECEIVED = ascii(";received="), EQUALS = ascii("="), CRLFCRLF = ascii("\r\n\r\n"),
 	VIA_NAME = ascii("Via: "), TCP_TOKEN = ascii("TCP"), UDP_TOKEN = ascii("UDP"), SERVICE_UNAVAILABLE = ascii("Service Unavailable"),
-	TAG = ascii(";tag="), HEX = ascii("0123456789abcdef");
+	TAG = ascii(";tag=");
 /** Headers a stateless To tag is derived from: the same request gets the same tag (§8.2.7). */
 const TAG_SOURCES = Object.freeze([H_VIA, H_FROM, H_CALL_ID, H_CSEQ]);
 
@@ -251,9 +251,8 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 			for (let k = 0; k < TAG_SOURCES.length; k++) {
 				for (let e = msg.find(TAG_SOURCES[k]); e >= 0; e = msg.nextOf(e)) h = hashBytes(h, buf, msg.valueStart(e), msg.valueEnd(e));
 			}
-			const tag = this.#tag;
-			for (let i = 0; i < tag.length; i++) tag[i] = HEX[(h >>> (28 - 4 * i)) & 15];
-			w.bytes(TAG).bytes(tag);
+			hex32Into(h, this.#tag, 0);
+			w.bytes(TAG).bytes(this.#tag);
 		}
 		w.crlf();
 	}

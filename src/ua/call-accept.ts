@@ -6,7 +6,7 @@ import { answerOffer, writeAnswer, writeOffer } from "../sip/offer-answer.js";
 import { parseSdp } from "../sip/sdp.js";
 import type { Call } from "./call.js";
 import {
-	CALL_ACTIVE, CALL_RINGING_IN, numberOfCSeq, R_BAD_SDP, R_NOT_ACCEPTABLE, R_OK, R_TERMINATED, R_TOO_SMALL,
+	CALL_ACTIVE, CALL_RINGING_IN, R_BAD_SDP, R_NOT_ACCEPTABLE, R_OK, R_TERMINATED, R_TOO_SMALL,
 	R_UNSUPPORTED_MEDIA, SDP, UAS, type CallContext,
 } from "./call-context.js";
 import { ByteField } from "./byte-field.js";
@@ -88,7 +88,7 @@ export class Accept {
 		}
 		const d = call.dialog;
 		if (!d.fromRequest(msg, call.localTag)) return this.refuse(tx, 400, R_BAD_DIALOG, 0);
-		d.remoteCSeq = numberOfCSeq(msg);
+		d.remoteCSeq = msg.cseq;
 		d.state = DIALOG_EARLY;
 		call.state = CALL_RINGING_IN;
 		call.peer = d.remoteUri.toString();

@@ -1,18 +1,17 @@
 // An outgoing call — RFC 3261 §13.2 (INVITE, its responses, redirects §8.1.3.4, forks), §9.1 (CANCEL), RFC 6026 §8.4.
-import { ascii } from "../sip/bytes.js";
+import { ascii, randomHex } from "../sip/bytes.js";
 import { H_CONTACT, H_CONTENT_TYPE, H_TO } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
 import { M_BYE, M_INVITE, METHOD_BYTES } from "../sip/methods.js";
-import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
+import { hasTag, NameAddr, parseNameAddr } from "../sip/name-addr.js";
 import { writeOffer } from "../sip/offer-answer.js";
 import type { Call } from "./call.js";
-import { CALL_ACTIVE, CALL_CALLING, numberOfCSeq, SDP, T_CANCEL_GIVE_UP, UAC, type CallContext } from "./call-context.js";
+import { CALL_ACTIVE, CALL_CALLING, SDP, T_CANCEL_GIVE_UP, UAC, type CallContext } from "./call-context.js";
 import { ByteField } from "./byte-field.js";
 import { contentTypeIs, hasBody } from "./content-type.js";
 import { AUTH_RETRY } from "./credentials.js";
 import { DIALOG_CONFIRMED, DIALOG_EARLY } from "./dialog.js";
 import { NextHop } from "./next-hop.js";
-import { randomHex } from "./ua-context.js";
 import { END_AUTH, END_CANCELLED, END_LOCAL, END_NO_COMMON_CODEC, END_REJECTED, END_TRANSPORT } from "./ua-events.js";
 
 const LT = ascii("<"), GT = ascii(">"), AT = ascii("@");
@@ -94,7 +93,7 @@ export class Connect {
 		const call = this.#call, status = msg.status, d = call.dialog;
 		if (status < 200) {
 			if (status === 100) return;
-			if (this.#toTagged(msg) && d.fromResponse(msg)) d.state = DIALOG_EARLY;
+			if (hasTag(msg, H_TO, this.#nameAddr) && d.fromResponse(msg)) d.state = DIALOG_EARLY;
 			let early = false;
 			if (hasBody(msg) && contentTypeIs(msg, SDP) && call.readAnswer(msg)) early = true;
 			this.#ctx.events.progress(call.index, status, early);
@@ -123,7 +122,7 @@ export class Connect {
 	/** The first 2xx (§13.2.2.4): confirm the dialog, take the answer, ACK; hang up at once if we asked to. */
 	#accepted(msg: MessageView): void {
 		const call = this.#call, d = call.dialog;
-		if (!this.#toTagged(msg) || !d.fromResponse(msg)) {
+		if (!hasTag(msg, H_TO, this.#nameAddr) || !d.fromResponse(msg)) {
 			// A 2xx we cannot form a dialog from: nothing can be ACKed to a proper target. Treat as failed.
 			return call.close.end(END_REJECTED, 500);
 		}
@@ -142,7 +141,7 @@ export class Connect {
 	/** A 2xx after the first (RFC 6026 §8.4): the same dialog's retransmission gets the ACK again; a fork's is ACKed and ended. */
 	late2xx(msg: MessageView): void {
 		if (this.#sameRemoteTag(msg)) {
-			this.#call.sendAck(this.#call.dialog, numberOfCSeq(msg));
+			this.#call.sendAck(this.#call.dialog, msg.cseq);
 			return;
 		}
 		this.#ackAndByeFork(msg);
@@ -158,7 +157,7 @@ export class Connect {
 		const fork = this.#ctx.forkDialog;
 		fork.copyFrom(this.#call.dialog);
 		if (!fork.fromResponse(msg)) return;
-		const cseq = numberOfCSeq(msg);
+		const cseq = msg.cseq;
 		this.#call.sendAck(fork, cseq);
 		fork.localCSeq = cseq;
 		this.#call.sendInDialog(fork, M_BYE, false);
@@ -199,13 +198,8 @@ export class Connect {
 		if (this.#call.state === CALL_CALLING) this.#call.close.end(END_CANCELLED, 0);
 	}
 
-	#toTagged(msg: MessageView): boolean {
-		const e = msg.find(H_TO);
-		return e >= 0 && parseNameAddr(msg.buf, msg.valueStart(e), msg.valueEnd(e), this.#nameAddr) && this.#nameAddr.tag.start >= 0;
-	}
-
 	#sameRemoteTag(msg: MessageView): boolean {
-		if (!this.#toTagged(msg)) return false;
+		if (!hasTag(msg, H_TO, this.#nameAddr)) return false;
 		const tag = this.#nameAddr.tag;
 		return this.#call.dialog.remoteTag.equals(msg.buf, tag.start, tag.end);
 	}

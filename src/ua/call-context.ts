@@ -1,7 +1,5 @@
 // What a call slot needs from the UA core, the states it moves through and the words its parts share — RFC 3261 §12–§15.
 import { ascii } from "../sip/bytes.js";
-import { H_CSEQ } from "../sip/header-ids.js";
-import type { MessageView } from "../sip/message-view.js";
 import type { SdpView } from "../sip/sdp.js";
 import type { Writer } from "../sip/writer.js";
 import type { Call } from "./call.js";
@@ -39,14 +37,4 @@ export interface CallContext extends UaContext {
 	released(call: Call): void;
 	/** 405 / 415 / 420 ... answers written by the core (Allow, Accept, Unsupported lines). */
 	respondSimple(tx: number, status: number, reason: Uint8Array, extra: number): void;
-}
-
-/** The CSeq number of a message the validator accepted (so it parses). */
-export function numberOfCSeq(msg: MessageView): number {
-	const e = msg.find(H_CSEQ);
-	const buf = msg.buf;
-	let i = msg.valueStart(e), n = 0;
-	while (i < msg.valueEnd(e) && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-	while (i < msg.valueEnd(e) && buf[i] >= 0x30 && buf[i] <= 0x39) n = n * 10 + buf[i++] - 0x30;
-	return n;
 }

@@ -7,7 +7,7 @@ import { answerOffer, writeAnswer, writeOffer } from "../sip/offer-answer.js";
 import { parseSdp } from "../sip/sdp.js";
 import type { Call } from "./call.js";
 import {
-	CALL_ACTIVE, CALL_RINGING_IN, numberOfCSeq, R_BAD_SDP, R_NOT_ACCEPTABLE, R_OK, R_TOO_SMALL, R_UNSUPPORTED_MEDIA, SDP, T_GLARE, UAC,
+	CALL_ACTIVE, CALL_RINGING_IN, R_BAD_SDP, R_NOT_ACCEPTABLE, R_OK, R_TOO_SMALL, R_UNSUPPORTED_MEDIA, SDP, T_GLARE, UAC,
 	type CallContext,
 } from "./call-context.js";
 import { contentTypeIs, hasBody } from "./content-type.js";
@@ -108,7 +108,7 @@ export class Modify {
 		}
 		// §13.2.2.4: a retransmission of our re-INVITE's 2xx (its ACK was lost) is ACKed again.
 		if (tx === this.#reinviteAckTx && msg.status >= 200 && msg.status < 300) {
-			this.#call.sendAck(this.#call.dialog, numberOfCSeq(msg));
+			this.#call.sendAck(this.#call.dialog, msg.cseq);
 			return true;
 		}
 		return false;

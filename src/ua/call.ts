@@ -1,10 +1,11 @@
 // One call in a fixed slot: its dialog and media, and the parts that move it — RFC 3261 §12–§15 (split as libre's sipsess).
-import { ascii } from "../sip/bytes.js";
+import { ascii, randomHex } from "../sip/bytes.js";
 import { H_CONTACT, H_CONTENT_TYPE } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
 import { M_ACK, M_BYE, M_INFO, M_INVITE, M_OPTIONS, M_UPDATE, METHOD_BYTES } from "../sip/methods.js";
 import { acceptAnswer, LocalMedia, Negotiated, writeOffer } from "../sip/offer-answer.js";
 import { parseSdp } from "../sip/sdp.js";
+import { BranchMaker } from "../sip/via.js";
 import type { Writer } from "../sip/writer.js";
 import type { TimerOwner } from "../transaction/timer-wheel.js";
 import type { ClientTransactionUser } from "../transaction/transaction-table.js";
@@ -20,12 +21,12 @@ import { Credentials } from "./credentials.js";
 import { Dialog } from "./dialog.js";
 import { INFO_BAD_TYPE, INFO_NO_DTMF, infoDigit } from "./dtmf-info.js";
 import { SessionTimer } from "./session-timer.js";
-import { randomHex, WITH_ACCEPT, WITH_ALLOW } from "./ua-context.js";
+import { WITH_ACCEPT, WITH_ALLOW } from "./ua-context.js";
 import { END_LOCAL, END_TIMEOUT, END_TRANSPORT } from "./ua-events.js";
 
-export { CALL_ACTIVE, CALL_CALLING, CALL_ENDING, CALL_IDLE, CALL_RINGING_IN, numberOfCSeq, type CallContext } from "./call-context.js";
+export { CALL_ACTIVE, CALL_CALLING, CALL_ENDING, CALL_IDLE, CALL_RINGING_IN, type CallContext } from "./call-context.js";
 
-const LT = ascii("<"), GT = ascii(">"), BRANCH_PREFIX = ascii("z9hG4bK");
+const LT = ascii("<"), GT = ascii(">");
 const R_NOT_ALLOWED = ascii("Method Not Allowed");
 
 /**
@@ -59,14 +60,13 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	readonly #ctx: CallContext;
 	readonly #owner: number;
 	readonly #scratch = new Uint8Array(8);
-	readonly #branch = new Uint8Array(BRANCH_PREFIX.length + 16);
+	readonly #branch = new BranchMaker();
 	readonly #timers = new Int32Array(CALL_TIMERS + 1).fill(-1);
 
 	constructor(readonly index: number, ctx: CallContext) {
 		this.#ctx = ctx;
 		this.credentials = new Credentials(ctx.account);
 		this.#owner = ctx.wheel.register(this);
-		this.#branch.set(BRANCH_PREFIX);
 		this.connect = new Connect(this, ctx);
 		this.accept = new Accept(this, ctx);
 		this.modify = new Modify(this, ctx);
@@ -289,9 +289,9 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	/** The ACK of a 2xx (§13.2.2.4): its own transaction-less request with a new branch, over the route set. */
 	sendAck(d: Dialog, cseq: number): void {
 		const ctx = this.#ctx, w = ctx.ackWriter.reset(), t = d.remoteTarget, hop = d.hop;
-		randomHex(ctx.random, this.#scratch, this.#branch, BRANCH_PREFIX.length);
+		const branch = this.#branch.next(ctx.random);
 		w.requestLine(METHOD_BYTES[M_ACK], t.buf, 0, t.length);
-		ctx.transport.writeVia(w, hop.transport, this.#branch, 0, this.#branch.length);
+		ctx.transport.writeVia(w, hop.transport, branch, 0, branch.length);
 		d.writeHeaders(w, M_ACK, cseq);
 		w.endHeaders();
 		const length = w.finish();

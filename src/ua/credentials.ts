@@ -1,6 +1,7 @@
 // Answering 401 / 407 challenges on any request — RFC 3261 §22.2, §22.3; RFC 7616 (qop=auth, nonce-count,
 // cnonce, SHA-256); RFC 8760. One per request chain (a registration, a call, an in-dialog request).
 import type { Random } from "../host.js";
+import { randomHex } from "../sip/bytes.js";
 import { Challenge, chooseChallenge, type DigestClient } from "../sip/digest.js";
 import { H_AUTHORIZATION, H_PROXY_AUTHENTICATE, H_PROXY_AUTHORIZATION, H_WWW_AUTHENTICATE } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
@@ -10,7 +11,6 @@ import type { Writer } from "../sip/writer.js";
 export const AUTH_RETRY = 1, AUTH_REJECTED = 2, AUTH_UNUSABLE = 3;
 /** `stale=true` retries allowed in a row (RFC 7616 §3.3: a stale nonce is not a wrong password). */
 const MAX_STALE = 3;
-const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 
 /** Shared by all chains: the digest engine, the account and the randomness. */
 export interface Account {
@@ -62,11 +62,7 @@ export class Credentials {
 		this.active = true;
 		this.proxy = proxy;
 		this.#nc = 0;
-		this.account.random.fill(this.#cnonceBytes);
-		for (let i = 0; i < 8; i++) {
-			this.#cnonce[2 * i] = HEX[this.#cnonceBytes[i] >> 4];
-			this.#cnonce[2 * i + 1] = HEX[this.#cnonceBytes[i] & 15];
-		}
+		randomHex(this.account.random, this.#cnonceBytes, this.#cnonce);
 		return AUTH_RETRY;
 	}
 

@@ -4,7 +4,7 @@ import { ascii, skipLws, trimLwsEnd } from "../sip/bytes.js";
 import { H_CALL_ID, H_CONTACT, H_CSEQ, H_FROM, H_MAX_FORWARDS, H_RECORD_ROUTE, H_ROUTE, H_TO } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
 import { METHOD_BYTES } from "../sip/methods.js";
-import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
+import { hasTag, NameAddr, parseNameAddr } from "../sip/name-addr.js";
 import type { Writer } from "../sip/writer.js";
 import { ByteField } from "./byte-field.js";
 import { NextHop } from "./next-hop.js";
@@ -142,15 +142,9 @@ export class Dialog {
 	matches(msg: MessageView, ourTagHeader: number, theirTagHeader: number): boolean {
 		const callId = msg.find(H_CALL_ID);
 		if (callId < 0 || !this.callId.equals(msg.buf, msg.valueStart(callId), msg.valueEnd(callId))) return false;
-		if (!this.#tagOf(msg, ourTagHeader) || !this.localTag.equals(msg.buf, this.#nameAddr.tag.start, this.#nameAddr.tag.end)) return false;
-		if (!this.#tagOf(msg, theirTagHeader)) return this.remoteTag.length === 0;
+		if (!hasTag(msg, ourTagHeader, this.#nameAddr) || !this.localTag.equals(msg.buf, this.#nameAddr.tag.start, this.#nameAddr.tag.end)) return false;
+		if (!hasTag(msg, theirTagHeader, this.#nameAddr)) return this.remoteTag.length === 0;
 		return this.remoteTag.length === 0 || this.remoteTag.equals(msg.buf, this.#nameAddr.tag.start, this.#nameAddr.tag.end);
-	}
-
-	/** The tag of header `id` into the scratch name-addr; false when absent or unparsable. */
-	#tagOf(msg: MessageView, id: number): boolean {
-		const e = msg.find(id);
-		return e >= 0 && parseNameAddr(msg.buf, msg.valueStart(e), msg.valueEnd(e), this.#nameAddr) && this.#nameAddr.tag.start >= 0;
 	}
 
 	/** The name-addr of entry `e` without its header parameters (the tag is kept apart, §12.2.1.1). */

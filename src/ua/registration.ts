@@ -1,6 +1,6 @@
 // Registration with the building's registrar — RFC 3261 §10.2 (add, refresh, remove bindings), §10.2.8 (423),
 // §22 (401/407), RFC 3581 (learning the public address), with back-off and jitter after failures.
-import { ascii } from "../sip/bytes.js";
+import { ascii, randomHex } from "../sip/bytes.js";
 import { H_CALL_ID, H_CONTACT, H_CSEQ, H_EXPIRES, H_FROM, H_MAX_FORWARDS, H_MIN_EXPIRES, H_TO } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
 import { M_REGISTER, METHOD_BYTES } from "../sip/methods.js";
@@ -10,7 +10,7 @@ import type { TimerOwner } from "../transaction/timer-wheel.js";
 import { FREE, type ClientTransactionUser } from "../transaction/transaction-table.js";
 import { ByteField } from "./byte-field.js";
 import { AUTH_REJECTED, AUTH_RETRY, Credentials } from "./credentials.js";
-import { numericHeader, numericParam, randomHex, type UaContext } from "./ua-context.js";
+import { numericHeader, numericParam, type UaContext } from "./ua-context.js";
 
 export const REG_IDLE = 0, REG_REGISTERING = 1, REG_REGISTERED = 2, REG_UNREGISTERING = 3, REG_STOPPED = 4;
 const REFRESH = 1;

@@ -48,17 +48,6 @@ export function writeCapabilities(w: Writer, userAgent: Uint8Array, accept: bool
 	w.header(H_SUPPORTED, SUPPORTED);
 }
 
-const HEX = ascii("0123456789abcdef");
-
-/** Fill `out` from `outStart` with scratch.length random bytes as lowercase hex digits (§19.3: tags need 32 random bits at least). */
-export function randomHex(random: Random, scratch: Uint8Array, out: Uint8Array, outStart = 0): void {
-	random.fill(scratch);
-	for (let i = 0; i < scratch.length && outStart + 2 * i + 1 < out.length; i++) {
-		out[outStart + 2 * i] = HEX[scratch[i] >> 4];
-		out[outStart + 2 * i + 1] = HEX[scratch[i] & 15];
-	}
-}
-
 const cursor = new ParamCursor();
 /**
  * The numeric value of header parameter `lowerName` in buf[paramsStart, paramsEnd) (e.g. Contact `;expires=`),

@@ -2,12 +2,12 @@
 // Require, merged, dialog, CSeq order) and hands it to registration or to a call in a fixed slot; and the API the
 // application uses (register, call, answer, reject, hang up).
 import type { Random } from "../host.js";
-import { ascii, equalsIgnoreCase, text } from "../sip/bytes.js";
+import { ascii, equalsIgnoreCase, randomHex, text } from "../sip/bytes.js";
 import { DigestClient } from "../sip/digest.js";
 import { H_ACCEPT, H_ALLOW, H_FROM, H_REQUIRE, H_SERVER, H_SUPPORTED, H_TO, H_UNSUPPORTED, H_VIA } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
 import { M_BYE, M_CANCEL, M_INFO, M_INVITE, M_OPTIONS, M_OTHER, M_UPDATE } from "../sip/methods.js";
-import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
+import { hasTag, NameAddr } from "../sip/name-addr.js";
 import type { Negotiated } from "../sip/offer-answer.js";
 import { SdpView } from "../sip/sdp.js";
 import { parseVia, ViaView } from "../sip/via.js";
@@ -18,11 +18,11 @@ import { TransactionLayer, type ServerTransactionUser } from "../transaction/tra
 import { TCP } from "../transaction/transaction-table.js";
 import type { Source, Transport } from "../transaction/transport.js";
 import { ByteField } from "./byte-field.js";
-import { Call, CALL_RINGING_IN, numberOfCSeq, type CallContext } from "./call.js";
+import { Call, CALL_RINGING_IN, type CallContext } from "./call.js";
 import type { Account } from "./credentials.js";
 import { Dialog } from "./dialog.js";
 import { Registration } from "./registration.js";
-import { randomHex, writeCapabilities, ACCEPT, ALLOW, SUPPORTED, WITH_ACCEPT, WITH_ALLOW } from "./ua-context.js";
+import { writeCapabilities, ACCEPT, ALLOW, SUPPORTED, WITH_ACCEPT, WITH_ALLOW } from "./ua-context.js";
 export { WITH_ACCEPT, WITH_ALLOW };
 import type { UaConfig } from "./ua-config.js";
 import type { UaEvents } from "./ua-events.js";
@@ -203,10 +203,10 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		if (this.layer.isMerged(tx)) return this.respondSimple(tx, 482, R_LOOP, 0);
 		// §8.2.2.3: an option tag in Require we do not support is 420 with Unsupported.
 		if (method !== M_CANCEL && this.#unsupportedRequire(msg)) return this.#respond420(tx, msg);
-		if (this.#hasTag(msg, H_TO)) {
+		if (hasTag(msg, H_TO, this.#nameAddr)) {
 			const call = this.#callOf(msg);
 			if (call === null) return this.respondSimple(tx, 481, R_NO_DIALOG, 0); // §12.2.2
-			const d = call.dialog, cseq = numberOfCSeq(msg);
+			const d = call.dialog, cseq = msg.cseq;
 			// §12.2.2: a lower CSeq than the last request of the dialog is out of order: 500.
 			if (d.remoteCSeq >= 0 && cseq < d.remoteCSeq) return this.respondSimple(tx, 500, R_OUT_OF_ORDER, 0);
 			d.remoteCSeq = cseq;
@@ -252,7 +252,7 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 
 	onStrayResponse(msg: MessageView, _source: Source): void {
 		// RFC 6026 §8.4: a 2xx to an INVITE whose transaction is gone (after Timer M): the dialog's call ACKs it.
-		if (msg.status < 200 || msg.status >= 300 || !this.#hasTag(msg, H_TO)) return;
+		if (msg.status < 200 || msg.status >= 300 || !hasTag(msg, H_TO, this.#nameAddr)) return;
 		for (const c of this.calls) {
 			if (c.busy && c.dialog.matches(msg, H_FROM, H_TO)) return c.onStray2xx(msg);
 		}
@@ -269,11 +269,6 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 	#callOf(msg: MessageView): Call | null {
 		for (const c of this.calls) if (c.busy && c.dialog.matches(msg, H_TO, H_FROM)) return c;
 		return null;
-	}
-
-	#hasTag(msg: MessageView, id: number): boolean {
-		const e = msg.find(id);
-		return e >= 0 && parseNameAddr(msg.buf, msg.valueStart(e), msg.valueEnd(e), this.#nameAddr) && this.#nameAddr.tag.start >= 0;
 	}
 
 	#unsupportedRequire(msg: MessageView): boolean {
