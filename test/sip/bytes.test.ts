@@ -1,7 +1,8 @@
 // Byte spans: numbers without wrapping, case-insensitive compares, UTF-8 text — RFC 3261 §25.1, RFC 3629, RFC 4475 §3.1.2.4.
 import assert from "node:assert/strict";
-import { ascii, equalsIgnoreCase, parseDecimal, skipLws, spansEqualIgnoreCase, text, trimLwsEnd } from "../../src/sip/bytes.js";
+import { ascii, equalsIgnoreCase, hex32Into, hexInto, parseDecimal, skipLws, spansEqualIgnoreCase, text, trimLwsEnd } from "../../src/sip/bytes.js";
 import { SipParser } from "../../src/sip/parser.js";
+import { BranchMaker } from "../../src/sip/via.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { summarize, summarizeVerdict } from "../../src/sip/summary.js";
 import { bytesOf } from "./trace.js";
@@ -22,6 +23,33 @@ describe("§25.1 Numbers (1*DIGIT) without wrapping", () => {
 			const b = ascii(s);
 			assert.equal(parseDecimal(b, 0, b.length, 65535), -1, s);
 		}
+	});
+});
+
+describe("§25.1 LHEX: tags, branches, Call-IDs and digests as lower-case hex", () => {
+	it("writes each byte as two lower-case hex digits, stopping where the output ends", () => {
+		const out = new Uint8Array(7).fill(0x2e);
+		assert.equal(hexInto(Uint8Array.of(0x00, 0x9f, 0xa0, 0xff), 0, 4, out, 1), 7);
+		assert.equal(text(out, 0, 7), ".009fa0");
+	});
+
+	it("writes a 32-bit number as eight hex digits (RFC 7616 §3.4 nc-value)", () => {
+		const out = new Uint8Array(8);
+		hex32Into(1, out, 0);
+		assert.equal(text(out, 0, 8), "00000001");
+		hex32Into(0xdeadbeef, out, 0);
+		assert.equal(text(out, 0, 8), "deadbeef");
+		hex32Into(-1, out, 0);
+		assert.equal(text(out, 0, 8), "ffffffff");
+	});
+
+	it("makes branches that start with the magic cookie and differ each time (§8.1.1.7)", () => {
+		let n = 0;
+		const random = { fill(b: Uint8Array) { for (let i = 0; i < b.length; i++) b[i] = n++; } };
+		const maker = new BranchMaker();
+		const first = text(maker.next(random), 0, maker.bytes.length);
+		assert.equal(first, "z9hG4bK0001020304050607");
+		assert.notEqual(text(maker.next(random), 0, maker.bytes.length), first);
 	});
 });
 

@@ -1,7 +1,10 @@
 // name-addr and addr-spec with display names and header parameters (From, To, Contact, Route) — RFC 3261 §20.10, §25.1.
 import assert from "node:assert/strict";
 import { expectFields } from "./trace.js";
-import { NameAddr, parseNameAddr } from "../../src/sip/name-addr.js";
+import { hasTag, NameAddr, parseNameAddr } from "../../src/sip/name-addr.js";
+import { H_CONTACT, H_FROM, H_TO } from "../../src/sip/header-ids.js";
+import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
+import { SipParser } from "../../src/sip/parser.js";
 import { ascii, text } from "../../src/sip/bytes.js";
 import { findParam } from "../../src/sip/params.js";
 import { Span } from "../../src/sip/bytes.js";
@@ -179,6 +182,18 @@ describe("§19.3, §7.3.1 Header parameters and the tag", () => {
 
 	it("reports no tag when there is none (§8.2.6.2: the UAS adds one)", () => {
 		expectNameAddr("<sip:door@192.0.2.10>;x-tagged=1", `tag = null`);
+	});
+
+	it("says whether From or To of a message carries a tag, with its span (§19.3, §8.2.6.2)", () => {
+		const parser = new SipParser(DEFAULT_LIMITS);
+		const wire = ascii("BYE sip:door@192.0.2.10 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.20;branch=z9hG4bK1\r\n" +
+			"From: <sip:alice@192.0.2.20>;tag=a1\r\nTo: \"door;tag=no\" <sip:door@192.0.2.10>\r\nCall-ID: c1\r\nCSeq: 2 BYE\r\n\r\n");
+		assert.equal(parser.parse(wire, 0, wire.length), 0);
+		const na = new NameAddr();
+		assert.equal(hasTag(parser.view, H_FROM, na), true);
+		assert.equal(text(wire, na.tag.start, na.tag.end), "a1");
+		assert.equal(hasTag(parser.view, H_TO, na), false);
+		assert.equal(hasTag(parser.view, H_CONTACT, na), false);
 	});
 
 	it("keeps a quoted parameter value with ';' and ',' in it (§25.1 gen-value)", () => {

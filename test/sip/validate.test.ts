@@ -127,6 +127,16 @@ describe("§8.1.1.5 CSeq", () => {
 		`);
 	});
 
+	it("leaves the number it read on the message for the layers above, -1 on a message it refused (§8.1.1.5)", () => {
+		const parser = new SipParser(DEFAULT_LIMITS);
+		const ok = bytesOf(request(DIALOG + "CSeq: 0042 OPTIONS\r\n"));
+		assert.equal(parser.parse(ok, 0, ok.length), 0);
+		assert.equal(parser.view.cseq, 42);
+		const bad = bytesOf(request(DIALOG + "CSeq: 1OPTIONS\r\n"));
+		assert.equal(parser.parse(bad, 0, bad.length), 400);
+		assert.equal(parser.view.cseq, -1);
+	});
+
 	it("refuses a CSeq that is not number LWS method (§20.16)", () => {
 		for (const value of ["OPTIONS", "1", "1OPTIONS", "-1 OPTIONS", "1 OPTIONS extra", "1.5 OPTIONS", "one OPTIONS", ""]) {
 			assert.equal(reasonOf(request(DIALOG + `CSeq: ${value}\r\n`)), `400 Bad CSeq: ${value}`, value);
