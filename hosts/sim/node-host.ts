@@ -9,6 +9,7 @@ import type { Clock, DatagramSocket, DatagramUser, Random, StreamConnector, Stre
 import { DEFAULT_LIMITS, type Limits } from "../../src/sip/limits.js";
 import { transactionConfig, type TransactionConfig } from "../../src/transaction/config.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
+import { DEFAULT_CONNECTIONS, timerCapacity, type StationSizes } from "../../src/ua/sizing.js";
 import { TransactionLayer, type ServerTransactionUser } from "../../src/transaction/transaction-layer.js";
 import { Transport, type TransportOptions } from "../../src/transaction/transport.js";
 
@@ -266,10 +267,15 @@ export interface SimNetworkOptions {
 	onTrace?: TransportOptions["onTrace"];
 	/** Listen for TCP and connect over it (default true). */
 	tcp?: boolean;
+	/**
+	 * The station's pool sizes and timer wheel (src/ua/sizing.ts `stationSizes`). Without them: a transaction layer
+	 * alone, its wheel counted from its pool and connections (`timerCapacity`).
+	 */
+	sizes?: StationSizes;
 	maxConnections?: number;
-	/** Timers the layers above the transaction layer can hold (the UA's calls, the application's): added to the wheel. */
-	extraTimers?: number;
 	idleTimeout?: number;
+	/** An accepted TCP connection that delivers no complete message for this long is closed (ms). */
+	messageTimeout?: number;
 	streamKeepalive?: number;
 }
 
@@ -314,8 +320,12 @@ export async function createSimTransport(options: Omit<SimNetworkOptions, "user"
 	const wantPort = options.port ?? 5070;
 	const withTcp = options.tcp ?? true;
 	const limits = options.limits ?? DEFAULT_LIMITS;
-	const config = transactionConfig(limits, options.config);
-	const maxConnections = options.maxConnections ?? 4;
+	const sizes = options.sizes;
+	const pool = sizes === undefined ? {} :
+		{ maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource };
+	const config = transactionConfig(limits, { ...pool, ...options.config });
+	const maxConnections = options.maxConnections ?? sizes?.connections ?? DEFAULT_CONNECTIONS;
+	const timers = sizes?.timers ?? timerCapacity({ transactions: config.maxTransactions, connections: maxConnections, calls: 0, registration: false });
 	const clock = new NodeClock();
 	const connector = new NodeStreamConnector(address);
 
@@ -323,10 +333,11 @@ export async function createSimTransport(options: Omit<SimNetworkOptions, "user"
 	// first (learning the port), build the stack, then listen on TCP with the same port.
 	for (let attempt = 1; ; attempt++) {
 		const udp = await NodeDatagramSocket.bind(address, wantPort);
-		const wheel = new TimerWheel({ capacity: 4 * config.maxTransactions + 2 * maxConnections + 64 + (options.extraTimers ?? 0), clock });
+		const wheel = new TimerWheel({ capacity: timers, clock });
 		const transport = new Transport({
 			limits, udp, tcp: withTcp ? connector : undefined, clock, wheel, localAddress: address, localPort: udp.port,
-			maxConnections, idleTimeout: options.idleTimeout, streamKeepalive: options.streamKeepalive, onTrace: options.onTrace,
+			maxConnections, idleTimeout: options.idleTimeout, messageTimeout: options.messageTimeout, streamKeepalive: options.streamKeepalive,
+			onTrace: options.onTrace,
 		});
 		let listener: NodeStreamListener | null = null;
 		if (withTcp) {

@@ -12,6 +12,7 @@ import { redactedConfig, type StationConfig } from "../../src/intercom/config.js
 import { applicationTimers, callSlots, DoorStation } from "../../src/intercom/door-station.js";
 import { describeEvent, INDICATOR_NAMES, type IndicatorName, type IntercomEvent, type IntercomEvents } from "../../src/intercom/events.js";
 import { AUDIO_DEFAULTS, SimAudioDevice, type SimAudioOptions } from "./audio-device.js";
+import { stationSizes } from "../../src/ua/sizing.js";
 import { createSimTransport, NodeDatagramSocket, type SimTransport } from "./node-host.js";
 import { SimPin } from "./sim-pins.js";
 
@@ -79,7 +80,10 @@ export class SimStation implements IntercomEvents, TimerOwner {
 		const config = options.config;
 		let station: SimStation | null = null;
 		const net = await createSimTransport({
-			address: options.address, port: config.sip.port, extraTimers: applicationTimers(config) + 2,
+			address: options.address, port: config.sip.port,
+			// The pools for the call slots, the wheel for every owner's timers: the application's and this host's two
+			// (the finger on the button, the audio device's frame clock).
+			sizes: stationSizes({ maxCalls: callSlots(config) }, { applicationTimers: applicationTimers(config) + 2 }),
 			onTrace: (sent, bytes, start, end, transport, address, port) => {
 				if (station !== null) station.#traced(sent, bytes, start, end, transport, address, port);
 			},

@@ -1,11 +1,11 @@
 // Client INVITE transaction — RFC 3261 §17.1.1, RFC 6026 §7.2 (Accepted state, Timer M).
 import type { MessageView } from "../sip/message-view.js";
-import { RETRANSMIT, TIMEOUT, WAIT, reliable, startRequestTimers, type TransactionContext } from "./context.js";
+import { RETRANSMIT, TIMEOUT, WAIT, reliable, restartRetransmit, startOrEnd, startRequestTimers, type TransactionContext } from "./context.js";
 import { ACCEPTED, CALLING, COMPLETED, PROCEEDING } from "./transaction-table.js";
 
-/** The INVITE went out (Calling): Timer A on UDP, Timer B always (§17.1.1.2). */
-export function clientInviteSent(ctx: TransactionContext, slot: number): void {
-	startRequestTimers(ctx, slot);
+/** The INVITE went out (Calling): Timer A on UDP, Timer B always (§17.1.1.2). False: no room on the wheel. */
+export function clientInviteSent(ctx: TransactionContext, slot: number): boolean {
+	return startRequestTimers(ctx, slot);
 }
 
 /** A response matched the transaction (§17.1.1.2, RFC 6026 §8.4). */
@@ -32,9 +32,13 @@ export function clientInviteResponse(ctx: TransactionContext, slot: number, msg:
 			ctx.cancelTimer(slot, RETRANSMIT);
 			ctx.cancelTimer(slot, TIMEOUT);
 			table.state[slot] = ACCEPTED;
-			ctx.startTimer(slot, WAIT, 64 * ctx.config.t1); // Timer M
+			const timerM = ctx.startTimer(slot, WAIT, 64 * ctx.config.t1);
+			ctx.reportResponse(slot, msg);
+			// No Timer M (the wheel is full): the transaction ends now; later 2xx reach the UA as stray responses.
+			if (!timerM) ctx.terminate(slot);
+			return;
 		}
-		if (table.state[slot] === ACCEPTED) ctx.reportResponse(slot, msg);
+		if (state === ACCEPTED) ctx.reportResponse(slot, msg);
 		return;
 	}
 	// 300-699: ACK it ourselves (§17.1.1.3); a retransmission in Completed is ACKed again, not passed up.
@@ -45,7 +49,7 @@ export function clientInviteResponse(ctx: TransactionContext, slot: number, msg:
 		ctx.sendAck(slot, msg);
 		ctx.reportResponse(slot, msg);
 		if (reliable(ctx, slot)) ctx.terminate(slot); // Timer D = 0 on TCP
-		else ctx.startTimer(slot, WAIT, ctx.config.timerD);
+		else startOrEnd(ctx, slot, WAIT, ctx.config.timerD);
 	} else if (state === COMPLETED) {
 		ctx.transmit(slot); // the stored message is the ACK now
 	}
@@ -61,7 +65,7 @@ export function clientInviteTimer(ctx: TransactionContext, slot: number, kind: n
 			return;
 		}
 		table.interval[slot] *= 2; // Timer A doubles with no upper bound; Timer B ends it
-		ctx.startTimer(slot, RETRANSMIT, table.interval[slot]);
+		restartRetransmit(ctx, slot);
 	} else if (kind === TIMEOUT && table.state[slot] === CALLING) {
 		ctx.reportTimeout(slot);
 		ctx.terminate(slot);

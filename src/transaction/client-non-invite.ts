@@ -1,11 +1,11 @@
 // Client non-INVITE transaction — RFC 3261 §17.1.2.
 import type { MessageView } from "../sip/message-view.js";
-import { RETRANSMIT, TIMEOUT, WAIT, reliable, startRequestTimers, type TransactionContext } from "./context.js";
+import { RETRANSMIT, TIMEOUT, WAIT, reliable, restartRetransmit, startOrEnd, startRequestTimers, type TransactionContext } from "./context.js";
 import { COMPLETED, PROCEEDING, TRYING } from "./transaction-table.js";
 
-/** The request went out (Trying): Timer E on UDP, Timer F always (§17.1.2.2). */
-export function clientNonInviteSent(ctx: TransactionContext, slot: number): void {
-	startRequestTimers(ctx, slot);
+/** The request went out (Trying): Timer E on UDP, Timer F always (§17.1.2.2). False: no room on the wheel. */
+export function clientNonInviteSent(ctx: TransactionContext, slot: number): boolean {
+	return startRequestTimers(ctx, slot);
 }
 
 export function clientNonInviteResponse(ctx: TransactionContext, slot: number, msg: MessageView): void {
@@ -23,7 +23,7 @@ export function clientNonInviteResponse(ctx: TransactionContext, slot: number, m
 	table.state[slot] = COMPLETED;
 	ctx.reportResponse(slot, msg);
 	if (reliable(ctx, slot)) ctx.terminate(slot); // Timer K = 0 on TCP
-	else ctx.startTimer(slot, WAIT, ctx.config.t4); // Timer K
+	else startOrEnd(ctx, slot, WAIT, ctx.config.t4); // Timer K
 }
 
 /** Timer E (retransmit: doubling to T2 in Trying, T2 in Proceeding), Timer F (timeout), Timer K (wait). */
@@ -38,7 +38,7 @@ export function clientNonInviteTimer(ctx: TransactionContext, slot: number, kind
 		}
 		const t2 = ctx.config.t2;
 		table.interval[slot] = state === TRYING ? Math.min(2 * table.interval[slot], t2) : t2;
-		ctx.startTimer(slot, RETRANSMIT, table.interval[slot]);
+		restartRetransmit(ctx, slot);
 	} else if (kind === TIMEOUT && (state === TRYING || state === PROCEEDING)) {
 		ctx.reportTimeout(slot);
 		ctx.terminate(slot);

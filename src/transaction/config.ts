@@ -14,6 +14,13 @@ export interface TransactionConfig {
 	readonly timerD: number;
 	/** Transactions in the pool (client and server together). */
 	readonly maxTransactions: number;
+	/**
+	 * Slots of the pool a stranger's request (outside any dialog) never takes: they stay for requests inside dialogs
+	 * and the station's own (admission.ts). 0: none kept.
+	 */
+	readonly reservedTransactions: number;
+	/** Unanswered requests outside dialogs one source (address and port) may hold at once; more get a stateless 503. 0: no limit. */
+	readonly maxPerSource: number;
 	/** Retry-After (seconds) in the 503 a full pool answers with (§21.5.4). */
 	readonly retryAfter: number;
 	/** Bytes a server transaction keeps of its request to build responses later (Via stack, From, To, Call-ID, CSeq). */
@@ -32,6 +39,8 @@ export function transactionConfig(limits: Limits, changes: Partial<Omit<Transact
 		tryingDelay: 200,
 		timerD: 32000,
 		maxTransactions: 16,
+		reservedTransactions: 0,
+		maxPerSource: 0,
 		retryAfter: 5,
 		maxHeadBytes: 2048,
 		...changes,

@@ -27,6 +27,10 @@ export class Connection implements StreamUser {
 	port = 0;
 	/** Last time bytes arrived or were sent (for idle closing). */
 	lastActivity = 0;
+	/** Accepted from a peer (true), or opened by the station (false: its own, never given up for another). */
+	inbound = false;
+	/** When the connection opened or last delivered a complete message (an accepted one that delivers none is closed). */
+	lastMessage = 0;
 	/** A CRLFCRLF ping went out and no pong came back yet (RFC 5626 §4.4.1). */
 	pingOutstanding = false;
 	readonly framer: StreamFramer;
@@ -37,11 +41,13 @@ export class Connection implements StreamUser {
 		this.view = new MessageView(limits);
 	}
 
-	open(socket: StreamSocket, address: string, port: number, connected: boolean): void {
+	/** An accepted connection (the host's listener took it). */
+	open(socket: StreamSocket, address: string, port: number): void {
 		this.socket = socket;
 		this.address = address;
 		this.port = port;
-		this.state = connected ? OPEN : CONNECTING;
+		this.inbound = true;
+		this.state = OPEN;
 		this.pingOutstanding = false;
 		this.framer.reset();
 	}
@@ -51,6 +57,7 @@ export class Connection implements StreamUser {
 		this.address = address;
 		this.port = port;
 		this.socket = null;
+		this.inbound = false;
 		this.state = CONNECTING;
 		this.pingOutstanding = false;
 		this.framer.reset();

@@ -28,6 +28,8 @@ export interface KeepaliveOptions {
 
 const CRLFCRLF = ascii("\r\n\r\n"), TAG = ascii(";tag="), OPTIONS = ascii(" OPTIONS"), AT = ascii("@"), LT = ascii("<"), GT = ascii(">");
 const PING = 1;
+/** Timers a keep-alive holds at once: the next ping. */
+export const KEEPALIVE_TIMERS = 1;
 
 /**
  * Sends a ping every `interval` ms to one target while started. The OPTIONS form is a real request (any
@@ -75,7 +77,7 @@ export class Keepalive implements TimerOwner, ClientTransactionUser {
 		this.#port = port;
 		this.#uri = ascii(targetUri);
 		this.#from = ascii(fromUri);
-		this.#timer = this.#wheel.start(interval, this.#owner, PING, 0);
+		this.#schedule();
 	}
 
 	stop(): void {
@@ -85,12 +87,22 @@ export class Keepalive implements TimerOwner, ClientTransactionUser {
 	}
 
 	onTimer(): void {
-		this.#timer = this.#wheel.start(this.#interval, this.#owner, PING, 0);
+		this.#timer = -1;
+		if (!this.#schedule()) return;
 		if (this.#mode === KEEPALIVE_CRLF) {
 			this.#transport.send(UDP, this.#address, this.#port, -1, CRLFCRLF, 0, CRLFCRLF.length);
 		} else if (this.#mode === KEEPALIVE_OPTIONS && this.#layer.stateOf(this.#tx) === 0) {
 			this.#sendOptions();
 		}
+	}
+
+	/** The next ping. With no timer free the keep-alive stops and says so: its owner registers again (or gives up). */
+	#schedule(): boolean {
+		this.#timer = this.#wheel.start(this.#interval, this.#owner, PING, 0);
+		if (this.#timer >= 0) return true;
+		this.#mode = KEEPALIVE_OFF;
+		this.#user.onKeepaliveFailed();
+		return false;
 	}
 
 	onResponse(): void {

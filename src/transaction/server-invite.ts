@@ -1,10 +1,11 @@
 // Server INVITE transaction — RFC 3261 §17.2.1, RFC 6026 §7.1 (Accepted state, Timer L), §13.3.1.4 (2xx until ACK).
-import { RETRANSMIT, TIMEOUT, TRYING_DELAY, WAIT, reliable, type TransactionContext } from "./context.js";
+import { RETRANSMIT, TIMEOUT, TRYING_DELAY, WAIT, reliable, restartRetransmit, startOrEnd, type TransactionContext } from "./context.js";
 import { ACCEPTED, COMPLETED, CONFIRMED, PROCEEDING } from "./transaction-table.js";
 
 /** A new INVITE (Proceeding): 100 Trying unless the TU answers within 200 ms (§17.2.1). */
 export function serverInviteReceived(ctx: TransactionContext, slot: number): void {
-	ctx.startTimer(slot, TRYING_DELAY, ctx.config.tryingDelay);
+	// No room on the wheel for the delay: the 100 goes at once (§17.2.1 allows it sooner).
+	if (!ctx.startTimer(slot, TRYING_DELAY, ctx.config.tryingDelay)) ctx.sendTrying(slot);
 }
 
 /** A retransmitted INVITE: resend the last provisional (Proceeding) or final (Completed) response (§17.2.1). */
@@ -25,16 +26,16 @@ export function serverInviteResponded(ctx: TransactionContext, slot: number, sta
 		// "independent of whatever transport protocols are used": there may be UDP hops between the UAs.
 		table.state[slot] = ACCEPTED;
 		table.interval[slot] = t1;
-		ctx.startTimer(slot, RETRANSMIT, t1);
-		ctx.startTimer(slot, TIMEOUT, 64 * t1);
+		restartRetransmit(ctx, slot);
+		startOrEnd(ctx, slot, TIMEOUT, 64 * t1); // Timer L
 		return;
 	}
 	table.state[slot] = COMPLETED;
 	if (!reliable(ctx, slot)) {
 		table.interval[slot] = t1;
-		ctx.startTimer(slot, RETRANSMIT, t1); // Timer G
+		restartRetransmit(ctx, slot); // Timer G
 	}
-	ctx.startTimer(slot, TIMEOUT, 64 * t1); // Timer H
+	startOrEnd(ctx, slot, TIMEOUT, 64 * t1); // Timer H
 }
 
 /** The ACK for a non-2xx final response (§17.2.1): Confirmed, Timer I absorbs further ACKs. */
@@ -44,7 +45,7 @@ export function serverInviteAck(ctx: TransactionContext, slot: number): void {
 	ctx.cancelTimer(slot, TIMEOUT);
 	ctx.table.state[slot] = CONFIRMED;
 	if (reliable(ctx, slot)) ctx.terminate(slot);
-	else ctx.startTimer(slot, WAIT, ctx.config.t4); // Timer I
+	else startOrEnd(ctx, slot, WAIT, ctx.config.t4); // Timer I
 }
 
 /** The ACK for the 2xx arrived (§13.3.1.4): stop retransmitting; the transaction stays until Timer L. */
@@ -66,7 +67,7 @@ export function serverInviteTimer(ctx: TransactionContext, slot: number, kind: n
 			return;
 		}
 		table.interval[slot] = Math.min(2 * table.interval[slot], ctx.config.t2);
-		ctx.startTimer(slot, RETRANSMIT, table.interval[slot]);
+		restartRetransmit(ctx, slot);
 	} else if (kind === TIMEOUT) {
 		// Timer H (no ACK for a non-2xx) or Timer L (Accepted over; no ACK for the 2xx → the UA sends BYE).
 		if (state === COMPLETED || (state === ACCEPTED && table.acked[slot] === 0)) ctx.reportAckTimeout(slot);

@@ -1,5 +1,5 @@
 // Server non-INVITE transaction — RFC 3261 §17.2.2.
-import { WAIT, reliable, type TransactionContext } from "./context.js";
+import { WAIT, reliable, startOrEnd, type TransactionContext } from "./context.js";
 import { COMPLETED, PROCEEDING, TRYING } from "./transaction-table.js";
 
 /** A retransmitted request: absorbed in Trying, answered with the last response in Proceeding and Completed. */
@@ -17,7 +17,7 @@ export function serverNonInviteResponded(ctx: TransactionContext, slot: number, 
 	}
 	table.state[slot] = COMPLETED;
 	if (reliable(ctx, slot)) ctx.terminate(slot); // Timer J = 0 on TCP
-	else ctx.startTimer(slot, WAIT, 64 * ctx.config.t1); // Timer J
+	else startOrEnd(ctx, slot, WAIT, 64 * ctx.config.t1); // Timer J
 }
 
 export function serverNonInviteTimer(ctx: TransactionContext, slot: number, kind: number): void {

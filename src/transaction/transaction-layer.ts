@@ -3,14 +3,15 @@ import type { Random } from "../host.js";
 import type { MessageView } from "../sip/message-view.js";
 import type { Validator } from "../sip/validate.js";
 import { Writer } from "../sip/writer.js";
-import { ascii } from "../sip/bytes.js";
-import { H_CALL_ID, H_CSEQ, H_FROM, H_TIMESTAMP, H_TO } from "../sip/header-ids.js";
+import { ascii, randomHex } from "../sip/bytes.js";
+import { H_CALL_ID, H_CSEQ, H_FROM, H_RETRY_AFTER, H_TIMESTAMP, H_TO } from "../sip/header-ids.js";
 import { METHOD_BYTES, M_ACK, M_CANCEL, M_INVITE } from "../sip/methods.js";
 import { hasTag, NameAddr } from "../sip/name-addr.js";
 import { Reason } from "../sip/verdict.js";
 import { BranchMaker, type ViaView } from "../sip/via.js";
 import type { TransactionConfig } from "./config.js";
-import { RETRANSMIT, TIMEOUT, TRYING_DELAY, WAIT, type TransactionContext } from "./context.js";
+import { Admission, IN_DIALOG, OWN, STRANGER, type AdmissionOwner } from "./admission.js";
+import { REQUEST_TIMERS, RETRANSMIT, TIMEOUT, WAIT, type TransactionContext } from "./context.js";
 import { FNV_START, hashBytes, hashBytesIgnoreCase, hashNumber } from "./key.js";
 import { clientInviteResponse, clientInviteSent, clientInviteTimer } from "./client-invite.js";
 import { clientNonInviteResponse, clientNonInviteSent, clientNonInviteTimer } from "./client-non-invite.js";
@@ -20,7 +21,7 @@ import {
 } from "./server-invite.js";
 import { serverNonInviteOpen, serverNonInviteResponded, serverNonInviteRetransmission, serverNonInviteTimer } from "./server-non-invite.js";
 import {
-	ACCEPTED, CALLING, CLIENT_INVITE, CLIENT_NON_INVITE, COMPLETED, CONFIRMED, FREE, PROCEEDING, SERVER_INVITE, SERVER_NON_INVITE, TCP,
+	ACCEPTED, CALLING, CLIENT_INVITE, CLIENT_NON_INVITE, FREE, PROCEEDING, SERVER_INVITE, SERVER_NON_INVITE, TCP,
 	TransactionTable, UDP, type ClientTransactionUser,
 } from "./transaction-table.js";
 import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
@@ -41,9 +42,16 @@ export interface ServerTransactionUser {
 	onServerTransportError(tx: number): void;
 	/** A response that matches no client transaction (§17.1.3; e.g. a late 2xx after Timer M): the UA core decides. */
 	onStrayResponse(msg: MessageView, source: Source): void;
+	/**
+	 * Is this new request (it has a To tag) part of a live dialog of the user's (§12.2.2)? Such a request always finds
+	 * a slot (admission.ts). Unanswered: no.
+	 */
+	isInDialog?(msg: MessageView): boolean;
+	/** Does a live dialog of the user's run over TCP connection `index`? The transport then neither closes nor gives it up. */
+	carriesDialog?(index: number): boolean;
 }
 
-const TRYING = ascii("Trying"), TAG = ascii(";tag=");
+const TRYING = ascii("Trying"), TAG = ascii(";tag="), R_SERVICE_UNAVAILABLE = ascii("Service Unavailable");
 /** `cancelPending` value once the CANCEL went out (1 = waiting for a provisional response). */
 const CANCEL_SENT = 2;
 const R_HEAD_TOO_LARGE = new Reason(513, "Message Too Large: Via stack");
@@ -60,7 +68,7 @@ export interface TransactionLayerOptions {
  * Client and server transactions in one fixed pool. Handles are integers (`-1` = none); a full pool answers
  * a new request with `503 Service Unavailable` + Retry-After and refuses a new client transaction with -1.
  */
-export class TransactionLayer implements TransportUser, TimerOwner, TransactionContext {
+export class TransactionLayer implements TransportUser, TimerOwner, TransactionContext, AdmissionOwner {
 	readonly table: TransactionTable;
 	readonly config: TransactionConfig;
 	readonly #transport: Transport;
@@ -69,6 +77,9 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	readonly #user: ServerTransactionUser;
 	readonly #owner: number;
 	readonly #branch = new BranchMaker();
+	readonly #admission: Admission;
+	readonly #tagRandom = new Uint8Array(8);
+	readonly #tag = new Uint8Array(16);
 	readonly #scratch: Writer;
 	readonly #nameAddr = new NameAddr();
 	readonly #derived: InviteDerived;
@@ -76,6 +87,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	constructor(options: TransactionLayerOptions) {
 		this.config = options.config;
 		this.table = new TransactionTable(options.config);
+		this.#admission = new Admission(this.table, options.config, this);
 		this.#transport = options.transport;
 		this.#wheel = options.wheel;
 		this.#random = options.random;
@@ -95,7 +107,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	request(user: ClientTransactionUser, method: number, uri: Uint8Array, uriStart: number, uriEnd: number,
 		transport: number, address: string, port: number): number {
 		const t = this.table;
-		const slot = this.#allocate(method === M_INVITE ? CLIENT_INVITE : CLIENT_NON_INVITE, method);
+		const slot = this.#admission.allocate(method === M_INVITE ? CLIENT_INVITE : CLIENT_NON_INVITE, method, OWN);
 		if (slot < 0) return -1;
 		t.user[slot] = user;
 		t.transport[slot] = transport;
@@ -122,7 +134,8 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		if (slot < 0 || t.length[slot] !== 0) return false;
 		const w = t.writer[slot];
 		const length = w.finish();
-		if (length < 0) {
+		// A request whose Timer B / F cannot run could never end (DESIGN.md §4): it fails before it goes out.
+		if (length < 0 || this.#wheel.capacity - this.#wheel.size < REQUEST_TIMERS) {
 			this.terminate(slot);
 			return false;
 		}
@@ -146,8 +159,10 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 			this.terminate(slot);
 			return false;
 		}
-		if (t.kind[slot] === CLIENT_INVITE) clientInviteSent(this, slot);
-		else clientNonInviteSent(this, slot);
+		if (!(t.kind[slot] === CLIENT_INVITE ? clientInviteSent(this, slot) : clientNonInviteSent(this, slot))) {
+			this.terminate(slot); // the wheel filled up meanwhile (a TCP connection took a timer): fail as if not sent
+			return false;
+		}
 		return true;
 	}
 
@@ -280,23 +295,33 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 			else serverNonInviteRetransmission(this, slot);
 			return;
 		}
-		const fresh = this.#allocate(method === M_INVITE ? SERVER_INVITE : SERVER_NON_INVITE, method);
+		// A new request. A CANCEL of an INVITE we hold and a request of a live dialog (the user knows its dialogs) keep
+		// the call working and always find a slot; a stranger's takes one within its source's share (admission.ts).
+		const invite = method === M_CANCEL ? this.#findServer(msg.buf, via, rfc3261, keyHash, sentBy, M_INVITE) : -1;
+		const who = invite >= 0 || (this.#tagOf(msg, H_TO) >= 0 && this.#user.isInDialog?.(msg) === true) ? IN_DIALOG : STRANGER;
+		let fresh = -1;
+		if (who === IN_DIALOG || !this.#admission.overShare(source.address, this.#transport.responsePort(via, source))) {
+			if (invite >= 0) t.pinned[invite]++;
+			fresh = this.#admission.allocate(method === M_INVITE ? SERVER_INVITE : SERVER_NON_INVITE, method, who);
+			if (invite >= 0) t.pinned[invite]--;
+		}
 		if (fresh < 0) {
-			// Pool full (DESIGN.md §3): answer statelessly, never grow.
+			// Pool full, or the source has its share (DESIGN.md §3): answer statelessly, never grow.
 			this.#transport.respondStateless(msg, via, source, null, null, this.config.retryAfter);
 			return;
 		}
 		if (!this.#open(fresh, msg, validator, source, rfc3261, keyHash, sentBy)) return;
 		const tx = t.handleOf(fresh);
 		if (method === M_INVITE) serverInviteReceived(this, fresh);
-		if (method === M_CANCEL) {
-			const invite = this.#findServer(msg.buf, via, rfc3261, keyHash, sentBy, M_INVITE);
-			if (invite >= 0) {
-				this.#user.onCancel(t.handleOf(invite), tx, msg);
-				return;
-			}
+		t.pinned[fresh]++;
+		if (invite >= 0 && t.state[invite] !== FREE) {
+			t.pinned[invite]++;
+			this.#user.onCancel(t.handleOf(invite), tx, msg);
+			t.pinned[invite]--;
+		} else {
+			this.#user.onRequest(tx, msg, source);
 		}
-		this.#user.onRequest(tx, msg, source);
+		t.pinned[fresh]--;
 	}
 
 	onConnectionClosed(index: number): void {
@@ -318,7 +343,13 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	isConnectionInUse(index: number): boolean {
 		const t = this.table;
 		for (let slot = 0; slot < t.capacity; slot++) if (t.state[slot] !== FREE && t.connection[slot] === index) return true;
-		return false;
+		return this.#user.carriesDialog?.(index) === true;
+	}
+
+	/** The TCP connection transaction `tx` runs over, or -1 (UDP, or none yet): the UA notes which carries a dialog. */
+	connectionOf(tx: number): number {
+		const slot = this.table.slotOf(tx);
+		return slot < 0 || this.table.transport[slot] !== TCP ? -1 : this.table.connection[slot];
 	}
 
 	onTimer(kind: number, slot: number): void {
@@ -337,13 +368,14 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 
 	// ---- TransactionContext (for the state machines) ----
 
-	startTimer(slot: number, kind: number, ms: number): void {
+	startTimer(slot: number, kind: number, ms: number): boolean {
 		this.cancelTimer(slot, kind);
 		const handle = this.#wheel.start(ms, this.#owner, kind, slot);
 		const t = this.table;
 		if (kind === RETRANSMIT) t.retransmitTimer[slot] = handle;
 		else if (kind === TIMEOUT) t.timeoutTimer[slot] = handle;
 		else t.waitTimer[slot] = handle; // WAIT and TRYING_DELAY never run at once
+		return handle >= 0;
 	}
 
 	cancelTimer(slot: number, kind: number): void {
@@ -361,35 +393,30 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		return true;
 	}
 
-	/**
-	 * A slot for a new transaction: a free one; else one that only lingers to absorb retransmissions (a non-INVITE in
-	 * Completed waiting for Timer J or K, an INVITE in Completed for Timer D or Confirmed for Timer I, §17.1.1.2,
-	 * §17.1.2.2, §17.2.1, §17.2.2), server non-INVITE first. Giving one up costs at most a retransmission handled again;
-	 * keeping it would answer every new request 503 for 32 s after a burst (an OPTIONS scan fills a small pool).
-	 * -1 when every slot holds a live transaction.
-	 */
-	#allocate(kind: number, method: number): number {
-		const t = this.table;
-		const slot = t.allocate(kind, method);
-		if (slot >= 0) return slot;
-		for (let pass = 0; pass < 2; pass++) {
-			for (let s = 0; s < t.capacity; s++) {
-				const k = t.kind[s], state = t.state[s];
-				const lingering = pass === 0 ? k === SERVER_NON_INVITE && state === COMPLETED
-					: (state === COMPLETED && k !== SERVER_INVITE) || (state === CONFIRMED && k === SERVER_INVITE);
-				if (!lingering) continue;
-				this.terminate(s);
-				return t.allocate(kind, method);
-			}
-		}
-		return -1;
-	}
-
 	terminate(slot: number): void {
 		this.cancelTimer(slot, RETRANSMIT);
 		this.cancelTimer(slot, TIMEOUT);
 		this.cancelTimer(slot, WAIT);
 		this.table.release(slot);
+	}
+
+	/**
+	 * Give up an unanswered request to admit one that keeps a call working (admission.ts, tier 3): "503 Service
+	 * Unavailable" with Retry-After to its sender (§21.5.4), the slot freed, and the user told the transaction is gone.
+	 */
+	giveUp(slot: number): void {
+		const t = this.table, tx = t.handleOf(slot);
+		randomHex(this.#random, this.#tagRandom, this.#tag);
+		const w = this.respond(tx, 503, R_SERVICE_UNAVAILABLE, this.#tag);
+		if (w !== null) {
+			const length = w.headerUint(H_RETRY_AFTER, this.config.retryAfter).endHeaders().finish();
+			if (length > 0) {
+				t.length[slot] = length;
+				this.transmit(slot);
+			}
+		}
+		this.terminate(slot);
+		this.#user.onServerTransportError(tx);
 	}
 
 	sendAck(slot: number, response: MessageView): void {
@@ -417,27 +444,41 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		this.sendResponse(tx);
 	}
 
+	// While the user hears of a slot, the slot is pinned: what the user does then (a new request ...) cannot take it.
 	reportResponse(slot: number, msg: MessageView): void {
-		this.table.user[slot]?.onResponse(this.table.handleOf(slot), msg);
+		const t = this.table;
+		t.pinned[slot]++;
+		t.user[slot]?.onResponse(t.handleOf(slot), msg);
+		t.pinned[slot]--;
 	}
 	reportTimeout(slot: number): void {
-		this.table.user[slot]?.onTimeout(this.table.handleOf(slot));
+		const t = this.table;
+		t.pinned[slot]++;
+		t.user[slot]?.onTimeout(t.handleOf(slot));
+		t.pinned[slot]--;
 	}
 	reportTransportError(slot: number): void {
 		const t = this.table;
 		const kind = t.kind[slot];
+		t.pinned[slot]++;
 		if (kind === CLIENT_INVITE || kind === CLIENT_NON_INVITE) t.user[slot]?.onTransportError(t.handleOf(slot));
 		else this.#user.onServerTransportError(t.handleOf(slot));
+		t.pinned[slot]--;
 	}
 	reportAckTimeout(slot: number): void {
-		this.#user.onAckTimeout(this.table.handleOf(slot));
+		const t = this.table;
+		t.pinned[slot]++;
+		this.#user.onAckTimeout(t.handleOf(slot));
+		t.pinned[slot]--;
 	}
 
 	// ---- private ----
 
 	#sendCancel(inviteSlot: number): number {
 		const t = this.table;
-		const slot = this.#allocate(CLIENT_NON_INVITE, M_CANCEL);
+		t.pinned[inviteSlot]++;
+		const slot = this.#admission.allocate(CLIENT_NON_INVITE, M_CANCEL, OWN);
+		t.pinned[inviteSlot]--;
 		if (slot < 0) return -1;
 		t.user[slot] = t.user[inviteSlot];
 		t.transport[slot] = t.transport[inviteSlot];
@@ -454,11 +495,10 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 			return -1;
 		}
 		t.length[slot] = length;
-		if (!this.transmit(slot)) {
+		if (this.#wheel.capacity - this.#wheel.size < REQUEST_TIMERS || !this.transmit(slot) || !clientNonInviteSent(this, slot)) {
 			this.terminate(slot);
 			return -1;
 		}
-		clientNonInviteSent(this, slot);
 		return t.handleOf(slot);
 	}
 

@@ -78,8 +78,15 @@ export class TransactionTable {
 	readonly toTagged: Uint8Array;
 	/** Offset in `head` of the request's Timestamp lines, the last part: only a 100 (Trying) copies them (§8.2.6.1). */
 	readonly timestampAt: Int32Array;
+	/** Admission (admission.ts): the request keeps a live dialog working or is the station's own (1), or a stranger's (0). */
+	readonly guarded: Uint8Array;
+	/** When the slot was taken, as a count of allocations: the oldest is given up first. */
+	readonly age: Uint32Array;
+	/** While the layer reports on the slot to its user, the slot is not given up for another (nesting count). */
+	readonly pinned: Uint8Array;
 
 	#next = 0;
+	#allocations = 0;
 
 	constructor(config: TransactionConfig) {
 		const n = (this.capacity = config.maxTransactions);
@@ -120,6 +127,9 @@ export class TransactionTable {
 		this.toEnd = new Int32Array(n);
 		this.toTagged = new Uint8Array(n);
 		this.timestampAt = new Int32Array(n);
+		this.guarded = new Uint8Array(n);
+		this.age = new Uint32Array(n);
+		this.pinned = new Uint8Array(n);
 	}
 
 	/** A free slot, set up for a transaction of `kind`, or -1 when the pool is full (the caller answers 503 or reports it). */
@@ -137,7 +147,8 @@ export class TransactionTable {
 			this.retransmitTimer[slot] = this.timeoutTimer[slot] = this.waitTimer[slot] = -1;
 			this.connection[slot] = -1;
 			this.status[slot] = 0;
-			this.merged[slot] = this.cancelPending[slot] = this.acked[slot] = this.legacy[slot] = 0;
+			this.merged[slot] = this.cancelPending[slot] = this.acked[slot] = this.legacy[slot] = this.guarded[slot] = 0;
+			this.age[slot] = ++this.#allocations;
 			this.length[slot] = 0;
 			this.user[slot] = null;
 			this.address[slot] = "";

@@ -46,8 +46,13 @@ export interface TransportOptions {
 	readonly localPort: number;
 	/** TCP connections kept at once (client and accepted). */
 	readonly maxConnections?: number;
-	/** A TCP connection with no traffic for this long is closed (ms). */
+	/** A TCP connection the station opened is closed after no traffic for this long (ms; default 120 s). */
 	readonly idleTimeout?: number;
+	/**
+	 * A TCP connection a peer opened is closed when it has delivered no complete message for this long (ms; default
+	 * 10 s): a silent or trickling connection cannot hold a slot. One a transaction or a dialog uses stays open.
+	 */
+	readonly messageTimeout?: number;
 	/** CRLFCRLF keep-alive interval on TCP connections (ms, 0 = off); no pong within 10 s closes it (RFC 5626 §4.4.1). */
 	readonly streamKeepalive?: number;
 	/** Trace hook: every message sent or received (the simulator's ladder, pcap export, the ESP32 log). */
@@ -57,6 +62,8 @@ export interface TransportOptions {
 /** §18.1.1: a request larger than this over UDP goes over TCP (the path MTU being unknown). */
 export const UDP_MAX_REQUEST = 1300;
 const KEEPALIVE_TIMER = 1, PONG_TIMER = 2, IDLE_TIMER = 3;
+/** Timers one connection holds at once, at most: its idle / keep-alive check and a pong wait. */
+export const CONNECTION_TIMERS = 2;
 /** RFC 5626 §4.4.1: a pong must arrive within 10 s. */
 const PONG_WAIT = 10000;
 
@@ -94,6 +101,7 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 	readonly #timers: Int32Array;
 	readonly #pongTimers: Int32Array;
 	readonly #idleTimeout: number;
+	readonly #messageTimeout: number;
 	readonly #keepalive: number;
 	readonly #trace: TransportOptions["onTrace"];
 	#user: TransportUser | null = null;
@@ -119,6 +127,7 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		this.#timers = new Int32Array(n).fill(-1);
 		this.#pongTimers = new Int32Array(n).fill(-1);
 		this.#idleTimeout = options.idleTimeout ?? 120000;
+		this.#messageTimeout = options.messageTimeout ?? 10000;
 		this.#keepalive = options.streamKeepalive ?? 0;
 		this.#trace = options.onTrace;
 	}
@@ -273,18 +282,29 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		this.#deliver(this.#view, status);
 	}
 
-	/** A connection accepted by the host's TCP listener; null when every slot is taken (the host closes it). */
+	/**
+	 * A connection accepted by the host's TCP listener. When every slot is taken, the accepted connection that has
+	 * gone longest without a message and carries no transaction or dialog is closed for it; null when there is none
+	 * (the host closes the new one).
+	 */
 	accept(socket: StreamSocket, address: string, port: number): StreamUser | null {
-		const c = this.#freeConnection();
+		let c = this.#freeConnection();
+		if (c < 0) c = this.#giveUpIdleInbound();
 		if (c < 0) return null;
-		this.#connections[c].open(socket, address, port, true);
-		this.#armConnection(c);
-		return this.#connections[c];
+		const conn = this.#connections[c];
+		conn.open(socket, address, port);
+		conn.lastActivity = conn.lastMessage = this.#clock.now();
+		if (!this.#armConnection(c)) {
+			conn.release(); // no timer to close it when silent: not taken (DESIGN.md §4)
+			return null;
+		}
+		return conn;
 	}
 
 	onStreamMessage(index: number, msg: MessageView): void {
 		const conn = this.#connections[index];
 		this.#trace?.(false, msg.buf, msg.start, msg.end, TCP, conn.address, conn.port);
+		conn.lastMessage = this.#clock.now();
 		const source = this.#source;
 		source.transport = TCP;
 		source.address = conn.address;
@@ -313,17 +333,19 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 			if (conn.pingOutstanding) conn.close(true); // a silent connection is a broken one
 			return;
 		}
-		const idleFor = this.#clock.now() - conn.lastActivity;
-		if (idleFor >= this.#idleTimeout && !this.#inUse(index)) {
+		this.#timers[index] = -1;
+		if (this.#idleFor(conn) >= this.#limitOf(conn) && !this.#inUse(index)) {
 			conn.close(false);
 			return;
 		}
-		if (this.#keepalive > 0 && conn.state === OPEN) {
-			conn.pingOutstanding = true;
+		if (this.#keepalive > 0 && conn.state === OPEN && this.#pongTimers[index] < 0) {
 			conn.write(CRLFCRLF, 0, 4);
+			// RFC 5626 §4.4.1: no pong within 10 s closes it; with no timer free for that wait, the ping proves nothing.
 			this.#pongTimers[index] = this.#wheel.start(PONG_WAIT, this.#owner, PONG_TIMER, index);
+			conn.pingOutstanding = this.#pongTimers[index] >= 0;
 		}
-		this.#timers[index] = this.#wheel.start(this.#period(), this.#owner, kind === KEEPALIVE_TIMER ? KEEPALIVE_TIMER : IDLE_TIMER, index);
+		// A connection nothing watches could be held for ever: one whose check cannot be armed is closed.
+		if (!this.#armConnection(index)) conn.close(false);
 	}
 
 	/** Close every connection (shutdown). */
@@ -398,7 +420,8 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 	}
 	#connect(address: string, port: number): number {
 		if (this.#tcp === undefined) return -1;
-		const c = this.#freeConnection();
+		let c = this.#freeConnection();
+		if (c < 0) c = this.#giveUpIdleInbound();
 		if (c < 0) return -1;
 		const conn = this.#connections[c];
 		// Claim the slot before asking the host: a host may report onConnected / onClosed from inside connect().
@@ -408,16 +431,49 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 			conn.release();
 			return -1;
 		}
-		this.#armConnection(c);
+		conn.lastActivity = conn.lastMessage = this.#clock.now();
+		if (!this.#armConnection(c)) {
+			conn.close(true);
+			return -1;
+		}
 		return c;
 	}
-	#armConnection(c: number): void {
-		this.#connections[c].lastActivity = this.#clock.now();
-		this.#wheel.cancel(this.#timers[c]);
-		this.#timers[c] = this.#wheel.start(this.#period(), this.#owner, this.#keepalive > 0 ? KEEPALIVE_TIMER : IDLE_TIMER, c);
+
+	/**
+	 * The accepted connection (a peer's, never one the station opened: its registrar's stays) that has gone longest
+	 * without a complete message and carries no transaction or dialog, closed to make room: its slot, or -1.
+	 */
+	#giveUpIdleInbound(): number {
+		let best = -1;
+		for (let i = 0; i < this.#connections.length; i++) {
+			const c = this.#connections[i];
+			if (c.state === CLOSED || !c.inbound || this.#inUse(i)) continue;
+			if (best < 0 || c.lastMessage < this.#connections[best].lastMessage) best = i;
+		}
+		if (best >= 0) this.#connections[best].close(false);
+		return best;
 	}
-	#period(): number {
-		return this.#keepalive > 0 ? Math.min(this.#keepalive, this.#idleTimeout) : this.#idleTimeout;
+
+	/** Arm the idle check (and keep-alive) of connection `c` for when it would be due; false when the wheel is full. */
+	#armConnection(c: number): boolean {
+		const conn = this.#connections[c];
+		this.#wheel.cancel(this.#timers[c]);
+		// Due when the connection would have been idle for its limit; one kept open past it (in use) is looked at again a
+		// whole limit later.
+		const limit = this.#limitOf(conn), left = limit - this.#idleFor(conn);
+		let delay = left > 0 ? left : limit;
+		if (this.#keepalive > 0 && this.#keepalive < delay) delay = this.#keepalive;
+		this.#timers[c] = this.#wheel.start(delay, this.#owner, this.#keepalive > 0 ? KEEPALIVE_TIMER : IDLE_TIMER, c);
+		return this.#timers[c] >= 0;
+	}
+
+	/** How long the connection has been idle by its rule: since its last message (accepted), its last traffic (ours). */
+	#idleFor(conn: Connection): number {
+		return this.#clock.now() - (conn.inbound ? conn.lastMessage : conn.lastActivity);
+	}
+
+	#limitOf(conn: Connection): number {
+		return conn.inbound ? this.#messageTimeout : this.#idleTimeout;
 	}
 }
 

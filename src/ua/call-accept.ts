@@ -89,6 +89,7 @@ export class Accept {
 		const d = call.dialog;
 		if (!d.fromRequest(msg, call.localTag)) return this.refuse(tx, 400, R_BAD_DIALOG, 0);
 		d.remoteCSeq = msg.cseq;
+		d.connection = ctx.layer.connectionOf(tx);
 		d.state = DIALOG_EARLY;
 		call.state = CALL_RINGING_IN;
 		call.peer = d.remoteUri.toString();

@@ -35,8 +35,8 @@ export class Close {
 			// §15: "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx
 			// response or until the server transaction times out" (Timer L, `onAckTimeout`).
 			this.#byeAfterAck = true;
-			call.startTimer(T_BYE_GIVE_UP, 2 * (64 * this.#ctx.layer.config.t1 + 1000));
-			return;
+			if (call.startTimer(T_BYE_GIVE_UP, 2 * (64 * this.#ctx.layer.config.t1 + 1000))) return;
+			// No timer free to bound the wait: the BYE goes now rather than never.
 		}
 		this.#sendBye();
 	}
@@ -53,6 +53,7 @@ export class Close {
 		this.#byeAfterAck = false;
 		this.#byeTx = call.sendInDialog(call.dialog, M_BYE, false);
 		if (this.#byeTx < 0) this.release();
+		// The BYE's own Timer F ends the wait too (onFailed): without this timer the slot is still freed.
 		else call.startTimer(T_BYE_GIVE_UP, 64 * this.#ctx.layer.config.t1 + 1000);
 	}
 

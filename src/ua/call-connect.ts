@@ -93,7 +93,10 @@ export class Connect {
 		const call = this.#call, status = msg.status, d = call.dialog;
 		if (status < 200) {
 			if (status === 100) return;
-			if (hasTag(msg, H_TO, this.#nameAddr) && d.fromResponse(msg)) d.state = DIALOG_EARLY;
+			if (hasTag(msg, H_TO, this.#nameAddr) && d.fromResponse(msg)) {
+				d.state = DIALOG_EARLY;
+				d.connection = this.#ctx.layer.connectionOf(call.inviteTx);
+			}
 			let early = false;
 			if (hasBody(msg) && contentTypeIs(msg, SDP) && call.readAnswer(msg)) early = true;
 			this.#ctx.events.progress(call.index, status, early);
@@ -127,6 +130,7 @@ export class Connect {
 			return call.close.end(END_REJECTED, 500);
 		}
 		d.state = DIALOG_CONFIRMED;
+		d.connection = this.#ctx.layer.connectionOf(call.inviteTx);
 		call.sendAck(d, d.localCSeq);
 		call.credentials.accepted();
 		call.stopTimer(T_CANCEL_GIVE_UP);
@@ -183,8 +187,8 @@ export class Connect {
 		if (this.#cancelAsked) return;
 		this.cancelInvite();
 		// When nothing can be cancelled any more the final response is on its way and ends the call (a 2xx is ACKed
-		// and BYEd). If no final response comes within 64·T1, the call is over.
-		this.#call.startTimer(T_CANCEL_GIVE_UP, 64 * this.#ctx.layer.config.t1);
+		// and BYEd). If no final response comes within 64·T1, the call is over; with no timer free to wait, it is now.
+		if (!this.#call.startTimer(T_CANCEL_GIVE_UP, 64 * this.#ctx.layer.config.t1)) this.#call.close.end(END_CANCELLED, 0);
 	}
 
 	/** Ask the transaction layer to CANCEL our INVITE (a BYE on the early dialog, or our hang-up). */

@@ -145,6 +145,7 @@ export class Modify {
 			// §14.1: retry after 2.1–4 s if we own the Call-ID (we sent the first INVITE), else 0–2 s, in 10 ms units.
 			this.#ctx.random.fill(this.#scratch);
 			const r = ((this.#scratch[0] << 8) | this.#scratch[1]) / 65536;
+			// With no timer free the refresh is not retried: the session timer decides the session's end (§14.1).
 			call.startTimer(T_GLARE, call.role === UAC ? 2100 + Math.floor(r * 190) * 10 : Math.floor(r * 200) * 10);
 			return;
 		} else if (status === 408 || status === 481) {

@@ -137,7 +137,8 @@ export class Call implements ClientTransactionUser, TimerOwner {
 
 	/** A request inside this call's dialog (the core checked the dialog and the CSeq order, §12.2.2). */
 	onInDialogRequest(tx: number, msg: MessageView): void {
-		const method = msg.methodId, ctx = this.#ctx;
+		const method = msg.methodId, ctx = this.#ctx, connection = ctx.layer.connectionOf(tx);
+		if (connection >= 0) this.dialog.connection = connection; // the peer's connection for this dialog now
 		if (method === M_BYE) return this.close.onBye(tx);
 		if (method === M_INVITE || method === M_UPDATE) return this.modify.onOffer(tx, msg, method);
 		if (method === M_INFO) {
@@ -195,9 +196,11 @@ export class Call implements ClientTransactionUser, TimerOwner {
 		}
 	}
 
-	startTimer(kind: number, ms: number): void {
+	/** Start timer `kind` (replacing a running one); false when the timer wheel is full (the caller decides what then). */
+	startTimer(kind: number, ms: number): boolean {
 		this.stopTimer(kind);
 		this.#timers[kind] = this.#ctx.wheel.start(Math.max(1, Math.round(ms)), this.#owner, kind, 0);
+		return this.#timers[kind] >= 0;
 	}
 
 	stopTimer(kind: number): void {

@@ -34,6 +34,8 @@ export class Dialog {
 	remoteCSeq = -1;
 	/** Where in-dialog requests go: the first route (loose routing, §12.2.1.1) or the remote target. */
 	readonly hop = new NextHop();
+	/** The TCP connection the dialog's requests last came over or its INVITE went over (-1: none): kept open for it. */
+	connection = -1;
 	readonly #nameAddr = new NameAddr();
 
 	reset(): void {
@@ -48,6 +50,7 @@ export class Dialog {
 		this.routeCount = 0;
 		this.localCSeq = 0;
 		this.remoteCSeq = -1;
+		this.connection = -1;
 	}
 
 	copyFrom(d: Dialog): void {
@@ -63,6 +66,7 @@ export class Dialog {
 		this.routeCount = d.routeCount;
 		this.localCSeq = d.localCSeq;
 		this.remoteCSeq = d.remoteCSeq;
+		this.connection = d.connection;
 		this.hop.copyFrom(d.hop);
 	}
 

@@ -14,6 +14,8 @@ import { numericHeader, numericParam, type UaContext } from "./ua-context.js";
 
 export const REG_IDLE = 0, REG_REGISTERING = 1, REG_REGISTERED = 2, REG_UNREGISTERING = 3, REG_STOPPED = 4;
 const REFRESH = 1;
+/** Timers the registration holds at once: its refresh or its retry. */
+export const REGISTRATION_TIMERS = 1;
 const EXPIRES = ascii("expires"), LT = ascii("<"), GT = ascii(">"),
 	TAG = ascii(";tag="), REGISTER_SP = ascii(" REGISTER"), EXPIRES_0 = ascii(";expires=0");
 
@@ -150,7 +152,8 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		this.#failures = 0;
 		// Refresh before the binding lapses, leaving time for a challenge round trip and retransmissions.
 		const refresh = granted <= 60 ? granted / 2 : granted - Math.min(60, granted / 4);
-		this.#startTimer(refresh * 1000);
+		// A binding that cannot be refreshed lapses unseen: say so now rather than be registered until it does.
+		if (!this.#startTimer(refresh * 1000)) return this.#stop(503, "no timer free for the refresh");
 		this.#ctx.events.registered(granted);
 	}
 
@@ -174,7 +177,8 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		this.expires = 0;
 		const base = Math.min(c.registerRetryMin * 2 ** Math.min(this.#failures++, 16), c.registerRetryMax);
 		this.#ctx.random.fill(this.#scratch);
-		this.#startTimer(base * 1000 * (0.5 + this.#scratch[0] / 510));
+		// With no timer free for the retry, registration stops (as after a refused password) until asked again.
+		if (!this.#startTimer(base * 1000 * (0.5 + this.#scratch[0] / 510))) return this.#stop(status, reason);
 		this.#ctx.events.registrationFailed(status, reason);
 	}
 
@@ -221,9 +225,11 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		}
 	}
 
-	#startTimer(ms: number): void {
+	/** False when the timer wheel is full. */
+	#startTimer(ms: number): boolean {
 		this.#cancelTimer();
 		this.#timer = this.#ctx.wheel.start(Math.max(1, Math.round(ms)), this.#owner, REFRESH, 0);
+		return this.#timer >= 0;
 	}
 
 	#cancelTimer(): void {

@@ -212,8 +212,12 @@ export class SessionTimer {
 		// The refresher refreshes at half the interval; the other side ends it shortly before expiry. The expiry
 		// runs for the refresher too: a refresh that fails (500, an unanswerable 401 ...) leaves the session to expire
 		// (the session ends unless a refresh succeeds), and the peer tears it down then; so do we.
-		if (weRefresh) call.startTimer(T_SESSION_REFRESH, (interval * 1000) / 2);
-		call.startTimer(T_SESSION_EXPIRY, (interval - expiryWarning(interval)) * 1000);
+		const refreshing = !weRefresh || call.startTimer(T_SESSION_REFRESH, (interval * 1000) / 2);
+		if (refreshing && call.startTimer(T_SESSION_EXPIRY, (interval - expiryWarning(interval)) * 1000)) return;
+		// No timer free (the wheel is sized for every call's, so this is a sizing fault): the session runs untimed, as
+		// if none had been agreed. The peer's own timer (it refreshes, or ends it at expiry) still bounds it.
+		call.stopTimer(T_SESSION_REFRESH);
+		this.#interval = 0;
 	}
 
 	/** No refresh came: end the session with BYE. */

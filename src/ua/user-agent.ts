@@ -250,6 +250,16 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		for (const c of this.calls) if (c.inviteTx === tx && c.state === CALL_RINGING_IN) c.hangup();
 	}
 
+	isInDialog(msg: MessageView): boolean {
+		// DESIGN.md §3: what keeps a live call working always finds a transaction slot (§12.2.2: a dialog of ours).
+		return this.#callOf(msg) !== null;
+	}
+
+	carriesDialog(index: number): boolean {
+		for (const c of this.calls) if (c.busy && c.dialog.connection === index) return true;
+		return false;
+	}
+
 	onStrayResponse(msg: MessageView, _source: Source): void {
 		// RFC 6026 §8.4: a 2xx to an INVITE whose transaction is gone (after Timer M): the dialog's call ACKs it.
 		if (msg.status < 200 || msg.status >= 300 || !hasTag(msg, H_TO, this.#nameAddr)) return;

@@ -3,7 +3,7 @@
 // flats' side (180, 200 with SDP, RFC 4733 digits, INFO) — DESIGN.md §7. Host-free (no node:*), so it runs on XS too.
 import type { DatagramSocket, Pin } from "../../src/host.js";
 import { parseStationConfig, type StationConfig } from "../../src/intercom/config.js";
-import { callSlots, DoorStation } from "../../src/intercom/door-station.js";
+import { applicationTimers, callSlots, DoorStation } from "../../src/intercom/door-station.js";
 import { describeEvent, INDICATOR_NAMES, type IndicatorName, type IntercomEvent } from "../../src/intercom/events.js";
 import { FRAME_SAMPLES } from "../../src/media/g711.js";
 import type { TimerOwner } from "../../src/transaction/timer-wheel.js";
@@ -85,6 +85,8 @@ export class StationHost implements TimerOwner {
 		this.leds = leds;
 		this.host = new UaHost({
 			recordClock: !quiet,
+			// Sized as the station is (src/ua/sizing.ts): its call slots, the application's timers and the frame clock's.
+			sized: { maxCalls: callSlots(config), applicationTimers: applicationTimers(config) + 1 },
 			userAgent: (h) => {
 				const ports = [];
 				for (let i = 0; i < callSlots(config); i++) {

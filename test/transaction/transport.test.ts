@@ -384,7 +384,7 @@ describe("RFC 5626 §3.5.1, §4.4.1 CRLF keep-alive on TCP", () => {
 	});
 
 	it("with streamKeepalive, pings every interval and keeps a connection whose pong comes in time (RFC 5626 §4.4.1)", () => {
-		const host = new VirtualHost({ streamKeepalive: 30_000 });
+		const host = new VirtualHost({ streamKeepalive: 30_000, messageTimeout: 120_000 });
 		const stream = host.accept()!;
 		host.advance(30_000);
 		assert.deepEqual(host.sent.map((s) => [s.at, s.text]), [[30_000, "\r\n\r\n"]]);
@@ -398,7 +398,7 @@ describe("RFC 5626 §3.5.1, §4.4.1 CRLF keep-alive on TCP", () => {
 	});
 
 	it("closes a connection whose pong does not come within 10 s; its server transaction answers over a new one (RFC 5626 §4.4.1, §18.2.2)", () => {
-		const host = new VirtualHost({ streamKeepalive: 30_000 });
+		const host = new VirtualHost({ streamKeepalive: 30_000, messageTimeout: 120_000 });
 		const stream = host.accept()!;
 		host.advance(25_000);
 		stream.receive(inbound("INVITE", { transport: "TCP" }));

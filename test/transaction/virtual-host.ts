@@ -64,6 +64,12 @@ export interface VirtualHostOptions {
 	localPort?: number;
 	streamKeepalive?: number;
 	idleTimeout?: number;
+	messageTimeout?: number;
+	/** Timer wheel capacity (default 256). */
+	timers?: number;
+	/** The UA's answer to "is this request in a live dialog?" (default: no) and "does a dialog use this connection?". */
+	inDialog?: (msg: MessageView) => boolean;
+	carriesDialog?: (index: number) => boolean;
 	/** Called for each new request (after it is recorded): e.g. respond at once. */
 	onRequest?: (host: VirtualHost, tx: number, msg: MessageView) => void;
 }
@@ -93,7 +99,7 @@ export class VirtualHost {
 	constructor(options: VirtualHostOptions = {}) {
 		const limits = options.limits ?? DEFAULT_LIMITS;
 		this.clock = new VirtualClock(0);
-		this.wheel = new TimerWheel({ capacity: 256, clock: this.clock });
+		this.wheel = new TimerWheel({ capacity: options.timers ?? 256, clock: this.clock });
 		const host = this;
 		const udp: DatagramSocket = {
 			send(bytes, start, end, address, port) {
@@ -114,7 +120,7 @@ export class VirtualHost {
 		this.transport = new Transport({
 			limits, udp, tcp, clock: this.clock, wheel: this.wheel,
 			localAddress: options.localAddress ?? "192.0.2.10", localPort: options.localPort ?? 5070,
-			streamKeepalive: options.streamKeepalive, idleTimeout: options.idleTimeout,
+			streamKeepalive: options.streamKeepalive, idleTimeout: options.idleTimeout, messageTimeout: options.messageTimeout,
 		});
 		const heard: { push(line: string): void } = {
 			push: (line: string) => {
@@ -144,6 +150,8 @@ export class VirtualHost {
 			onStrayResponse(msg) {
 				heard.push(`stray ${msg.status}`);
 			},
+			isInDialog: options.inDialog,
+			carriesDialog: options.carriesDialog,
 		};
 		this.client = {
 			onResponse(tx, msg) {

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { transactionConfig, type TransactionConfig } from "../../src/transaction/config.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { Transport } from "../../src/transaction/transport.js";
+import { stationSizes } from "../../src/ua/sizing.js";
 import { uaConfig, type UaConfig } from "../../src/ua/ua-config.js";
 import { END_NAMES, type UaEvents } from "../../src/ua/ua-events.js";
 import { UserAgent } from "../../src/ua/user-agent.js";
@@ -88,7 +89,15 @@ export class Msg {
 
 export interface UaHostOptions {
 	config?: Partial<UaConfig>;
+	/** Changes to the transaction configuration the station is sized with (src/ua/sizing.ts). */
 	tx?: Partial<Omit<TransactionConfig, "limits">>;
+	/** Timer wheel capacity (default: the station's sizing). */
+	timers?: number;
+	/**
+	 * What the station is sized for (src/ua/sizing.ts) when the user agent is built elsewhere (`userAgent`): its call
+	 * slots and the application's timers. Default: the UA configuration's maxCalls, no application.
+	 */
+	sized?: { readonly maxCalls: number; readonly applicationTimers?: number };
 	/** Called for each incomingCall event (after it is recorded): e.g. answer at once. */
 	onIncoming?: (host: UaHost, call: number) => void;
 	/** false: the clock records no armings or wake-ups (allocation measurements on XS). */
@@ -145,7 +154,9 @@ export class UaHost {
 
 	constructor(options: UaHostOptions = {}) {
 		this.clock = new VirtualClock(0, options.recordClock ?? true);
-		this.wheel = new TimerWheel({ capacity: 512, clock: this.clock });
+		this.config = uaConfig({ user: "door", domain: "example.com", password: "secret", ...options.config });
+		const sizes = stationSizes(options.sized ?? this.config, { applicationTimers: options.sized?.applicationTimers });
+		this.wheel = new TimerWheel({ capacity: options.timers ?? sizes.timers, clock: this.clock });
 		const host = this;
 		const udp: DatagramSocket = {
 			send(bytes, start, end, address, port) {
@@ -158,9 +169,11 @@ export class UaHost {
 		};
 		this.transport = new Transport({
 			limits: DEFAULT_LIMITS, udp, clock: this.clock, wheel: this.wheel, localAddress: STATION, localPort: STATION_PORT,
+			maxConnections: sizes.connections,
 		});
-		this.config = uaConfig({ user: "door", domain: "example.com", password: "secret", ...options.config });
-		this.txConfig = transactionConfig(DEFAULT_LIMITS, options.tx);
+		this.txConfig = transactionConfig(DEFAULT_LIMITS, {
+			maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource, ...options.tx,
+		});
 		const record = (line: string) => {
 			this.events.push(line);
 			this.ladder.push(`${this.clock.now()} ! ${line}`);

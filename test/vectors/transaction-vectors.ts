@@ -397,17 +397,22 @@ export const TRANSACTION_VECTORS: readonly TransactionVector[] = Object.freeze([
 		expect: ["0 UDP 482", "0 UDP 486", "0 request INVITE tx=a", "0 request INVITE tx=b", "merged: false,true", DRAINED],
 	},
 	{
-		name: "a full pool answers 503 + Retry-After and refuses a client transaction; nothing leaks (DESIGN.md §3, RFC 3261 §21.5.4)",
+		name: "a full pool answers a stranger 503 + Retry-After; the station's own request takes the slot of a stranger's unanswered one (503 to it); a pool held by its own refuses (-1); nothing leaks (DESIGN.md §3, RFC 3261 §21.5.4)",
 		run() {
 			const h = host({ config: { maxTransactions: 1 } });
 			h.receive(inbound("OPTIONS"));
 			h.receive(inbound("OPTIONS", { branch: "z9hG4bKmore", callId: "more@192.0.2.20" }));
-			const client = h.sendRequest(M_OPTIONS, "OPTIONS");
-			const retryAfter = headerOf(h.sent[0].text, "Retry-After");
-			h.answer(h.serverTxs[0], 200, "OK");
-			return trace(h, `client transaction: ${client}`, `Retry-After: ${retryAfter}`);
+			const own = h.sendRequest(M_OPTIONS, "OPTIONS");
+			const retryAfter = h.sent.filter((m) => m.text.startsWith("SIP/2.0 503")).map((m) => headerOf(m.text, "Retry-After")).join(" ");
+			const late = h.answer(h.serverTxs[0], 200, "OK");
+			const second = h.sendRequest(M_OPTIONS, "OPTIONS");
+			return trace(h, `own request sent: ${own >= 0}`, `the given-up request answered later: ${late}`, `a second own request: ${second}`, `Retry-After: ${retryAfter}`);
 		},
-		expect: ["0 UDP 200", "0 UDP 503", "0 request OPTIONS tx=a", "client transaction: -1", "Retry-After: 5", DRAINED],
+		expect: [
+			"0 UDP 503", "0 UDP 503", "0 UDP OPTIONS", "0 request OPTIONS tx=a", "0 server-transport-error tx=a",
+			...sends("UDP OPTIONS", [500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]), "32000 timeout tx=b",
+			"own request sent: true", "the given-up request answered later: false", "a second own request: -1", "Retry-After: 5 5", DRAINED,
+		],
 	},
 
 	// ---- §18 transport ----
@@ -497,7 +502,7 @@ export const TRANSACTION_VECTORS: readonly TransactionVector[] = Object.freeze([
 	{
 		name: "CRLF keep-alive on TCP: a ping is answered with a pong; with streamKeepalive no pong in 10 s closes the connection (RFC 5626 §3.5.1, §4.4.1)",
 		run() {
-			const h = host({ streamKeepalive: 30_000 });
+			const h = host({ streamKeepalive: 30_000, messageTimeout: 60_000 });
 			const stream = h.accept()!;
 			stream.receive("\r\n\r\n");
 			h.advance(25_000);
