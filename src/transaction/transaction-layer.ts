@@ -186,6 +186,18 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		return this.#sendCancel(slot);
 	}
 
+	/**
+	 * §9.1: "If there is no final response for the original request in 64*T1 seconds ... the client SHOULD then
+	 * consider the original transaction cancelled and SHOULD destroy the client transaction handling the original
+	 * request." A Proceeding INVITE has no timer of its own that would end it.
+	 */
+	destroyCancelled(inviteTx: number): void {
+		const slot = this.table.slotOf(inviteTx);
+		if (slot >= 0 && this.table.kind[slot] === CLIENT_INVITE && (this.table.state[slot] === CALLING || this.table.state[slot] === PROCEEDING)) {
+			this.terminate(slot);
+		}
+	}
+
 	// ---- server side (§17.2) ----
 
 	/**

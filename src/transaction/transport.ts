@@ -338,14 +338,17 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 			conn.close(false);
 			return;
 		}
+		// A connection nothing watches could be held for ever: one whose next check cannot be armed is closed.
+		if (!this.#armConnection(index)) {
+			conn.close(false);
+			return;
+		}
 		if (this.#keepalive > 0 && conn.state === OPEN && this.#pongTimers[index] < 0) {
 			conn.write(CRLFCRLF, 0, 4);
 			// RFC 5626 §4.4.1: no pong within 10 s closes it; with no timer free for that wait, the ping proves nothing.
 			this.#pongTimers[index] = this.#wheel.start(PONG_WAIT, this.#owner, PONG_TIMER, index);
 			conn.pingOutstanding = this.#pongTimers[index] >= 0;
 		}
-		// A connection nothing watches could be held for ever: one whose check cannot be armed is closed.
-		if (!this.#armConnection(index)) conn.close(false);
 	}
 
 	/** Close every connection (shutdown). */

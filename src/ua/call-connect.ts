@@ -188,7 +188,7 @@ export class Connect {
 		this.cancelInvite();
 		// When nothing can be cancelled any more the final response is on its way and ends the call (a 2xx is ACKed
 		// and BYEd). If no final response comes within 64·T1, the call is over; with no timer free to wait, it is now.
-		if (!this.#call.startTimer(T_CANCEL_GIVE_UP, 64 * this.#ctx.layer.config.t1)) this.#call.close.end(END_CANCELLED, 0);
+		if (!this.#call.startTimer(T_CANCEL_GIVE_UP, 64 * this.#ctx.layer.config.t1)) this.onCancelGiveUp();
 	}
 
 	/** Ask the transaction layer to CANCEL our INVITE (a BYE on the early dialog, or our hang-up). */
@@ -197,9 +197,12 @@ export class Connect {
 		this.#ctx.layer.cancel(this.#call.inviteTx);
 	}
 
-	/** No final response within 64·T1 of our CANCEL: the call is over. */
+	/** No final response within 64·T1 of our CANCEL: the call is over, and its INVITE transaction with it (§9.1). */
 	onCancelGiveUp(): void {
-		if (this.#call.state === CALL_CALLING) this.#call.close.end(END_CANCELLED, 0);
+		const call = this.#call;
+		if (call.state !== CALL_CALLING) return;
+		this.#ctx.layer.destroyCancelled(call.inviteTx);
+		call.close.end(END_CANCELLED, 0);
 	}
 
 	#sameRemoteTag(msg: MessageView): boolean {

@@ -370,6 +370,92 @@ describe("§18.2.2, §18.1.1 TCP: connections", () => {
 	});
 });
 
+describe("§18 TCP: connections a peer cannot hog (DESIGN.md §3)", () => {
+	it("closes a connection a peer opened that delivers no complete message within messageTimeout (10 s by default)", () => {
+		const host = new VirtualHost();
+		const stream = host.accept()!;
+		host.advance(9_999);
+		assert.equal(stream.closed, false);
+		host.advance(1);
+		assert.equal(stream.closed, true);
+		assert.equal(host.settle(), "active=0 timers=0");
+	});
+
+	it("closes one that trickles a message it never completes: bytes are not messages (§18.3)", () => {
+		const host = new VirtualHost({ messageTimeout: 5_000 });
+		const stream = host.accept()!;
+		const wire = inbound("OPTIONS", { transport: "TCP" });
+		for (let i = 0; i < 6 && !stream.closed; i++) {
+			stream.receive(wire.slice(i, i + 1));
+			host.advance(1_000);
+		}
+		assert.equal(stream.closed, true);
+		assert.deepEqual(host.heard, []);
+	});
+
+	it("counts from the last complete message: a peer that sends keeps its connection", () => {
+		const host = new VirtualHost({ messageTimeout: 5_000, onRequest: (h, tx) => void h.answer(tx, 200, "OK") });
+		const stream = host.accept()!;
+		for (let i = 1; i <= 3; i++) {
+			host.advance(4_000);
+			stream.receive(inbound("OPTIONS", { transport: "TCP", branch: `z9hG4bKo${i}`, cseq: i }));
+		}
+		host.advance(4_999);
+		assert.equal(stream.closed, false);
+		host.advance(1);
+		assert.equal(stream.closed, true);
+	});
+
+	it("keeps a silent connection a transaction or a dialog uses (§18: they still need it)", () => {
+		const host = new VirtualHost({ messageTimeout: 5_000, carriesDialog: (index) => index === 1 });
+		const ringing = host.accept()!;
+		ringing.receive(inbound("INVITE", { transport: "TCP" }));
+		const call = host.accept("192.0.2.21", 40001)!;
+		host.advance(60_000);
+		assert.deepEqual([ringing.closed, call.closed], [false, false]);
+	});
+
+	it("with every slot taken, the connection a peer opened that has been silent longest gives way to a new one", () => {
+		const host = new VirtualHost({ onRequest: (h, tx) => void h.answer(tx, 200, "OK") });
+		const peers = [1, 2, 3, 4].map((n) => host.accept(`192.0.2.${20 + n}`, 40000 + n)!);
+		host.advance(1_000);
+		peers[0].receive(inbound("OPTIONS", { transport: "TCP" })); // the first is silent no longer
+		host.advance(1_000);
+		const fifth = host.accept("198.51.100.7", 40005);
+		assert.ok(fifth !== null);
+		assert.deepEqual(peers.map((p) => p.closed), [false, true, false, false], "the second: silent since it opened, the oldest such");
+		fifth.receive(inbound("OPTIONS", { transport: "TCP", branch: "z9hG4bKfifth" }));
+		assert.equal(host.sent.at(-1)!.stream, fifth);
+		assert.ok(host.sent.at(-1)!.text.startsWith("SIP/2.0 200 OK"));
+	});
+
+	it("none gives way while each carries a transaction or a dialog: the new one is refused", () => {
+		const host = new VirtualHost({ carriesDialog: (index) => index >= 2 });
+		const peers = [1, 2, 3, 4].map((n) => host.accept(`192.0.2.${20 + n}`, 40000 + n)!);
+		peers[0].receive(inbound("INVITE", { transport: "TCP" }));
+		peers[1].receive(inbound("INVITE", { transport: "TCP", branch: "z9hG4bKi2", callId: "i2@192.0.2.22" }));
+		assert.equal(host.accept("198.51.100.7", 40005), null);
+		assert.deepEqual(peers.map((p) => p.closed), [false, false, false, false]);
+	});
+
+	it("the station's own connection (to its registrar) never gives way; its request takes the slot of a silent one a peer opened (§18.1.1)", () => {
+		const host = new VirtualHost({ idleTimeout: 120_000 });
+		const peers = [1, 2, 3, 4].map((n) => host.accept(`192.0.2.${20 + n}`, 40000 + n)!);
+		host.advance(1_000);
+		const register = host.sendRequest(M_OPTIONS, "OPTIONS", { transport: TCP, address: "192.0.2.1", port: 5060 });
+		assert.ok(register >= 0);
+		const own = host.streams.find((s) => s.address === "192.0.2.1")!;
+		assert.deepEqual(peers.map((p) => p.closed), [true, false, false, false]);
+		own.user.onConnected();
+		own.receive(responseTo(host.sent[0].text, 200, "OK"));
+		host.advance(500);
+		for (let n = 5; n < 12; n++) host.accept(`192.0.2.${20 + n}`, 40000 + n);
+		assert.equal(own.closed, false, "new peers push out each other, never the station's own");
+		host.advance(60_000);
+		assert.equal(own.closed, false, "nor does its quiet close it before idleTimeout");
+	});
+});
+
 describe("RFC 5626 §3.5.1, §4.4.1 CRLF keep-alive on TCP", () => {
 	it("answers a CRLFCRLF ping from the peer with CRLF, between and before messages (RFC 5626 §3.5.1)", () => {
 		const host = new VirtualHost();

@@ -248,6 +248,19 @@ describe("§9.1 CANCEL", () => {
 		assert.ok(host.settle());
 	});
 
+	it("no final response 64·T1 after the CANCEL: the call ends and its INVITE transaction is destroyed, nothing is left (§9.1)", () => {
+		const host = new UaHost();
+		const inv = calling(host);
+		host.answer(inv, 180, "Ringing");
+		host.ua.hangup(0);
+		host.answer(host.last(), 200, "OK"); // the CANCEL is answered; the INVITE never is
+		host.advance(64 * host.t1 - 1);
+		assert.deepEqual(host.events, ["progress 0 180"]);
+		host.advance(1);
+		assert.deepEqual(host.events, ["progress 0 180", "ended 0 cancelled 0"]);
+		assert.ok(host.settle(), "no INVITE transaction left in Proceeding");
+	});
+
 	it("CANCEL race: the 200 arrives after the CANCEL → ACK, then BYE (§9.1, §15)", () => {
 		const host = new UaHost();
 		const inv = calling(host);

@@ -2,75 +2,10 @@
 // §15 (BYE), §14.2 (re-INVITE), §12.2.2 (requests in a dialog), §8.2 (UAS behaviour), RFC 3264, RFC 3311 (UPDATE),
 // RFC 4028 (session timers), RFC 6086 / INFO DTMF, RFC 6026 (2xx retransmission, Timer L).
 import assert from "node:assert/strict";
+import { acked, answered, established, inDialog, invite, peerHangsUp, ringing, uriOf, type Dialog } from "./peer-calls.js";
 import { PEER, STATION, UaHost, peerSdp, type Msg, type PeerRequest } from "./ua-host.js";
 
 const PROXY = "192.0.2.30";
-
-/** The peer's INVITE with an offer (PCMU, PCMA, telephone-event 101). */
-function invite(host: UaHost, o: PeerRequest = {}): string {
-	return host.request("INVITE", { body: peerSdp(), ...o });
-}
-
-/** The dialog as the peer sees it after the station's 1xx/2xx: the station's tag and Contact. */
-interface Dialog {
-	toTag: string;
-	target: string;
-	cseq: number;
-}
-
-/** An INVITE arrives and the station rings (180). Returns the 180. */
-function ringing(host: UaHost, o: PeerRequest = {}): Msg {
-	host.receive(invite(host, o));
-	const r = host.last();
-	assert.equal(r.status, 180, host.ladder.join("\n"));
-	return r;
-}
-
-/** An INVITE arrives, it rings, the application answers: returns the station's 200, not yet ACKed. */
-function answered(host: UaHost, o: PeerRequest = {}): Msg {
-	ringing(host, o);
-	host.ua.answer(0);
-	return host.last();
-}
-
-/**
- * The peer ACKs the station's 2xx (§13.2.2.4) with `o` (the INVITE's CSeq, extra headers, an answer): returns the
- * dialog as the peer sees it — the station's tag and Contact from the 2xx (§12.1.2).
- */
-function acked(host: UaHost, ok: Msg, o: PeerRequest = {}): Dialog {
-	const d: Dialog = { toTag: ok.tag("To"), target: uriOf(ok.header("Contact")), cseq: o.cseq ?? 1 };
-	host.receive(host.request("ACK", { uri: d.target, toTag: d.toTag, ...o }));
-	return d;
-}
-
-/** An INVITE arrives, the application answers, the peer ACKs: the call is up. */
-function established(host: UaHost, o: PeerRequest = {}): Dialog {
-	const r180 = ringing(host, o);
-	assert.ok(host.ua.answer(0));
-	const ok = host.last();
-	assert.equal(ok.status, 200);
-	assert.equal(ok.tag("To"), r180.tag("To"));
-	return acked(host, ok, { cseq: o.cseq, callId: o.callId, fromTag: o.fromTag });
-}
-
-/** A request of the peer inside the dialog (next CSeq). */
-function inDialog(host: UaHost, d: Dialog, method: string, o: PeerRequest = {}): string {
-	if (method !== "ACK" && method !== "CANCEL") d.cseq++;
-	return host.request(method, { uri: d.target, toTag: d.toTag, cseq: d.cseq, ...o });
-}
-
-function uriOf(nameAddr: string): string {
-	const m = /<([^>]*)>/.exec(nameAddr);
-	return m === null ? nameAddr.split(";")[0] : m[1];
-}
-
-/** The peer hangs up and the station confirms (§15.1.2). */
-function peerHangsUp(host: UaHost, d: Dialog): void {
-	host.receive(inDialog(host, d, "BYE"));
-	const ok = host.last();
-	assert.equal(ok.status, 200);
-	assert.equal(ok.cseqMethod, "BYE");
-}
 
 describe("RFC 3665 §3.1-style: the station answers a call (RFC 3261 §13.3)", () => {
 	it("INVITE → 180 → answer → 200 with the SDP answer → ACK → BYE → 200 (Record-Route kept, RFC 3261 §12.1.1)", () => {
