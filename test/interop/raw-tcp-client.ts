@@ -77,6 +77,21 @@ export class RawTcpClient {
 		return this.#buffer;
 	}
 
+	/** The station (or the network) closed the connection. */
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	/** Resolves once the connection is closed; rejects after `withinMs`. */
+	async waitClosed(withinMs: number): Promise<void> {
+		const until = performance.now() + withinMs;
+		while (!this.#closed) {
+			const left = until - performance.now();
+			if (left <= 0) throw new Error(`connection still open after ${withinMs} ms`);
+			await this.#arrival.wait(left);
+		}
+	}
+
 	destroy(): void {
 		this.socket.destroy();
 	}
