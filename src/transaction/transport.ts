@@ -11,10 +11,10 @@ import { H_VIA, H_RETRY_AFTER, H_TO, H_CALL_ID, H_CSEQ, H_FROM } from "../sip/he
 import { M_ACK } from "../sip/methods.js";
 import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
 import { T_TCP, T_UDP, parseVia, ViaView } from "../sip/via.js";
-import { CLOSED, Connection, OPEN, type ConnectionOwner } from "./connection.js";
+import { Connections, type ConnectionsUser } from "./connections.js";
 import { FNV_START, hashBytes } from "./key.js";
 import { TCP, UDP } from "./transaction-table.js";
-import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
+import type { TimerWheel } from "./timer-wheel.js";
 
 /** Where a received message came from; one object, refilled per message, valid during the call. */
 export class Source {
@@ -31,7 +31,7 @@ export interface TransportUser {
 	onResponse(msg: MessageView, validator: Validator, source: Source): void;
 	/** Connection `index` closed: transactions sending over it fail (§17.1.4, §17.2.4). */
 	onConnectionClosed(index: number): void;
-	/** Is a transaction still using connection `index` (then it is not closed for being idle)? */
+	/** Does a transaction or a dialog still use connection `index` (then it is neither closed for quiet nor given up)? */
 	isConnectionInUse(index: number): boolean;
 }
 
@@ -61,14 +61,9 @@ export interface TransportOptions {
 
 /** §18.1.1: a request larger than this over UDP goes over TCP (the path MTU being unknown). */
 export const UDP_MAX_REQUEST = 1300;
-const KEEPALIVE_TIMER = 1, PONG_TIMER = 2, IDLE_TIMER = 3;
-/** Timers one connection holds at once, at most: its idle / keep-alive check and a pong wait. */
-export const CONNECTION_TIMERS = 2;
-/** RFC 5626 §4.4.1: a pong must arrive within 10 s. */
-const PONG_WAIT = 10000;
 
 const VIA_UDP = ascii("Via: SIP/2.0/UDP "), VIA_TCP = ascii("Via: SIP/2.0/TCP "), BRANCH = ascii(";branch="),
-	RPORT = ascii(";rport"), RECEIVED = ascii(";received="), EQUALS = ascii("="), CRLFCRLF = ascii("\r\n\r\n"),
+	RPORT = ascii(";rport"), RECEIVED = ascii(";received="), EQUALS = ascii("="),
 	VIA_NAME = ascii("Via: "), TCP_TOKEN = ascii("TCP"), UDP_TOKEN = ascii("UDP"), SERVICE_UNAVAILABLE = ascii("Service Unavailable"),
 	TAG = ascii(";tag=");
 /** Headers a stateless To tag is derived from: the same request gets the same tag (§8.2.7). */
@@ -79,15 +74,11 @@ const TAG_SOURCES = Object.freeze([H_VIA, H_FROM, H_CALL_ID, H_CSEQ]);
  * scanned and validated here (a malformed request gets a stateless 400/505/513 naming the fault; a malformed
  * response is dropped, §18.1.2); responses whose top Via is not ours are dropped (§18.1.2).
  */
-export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
+export class Transport implements DatagramUser, ConnectionsUser {
 	readonly localAddress: string;
 	readonly localPort: number;
 	readonly #local: Uint8Array;
 	readonly #udp: DatagramSocket;
-	readonly #tcp: StreamConnector | undefined;
-	readonly #wheel: TimerWheel;
-	readonly #clock: Clock;
-	readonly #owner: number;
 	readonly #scanner: Scanner;
 	readonly #view: MessageView;
 	readonly #validator = new Validator();
@@ -97,12 +88,7 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 	readonly #tag = new Uint8Array(8);
 	readonly #source = new Source();
 	readonly #writer: Writer;
-	readonly #connections: Connection[] = [];
-	readonly #timers: Int32Array;
-	readonly #pongTimers: Int32Array;
-	readonly #idleTimeout: number;
-	readonly #messageTimeout: number;
-	readonly #keepalive: number;
+	readonly #connections: Connections;
 	readonly #trace: TransportOptions["onTrace"];
 	#user: TransportUser | null = null;
 	// The last source address as bytes, for `received` (§18.2.1): converted only when the peer changes.
@@ -115,20 +101,14 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		this.localPort = options.localPort;
 		this.#local = ascii(options.localAddress + ":" + options.localPort);
 		this.#udp = options.udp;
-		this.#tcp = options.tcp;
-		this.#wheel = options.wheel;
-		this.#clock = options.clock;
-		this.#owner = options.wheel.register(this);
 		this.#scanner = new Scanner(options.limits);
 		this.#view = new MessageView(options.limits);
 		this.#writer = new Writer(options.limits.maxMessageBytes);
-		const n = options.maxConnections ?? 4;
-		for (let i = 0; i < n; i++) this.#connections.push(new Connection(i, options.limits, this));
-		this.#timers = new Int32Array(n).fill(-1);
-		this.#pongTimers = new Int32Array(n).fill(-1);
-		this.#idleTimeout = options.idleTimeout ?? 120000;
-		this.#messageTimeout = options.messageTimeout ?? 10000;
-		this.#keepalive = options.streamKeepalive ?? 0;
+		this.#connections = new Connections({
+			limits: options.limits, tcp: options.tcp, clock: options.clock, wheel: options.wheel, user: this,
+			maxConnections: options.maxConnections, idleTimeout: options.idleTimeout, messageTimeout: options.messageTimeout,
+			streamKeepalive: options.streamKeepalive,
+		});
 		this.#trace = options.onTrace;
 	}
 
@@ -156,17 +136,16 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 			this.#trace?.(true, buf, start, end, UDP, address, port);
 			return this.#udp.send(buf, start, end, address, port) ? 0 : -1;
 		}
-		let c = connection >= 0 && this.#connections[connection].state !== CLOSED ? connection : this.#findConnection(address, port);
-		if (c < 0) c = this.#connect(address, port);
+		const c = this.#connections.toDestination(address, port, connection);
 		if (c < 0) return -1;
-		const conn = this.#connections[c];
+		const conn = this.#connections.at(c);
 		this.#trace?.(true, buf, start, end, TCP, conn.address, conn.port);
 		return conn.write(buf, start, end) ? c : -1;
 	}
 
 	/** §18.1.1: a UDP request above 1300 bytes must go over TCP; the top Via says so (patched in place: same length). */
 	mustUseTcp(transport: number, length: number): boolean {
-		return transport === UDP && length > UDP_MAX_REQUEST && this.#tcp !== undefined;
+		return transport === UDP && length > UDP_MAX_REQUEST && this.#connections.canConnect;
 	}
 	/** Patch the transport token of the Via written by `writeVia` (UDP ⇄ TCP: the same length, so in place). */
 	switchVia(buf: Uint8Array, start: number, end: number, transport: number): void {
@@ -288,23 +267,12 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 	 * (the host closes the new one).
 	 */
 	accept(socket: StreamSocket, address: string, port: number): StreamUser | null {
-		let c = this.#freeConnection();
-		if (c < 0) c = this.#giveUpIdleInbound();
-		if (c < 0) return null;
-		const conn = this.#connections[c];
-		conn.open(socket, address, port);
-		conn.lastActivity = conn.lastMessage = this.#clock.now();
-		if (!this.#armConnection(c)) {
-			conn.release(); // no timer to close it when silent: not taken (DESIGN.md §4)
-			return null;
-		}
-		return conn;
+		return this.#connections.accept(socket, address, port);
 	}
 
-	onStreamMessage(index: number, msg: MessageView): void {
-		const conn = this.#connections[index];
+	onConnectionMessage(index: number, msg: MessageView): void {
+		const conn = this.#connections.at(index);
 		this.#trace?.(false, msg.buf, msg.start, msg.end, TCP, conn.address, conn.port);
-		conn.lastMessage = this.#clock.now();
 		const source = this.#source;
 		source.transport = TCP;
 		source.address = conn.address;
@@ -313,56 +281,22 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 		this.#deliver(msg, 0);
 	}
 
-	onStreamClosed(index: number): void {
-		this.#wheel.cancel(this.#timers[index]);
-		this.#wheel.cancel(this.#pongTimers[index]);
-		this.#timers[index] = this.#pongTimers[index] = -1;
+	onConnectionClosed(index: number): void {
 		this.#user?.onConnectionClosed(index);
 	}
 
-	onStreamActivity(index: number): void {
-		this.#connections[index].lastActivity = this.#clock.now();
-	}
-
-	/** Keep-alive, pong and idle timers of connections (arg = connection index). */
-	onTimer(kind: number, index: number): void {
-		const conn = this.#connections[index];
-		if (conn.state === CLOSED) return;
-		if (kind === PONG_TIMER) {
-			this.#pongTimers[index] = -1;
-			if (conn.pingOutstanding) conn.close(true); // a silent connection is a broken one
-			return;
-		}
-		this.#timers[index] = -1;
-		if (this.#idleFor(conn) >= this.#limitOf(conn) && !this.#inUse(index)) {
-			conn.close(false);
-			return;
-		}
-		// A connection nothing watches could be held for ever: one whose next check cannot be armed is closed.
-		if (!this.#armConnection(index)) {
-			conn.close(false);
-			return;
-		}
-		if (this.#keepalive > 0 && conn.state === OPEN && this.#pongTimers[index] < 0) {
-			conn.write(CRLFCRLF, 0, 4);
-			// RFC 5626 §4.4.1: no pong within 10 s closes it; with no timer free for that wait, the ping proves nothing.
-			this.#pongTimers[index] = this.#wheel.start(PONG_WAIT, this.#owner, PONG_TIMER, index);
-			conn.pingOutstanding = this.#pongTimers[index] >= 0;
-		}
+	isConnectionInUse(index: number): boolean {
+		return this.#user !== null && this.#user.isConnectionInUse(index);
 	}
 
 	/** Close every connection (shutdown). */
 	close(): void {
-		for (let i = 0; i < this.#connections.length; i++) this.#connections[i].close(false);
+		this.#connections.close();
 	}
 
 	/** Is a TCP connection open (for tests and the simulator's status)? */
 	connectionState(index: number): number {
-		return index >= 0 && index < this.#connections.length ? this.#connections[index].state : CLOSED;
-	}
-
-	#inUse(index: number): boolean {
-		return this.#user !== null && this.#user.isConnectionInUse(index);
+		return this.#connections.state(index);
 	}
 
 	#deliver(msg: MessageView, status: number): void {
@@ -408,75 +342,6 @@ export class Transport implements DatagramUser, ConnectionOwner, TimerOwner {
 			this.#addressText = address;
 		}
 		return this.#addressBytes;
-	}
-
-	#findConnection(address: string, port: number): number {
-		for (let i = 0; i < this.#connections.length; i++) {
-			const c = this.#connections[i];
-			if (c.state !== CLOSED && c.port === port && c.address === address) return i;
-		}
-		return -1;
-	}
-	#freeConnection(): number {
-		for (let i = 0; i < this.#connections.length; i++) if (this.#connections[i].state === CLOSED) return i;
-		return -1;
-	}
-	#connect(address: string, port: number): number {
-		if (this.#tcp === undefined) return -1;
-		let c = this.#freeConnection();
-		if (c < 0) c = this.#giveUpIdleInbound();
-		if (c < 0) return -1;
-		const conn = this.#connections[c];
-		// Claim the slot before asking the host: a host may report onConnected / onClosed from inside connect().
-		conn.reserve(address, port);
-		const socket = this.#tcp.connect(address, port, conn);
-		if (socket === null || !conn.attach(socket)) {
-			conn.release();
-			return -1;
-		}
-		conn.lastActivity = conn.lastMessage = this.#clock.now();
-		if (!this.#armConnection(c)) {
-			conn.close(true);
-			return -1;
-		}
-		return c;
-	}
-
-	/**
-	 * The accepted connection (a peer's, never one the station opened: its registrar's stays) that has gone longest
-	 * without a complete message and carries no transaction or dialog, closed to make room: its slot, or -1.
-	 */
-	#giveUpIdleInbound(): number {
-		let best = -1;
-		for (let i = 0; i < this.#connections.length; i++) {
-			const c = this.#connections[i];
-			if (c.state === CLOSED || !c.inbound || this.#inUse(i)) continue;
-			if (best < 0 || c.lastMessage < this.#connections[best].lastMessage) best = i;
-		}
-		if (best >= 0) this.#connections[best].close(false);
-		return best;
-	}
-
-	/** Arm the idle check (and keep-alive) of connection `c` for when it would be due; false when the wheel is full. */
-	#armConnection(c: number): boolean {
-		const conn = this.#connections[c];
-		this.#wheel.cancel(this.#timers[c]);
-		// Due when the connection would have been idle for its limit; one kept open past it (in use) is looked at again a
-		// whole limit later.
-		const limit = this.#limitOf(conn), left = limit - this.#idleFor(conn);
-		let delay = left > 0 ? left : limit;
-		if (this.#keepalive > 0 && this.#keepalive < delay) delay = this.#keepalive;
-		this.#timers[c] = this.#wheel.start(delay, this.#owner, this.#keepalive > 0 ? KEEPALIVE_TIMER : IDLE_TIMER, c);
-		return this.#timers[c] >= 0;
-	}
-
-	/** How long the connection has been idle by its rule: since its last message (accepted), its last traffic (ours). */
-	#idleFor(conn: Connection): number {
-		return this.#clock.now() - (conn.inbound ? conn.lastMessage : conn.lastActivity);
-	}
-
-	#limitOf(conn: Connection): number {
-		return conn.inbound ? this.#messageTimeout : this.#idleTimeout;
 	}
 }
 

@@ -2,7 +2,7 @@
 // configuration), §4 (the wheel counts the timers each owner can hold; a full wheel is an error, never a lost timer).
 import { TRANSACTION_TIMERS } from "../transaction/context.js";
 import { KEEPALIVE_TIMERS } from "../transaction/keepalive.js";
-import { CONNECTION_TIMERS } from "../transaction/transport.js";
+import { CONNECTION_TIMERS } from "../transaction/connections.js";
 import { CALL_TIMERS } from "./call-context.js";
 import { REGISTRATION_TIMERS } from "./registration.js";
 import type { UaConfig } from "./ua-config.js";

@@ -7,7 +7,7 @@ import { REGISTRATION_TIMERS } from "../../src/ua/registration.js";
 import { stationSizes, timerCapacity, TRANSACTIONS_BESIDE_CALLS, TRANSACTIONS_PER_CALL } from "../../src/ua/sizing.js";
 import { TRANSACTION_TIMERS } from "../../src/transaction/context.js";
 import { KEEPALIVE_TIMERS } from "../../src/transaction/keepalive.js";
-import { CONNECTION_TIMERS } from "../../src/transaction/transport.js";
+import { CONNECTION_TIMERS } from "../../src/transaction/connections.js";
 import { established, inDialog, invite, peerHangsUp } from "./peer-calls.js";
 import { UaHost, peerSdp } from "./ua-host.js";
 
