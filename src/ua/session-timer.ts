@@ -112,10 +112,9 @@ export class SessionTimer {
 	 * largest value among all Min-SE header field values returned in all 422 responses"). False: do not retry.
 	 */
 	raiseAsk(msg: MessageView): boolean {
-		const min = numericHeader(msg, H_MIN_SE);
-		if (min <= this.#ask) return false;
+		const min = this.#raisedBy422(msg, this.#ask);
+		if (min < 0) return false;
 		this.#ask = min;
-		if (min > this.#minSE) this.#minSE = min;
 		return true;
 	}
 
@@ -177,11 +176,18 @@ export class SessionTimer {
 
 	/** §7.4: a 422 to our refresh: again with the larger interval — only if it is larger. */
 	raiseInterval(msg: MessageView): boolean {
-		const min = numericHeader(msg, H_MIN_SE);
-		if (min <= this.#interval) return false;
+		const min = this.#raisedBy422(msg, this.#interval);
+		if (min < 0) return false;
 		this.#interval = min;
-		if (min > this.#minSE) this.#minSE = min;
 		return true;
+	}
+
+	/** The Min-SE of a 422 when it is above `interval` (our Min-SE rises to it, §7.4), else -1: not worth a retry. */
+	#raisedBy422(msg: MessageView, interval: number): number {
+		const min = numericHeader(msg, H_MIN_SE);
+		if (min <= interval) return -1;
+		if (min > this.#minSE) this.#minSE = min;
+		return min;
 	}
 
 	/** §9 / §7.4: Session-Expires with the refresher, Require: timer when the peer supports it. */

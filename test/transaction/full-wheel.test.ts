@@ -3,23 +3,13 @@
 import assert from "node:assert/strict";
 import { M_INVITE, M_OPTIONS } from "../../src/sip/methods.js";
 import { FREE } from "../../src/transaction/transaction-table.js";
-import { VirtualHost, inbound, responseTo } from "./virtual-host.js";
+import { VirtualHost, inbound, occupyWheel, responseTo } from "./virtual-host.js";
 
-/** Take every timer of the wheel but `free` (a stand-in for everything else the station runs); returns a release. */
-function leaveFree(host: VirtualHost, free: number): () => void {
-	const owner = host.wheel.register({ onTimer() {} });
-	const taken: number[] = [];
-	for (let h = host.wheel.start(3_600_000, owner, 1, 0); h >= 0; h = host.wheel.start(3_600_000, owner, 1, 0)) taken.push(h);
-	for (let i = 0; i < free; i++) host.wheel.cancel(taken.pop()!);
-	return () => {
-		for (const h of taken) host.wheel.cancel(h);
-	};
-}
 
 describe("DESIGN.md §4 A full timer wheel: client transactions", () => {
 	it("a request that cannot get its Timer E and F fails at once: send is false, nothing goes out, no slot is kept (§17.1.2.2)", () => {
 		const host = new VirtualHost({ timers: 16 });
-		leaveFree(host, 1);
+		occupyWheel(host.wheel, 1);
 		assert.equal(host.sendRequest(M_OPTIONS, "OPTIONS"), -1);
 		assert.deepEqual(host.sent, []);
 		assert.equal(host.layer.active, 0);
@@ -27,7 +17,7 @@ describe("DESIGN.md §4 A full timer wheel: client transactions", () => {
 
 	it("an INVITE with room for its timers goes out as ever (§17.1.1.2)", () => {
 		const host = new VirtualHost({ timers: 16 });
-		const release = leaveFree(host, 2);
+		const release = occupyWheel(host.wheel, 2);
 		assert.ok(host.sendRequest(M_INVITE, "INVITE") >= 0);
 		assert.equal(host.sent.length, 1);
 		release();
@@ -38,7 +28,7 @@ describe("DESIGN.md §4 A full timer wheel: client transactions", () => {
 		const host = new VirtualHost({ timers: 16 });
 		const tx = host.sendRequest(M_INVITE, "INVITE");
 		host.receive(responseTo(host.sent[0].text, 180, "Ringing")); // Proceeding: Timers A and B are over
-		const release = leaveFree(host, 0);
+		const release = occupyWheel(host.wheel, 0);
 		host.receive(responseTo(host.sent[0].text, 200, "OK"));
 		assert.deepEqual(host.heard, [`response 180 tx=${tx}`, `response 200 tx=${tx}`]);
 		assert.equal(host.layer.stateOf(tx), FREE);
@@ -52,7 +42,7 @@ describe("DESIGN.md §4 A full timer wheel: client transactions", () => {
 describe("DESIGN.md §4 A full timer wheel: server transactions", () => {
 	it("an INVITE with no room for the 200 ms delay gets its 100 Trying at once (§17.2.1)", () => {
 		const host = new VirtualHost({ timers: 16 });
-		const release = leaveFree(host, 0);
+		const release = occupyWheel(host.wheel, 0);
 		host.receive(inbound("INVITE"));
 		assert.deepEqual(host.sent.map((s) => s.text.split("\r\n")[0]), ["SIP/2.0 100 Trying"]);
 		release();
@@ -60,7 +50,7 @@ describe("DESIGN.md §4 A full timer wheel: server transactions", () => {
 
 	it("a response with no room for Timer J or H ends its transaction at once: nothing is held that nothing would free (§17.2.2, §17.2.1)", () => {
 		const host = new VirtualHost({ timers: 16, onRequest: (h, tx) => void h.answer(tx, 486, "Busy Here") });
-		const release = leaveFree(host, 0);
+		const release = occupyWheel(host.wheel, 0);
 		host.receive(inbound("OPTIONS", { branch: "z9hG4bKo" }));
 		host.receive(inbound("INVITE", { branch: "z9hG4bKi", callId: "i@192.0.2.20" }));
 		assert.deepEqual(host.sent.map((s) => s.text.split("\r\n")[0]), ["SIP/2.0 486 Busy Here", "SIP/2.0 100 Trying", "SIP/2.0 486 Busy Here"]);
@@ -73,7 +63,7 @@ describe("DESIGN.md §4 A full timer wheel: server transactions", () => {
 		const host = new VirtualHost({ timers: 16 });
 		host.receive(inbound("INVITE"));
 		const tx = host.serverTxs[0];
-		const release = leaveFree(host, 0); // the 100 Trying delay's timer ends: room for the 2xx retransmission, none for Timer L
+		const release = occupyWheel(host.wheel, 0); // the 100 Trying delay's timer ends: room for the 2xx retransmission, none for Timer L
 		assert.equal(host.answer(tx, 200, "OK"), true);
 		assert.equal(host.layer.stateOf(tx), FREE);
 		host.receive(inbound("ACK", { branch: "z9hG4bKack", toTag: "st4t" }));
@@ -86,7 +76,7 @@ describe("DESIGN.md §4 A full timer wheel: server transactions", () => {
 describe("DESIGN.md §4 A full timer wheel: TCP connections (§18)", () => {
 	it("an accepted connection with no room for its idle check is not taken: the host closes it", () => {
 		const host = new VirtualHost({ timers: 16 });
-		const release = leaveFree(host, 0);
+		const release = occupyWheel(host.wheel, 0);
 		assert.equal(host.accept(), null);
 		release();
 		assert.ok(host.accept() !== null);
@@ -95,7 +85,7 @@ describe("DESIGN.md §4 A full timer wheel: TCP connections (§18)", () => {
 	it("with no room for the pong wait, a keep-alive ping still goes and the connection stays watched (RFC 5626 §4.4.1)", () => {
 		const host = new VirtualHost({ timers: 16, streamKeepalive: 5_000, messageTimeout: 60_000 });
 		const stream = host.accept()!;
-		const release = leaveFree(host, 0);
+		const release = occupyWheel(host.wheel, 0);
 		host.advance(5_000);
 		assert.deepEqual(host.sent.map((s) => s.text), ["\r\n\r\n"]);
 		host.advance(20_000); // no pong: nothing awaited it, so nothing closes the connection for it

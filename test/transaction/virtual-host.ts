@@ -240,6 +240,20 @@ export class VirtualHost {
 	}
 }
 
+/**
+ * Take every timer of `wheel` but `free` (a stand-in for everything else the station runs, to see what a full wheel
+ * does); returns the release.
+ */
+export function occupyWheel(wheel: TimerWheel, free: number): () => void {
+	const owner = wheel.register({ onTimer() {} });
+	const taken: number[] = [];
+	for (let h = wheel.start(3_600_000, owner, 1, 0); h >= 0; h = wheel.start(3_600_000, owner, 1, 0)) taken.push(h);
+	for (let i = 0; i < free; i++) wheel.cancel(taken.pop()!);
+	return () => {
+		for (const h of taken) wheel.cancel(h);
+	};
+}
+
 /** A sent message in a word: its method, its status code, or ping (CRLFCRLF) / pong (CRLF). */
 function summary(wire: string): string {
 	if (wire === "\r\n\r\n") return "ping";

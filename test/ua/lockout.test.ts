@@ -9,6 +9,7 @@ import { TRANSACTION_TIMERS } from "../../src/transaction/context.js";
 import { KEEPALIVE_TIMERS } from "../../src/transaction/keepalive.js";
 import { CONNECTION_TIMERS } from "../../src/transaction/connections.js";
 import { established, inDialog, invite, peerHangsUp } from "./peer-calls.js";
+import { occupyWheel } from "../transaction/virtual-host.js";
 import { UaHost, peerSdp } from "./ua-host.js";
 
 /** Statuses the station sent since index `from`. */
@@ -16,14 +17,6 @@ function statuses(host: UaHost, from = 0): number[] {
 	return host.sent.slice(from).filter((m) => m.status > 0).map((m) => m.status);
 }
 
-/** Take every timer of the wheel but `free`; returns a release. */
-function leaveFree(host: UaHost, free: number): () => void {
-	const owner = host.wheel.register({ onTimer() {} });
-	const taken: number[] = [];
-	for (let h = host.wheel.start(3_600_000, owner, 1, 0); h >= 0; h = host.wheel.start(3_600_000, owner, 1, 0)) taken.push(h);
-	for (let i = 0; i < free; i++) host.wheel.cancel(taken.pop()!);
-	return () => taken.forEach((h) => host.wheel.cancel(h));
-}
 
 describe("DESIGN.md §3 Short calls back to back (RFC 6026 §7.1: an answered INVITE is held 32 s)", () => {
 	it("30 calls in 30 s, each answered, ACKed and hung up by the caller: every INVITE rings, every BYE gets 200, nothing 503", () => {
@@ -123,7 +116,7 @@ describe("DESIGN.md §3 The pool is sized for a parallel call list (src/ua/sizin
 describe("DESIGN.md §4 A full timer wheel at the UA", () => {
 	it("an INVITE that cannot get its Timer A and B fails at once as a transport error; nothing is sent or held", () => {
 		const host = new UaHost();
-		const release = leaveFree(host, 1);
+		const release = occupyWheel(host.wheel, 1);
 		assert.equal(host.ua.call("sip:bob@192.0.2.20"), -1);
 		assert.deepEqual(host.events, ["ended 0 transport error 503"]);
 		assert.deepEqual(host.sent, []);
@@ -135,7 +128,7 @@ describe("DESIGN.md §4 A full timer wheel at the UA", () => {
 		const host = new UaHost();
 		host.ua.call("sip:bob@192.0.2.20");
 		host.answer(host.last(), 180, "Ringing");
-		const release = leaveFree(host, 0);
+		const release = occupyWheel(host.wheel, 0);
 		host.ua.hangup(0);
 		assert.deepEqual(host.events, ["progress 0 180", "ended 0 cancelled 0"]);
 		release();
