@@ -52,7 +52,8 @@ describe("DESIGN.md §3 Unacknowledged error answers", () => {
 
 describe("DESIGN.md §3 A flood of strangers during a call (RFC 3261 §12.2.2)", () => {
 	it("while 40 strangers' INVITEs and OPTIONS arrive, the call's INFO, re-INVITE and BYE get their answers, and an OPTIONS its 200", () => {
-		const host = new UaHost();
+		// The application takes one call at a time: a stranger's INVITE in the other slot is refused 486.
+		const host = new UaHost({ onIncoming: (h, call) => call > 0 && h.ua.reject(call, 486) });
 		const d = established(host);
 		for (let n = 1; n <= 40; n++) {
 			const stranger = `198.51.100.${n}`;
