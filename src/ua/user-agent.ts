@@ -21,6 +21,7 @@ import { ByteField } from "./byte-field.js";
 import { Call, CALL_RINGING_IN, type CallContext } from "./call.js";
 import type { Account } from "./credentials.js";
 import { Dialog } from "./dialog.js";
+import { DtmfInfoSender } from "./dtmf-info-sender.js";
 import { Registration } from "./registration.js";
 import { writeCapabilities, ACCEPT, ALLOW, SUPPORTED, WITH_ACCEPT, WITH_ALLOW } from "./ua-context.js";
 export { WITH_ACCEPT, WITH_ALLOW };
@@ -59,6 +60,7 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 	mediaAddress: string;
 	readonly registration: Registration;
 	readonly calls: Call[] = [];
+	readonly #info: DtmfInfoSender[] = [];
 	readonly #userAgent: Uint8Array;
 	readonly #via = new ViaView();
 	readonly #nameAddr = new NameAddr();
@@ -89,7 +91,10 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		this.#contactPort = this.transport.localPort;
 		this.#writeContactUri();
 		this.registration = new Registration(this);
-		for (let i = 0; i < c.maxCalls; i++) this.calls.push(new Call(i, this));
+		for (let i = 0; i < c.maxCalls; i++) {
+			this.calls.push(new Call(i, this));
+			this.#info.push(new DtmfInfoSender(this.calls[i], this));
+		}
 	}
 
 	// ---- the application's API ----
@@ -131,6 +136,15 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		this.calls[call]?.hangup();
 	}
 
+	/**
+	 * Send DTMF key `digit` (ASCII 0-9 * # A-D) in SIP INFO (application/dtmf-relay, RFC 6086) in the call's dialog,
+	 * after the INFOs queued before it. False when the call is not in conversation or the queue is full.
+	 */
+	sendInfoDigit(call: number, digit: number): boolean {
+		const s = this.#info[call];
+		return s !== undefined && s.send(digit);
+	}
+
 	/** Hang up every call and remove the registration. */
 	shutdown(): void {
 		for (const c of this.calls) c.hangup();
@@ -155,8 +169,9 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		writeCapabilities(w, this.#userAgent, accept, response);
 	}
 
-	released(_call: Call): void {
-		// Slots are found by scanning; nothing to do.
+	released(call: Call): void {
+		// Slots are found by scanning; INFO digits of the call that ended must not reach the slot's next call.
+		this.#info[call.index]?.clear();
 	}
 
 	/** A response without SDP: status line, a To tag when the request had none, Allow / Accept / Supported / Server. */
