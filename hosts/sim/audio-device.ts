@@ -32,6 +32,14 @@ export interface FrameSink {
 	frame(mic: Int16Array | null, speaker: Int16Array): void;
 }
 
+/** Audio from and to elsewhere (the web panel's browser), used instead of the source while attached. */
+export interface AudioPort {
+	/** Fill `mic` with the next frame; false: nothing came (silence). */
+	read(mic: Int16Array): boolean;
+	/** The frame the speaker played. */
+	write(speaker: Int16Array): void;
+}
+
 export class SimAudioDevice implements TimerOwner {
 	readonly #options: SimAudioOptions;
 	readonly #clock: Clock;
@@ -42,6 +50,7 @@ export class SimAudioDevice implements TimerOwner {
 	readonly #mic = new Int16Array(FRAME_SAMPLES);
 	readonly #speaker = new Int16Array(FRAME_SAMPLES);
 	#sink: FrameSink | null = null;
+	#port: AudioPort | null = null;
 	/** Source position: sample index into a file, or the tone's phase (radians). */
 	#position = 0;
 	#timer = -1;
@@ -65,6 +74,11 @@ export class SimAudioDevice implements TimerOwner {
 	/** Who gets the frames. */
 	connect(sink: FrameSink): void {
 		this.#sink = sink;
+	}
+
+	/** Take the microphone from `port` and give it the speaker (null: back to the source). */
+	attach(port: AudioPort | null): void {
+		this.#port = port;
 	}
 
 	/** True while the frame clock runs. */
@@ -114,11 +128,13 @@ export class SimAudioDevice implements TimerOwner {
 		sink.frame(this.#fill(), this.#speaker);
 		this.#recorder?.write(this.#speaker);
 		this.#device?.write(this.#speaker);
+		this.#port?.write(this.#speaker);
 	}
 
 	/** The microphone's next frame, or null for silence. */
 	#fill(): Int16Array | null {
 		const src = this.#options.source, mic = this.#mic;
+		if (this.#port !== null) return this.#port.read(mic) ? mic : null;
 		if (src.kind === "silence") return null;
 		if (src.kind === "device") return this.#device !== null && this.#device.read(mic) ? mic : null;
 		if (src.kind === "tone") {

@@ -2,9 +2,12 @@
 // document the ESP32 reads, src/intercom/config.ts) and options that override its fields. Every error names the
 // option or the field, the value and what is allowed; secrets are never echoed.
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { isObject, type JsonObject } from "../../src/intercom/config-reader.js";
 import { parseServerAddress, parseStationConfig, SERVER_FORM } from "../../src/intercom/config.js";
 import type { AudioSource } from "./audio-device.js";
+import { INDOOR_DEFAULTS } from "./indoor-station.js";
+import { PANEL_DEFAULTS } from "./panel-host.js";
 import { soundCommands } from "./sound-device.js";
 import { STATION_DEFAULTS, type StationOptions } from "./station.js";
 import { readWav } from "./wav.js";
@@ -20,6 +23,9 @@ export const STATION_USAGE = `usage: sip-intercom station [options]     (npm sta
     dtmf DIGITS [n] | register | unregister | status | config | help | quit
   "press" and "release" work the door button (hold MS: a long press), "list" rings the call list, "open" pulses the
   door relay. Calls carry G.711 audio (RTP, RTCP, RFC 4733 DTMF in and out).
+  It also serves the web panel (http://127.0.0.1:8080) with a built-in indoor station (sip:flat@127.0.0.1:5090):
+  with no registrar, the call list rings the indoor station, which may key the door code; standard input takes
+  its commands too: indoor answer | indoor hangup | indoor open [rfc4733|info] | indoor call
 options:
   --config FILE           the station's configuration (JSON: sip, callList, doorCodes, relays, incoming ...; README)
   --address IP            address to listen on and to put in Via/Contact (default 127.0.0.1)
@@ -49,12 +55,27 @@ options:
   --audio-device          the sound card: microphone in, speaker out (arecord/aplay from alsa-utils, or sox)
   --echo-suppressor       duck the sent audio while the far end talks (audio.echoSuppressor.enabled)
   --trace                 print whole SIP messages instead of one line each
+  --http-port N           the web panel's port (default ${PANEL_DEFAULTS.port})
+  --http-address IP       the web panel's address (default ${PANEL_DEFAULTS.address}; anybody who can reach it can open the door)
+  --indoor-port N         the indoor station's SIP port (default ${INDOOR_DEFAULTS.port}; its RTP on ${INDOOR_DEFAULTS.rtpPort}-${INDOOR_DEFAULTS.rtpPort + 1})
+  --no-panel              no web panel and no indoor station
   --help`;
+
+/** The web panel and its indoor station (hosts/sim/panel-host.ts, indoor-station.ts). */
+export interface PanelArgs {
+	readonly httpAddress: string;
+	readonly httpPort: number;
+	readonly indoorPort: number;
+}
 
 export interface StationArgs {
 	readonly station: StationOptions;
 	readonly call: string | null;
 	readonly exitAfterCall: boolean;
+	/** null: --no-panel. */
+	readonly panel: PanelArgs | null;
+	/** The configuration document `station.config` was validated from (the panel adds its indoor station to it). */
+	readonly document: JsonObject;
 }
 
 /** What the simulator changes of the built-in defaults: its own port (a PBX may hold 5060 on the same machine),
@@ -71,8 +92,8 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 	const flags = new Set<string>();
 	const withValue = new Set(["--config", "--address", "--port", "--user", "--domain", "--display-name", "--password", "--auth-user", "--registrar",
 		"--proxy", "--expires", "--answer", "--answer-delay", "--session-expires", "--rtp-port", "--call", "--hangup-after",
-		"--audio-in", "--audio-out", "--tone"]);
-	const bare = new Set(["--no-proxy", "--exit-after-call", "--trace", "--help", "--meters", "--echo-suppressor", "--audio-device"]);
+		"--audio-in", "--audio-out", "--tone", "--http-port", "--http-address", "--indoor-port"]);
+	const bare = new Set(["--no-proxy", "--exit-after-call", "--trace", "--help", "--meters", "--echo-suppressor", "--audio-device", "--no-panel"]);
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf("=");
@@ -140,7 +161,13 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 		throw new Error(`${file !== undefined ? `--config ${file}` : "the options"}: ${result.errors.length} error${result.errors.length === 1 ? "" : "s"}\n  ` +
 			result.errors.join("\n  "));
 	}
+	const httpAddress = values.get("--http-address") ?? PANEL_DEFAULTS.address;
+	if (isIP(httpAddress) === 0) throw new Error(`--http-address: expected an IP address (e.g. 127.0.0.1), got "${httpAddress}"`);
+	const panel: PanelArgs | null = flags.has("--no-panel") ? null : {
+		httpAddress, httpPort: int("--http-port", 0, 65535) ?? PANEL_DEFAULTS.port, indoorPort: int("--indoor-port", 0, 65535) ?? INDOOR_DEFAULTS.port,
+	};
 	return {
+		panel, document: doc,
 		station: { address: values.get("--address") ?? STATION_DEFAULTS.address, config: result.config, trace: flags.has("--trace"),
 			meters: flags.has("--meters"), log, audio: { source: audioSource(values, flags, log), recordTo: audioOut(values) } },
 		call: values.get("--call") ?? null,

@@ -5,6 +5,7 @@ import { text } from "../../src/sip/bytes.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { SipParser } from "../../src/sip/parser.js";
 import { summarize } from "../../src/sip/summary.js";
+import type { DatagramUser } from "../../src/host.js";
 import type { TimerOwner } from "../../src/transaction/timer-wheel.js";
 import { TCP } from "../../src/transaction/transaction-table.js";
 import type { MediaPorts } from "../../src/intercom/call-audio.js";
@@ -14,6 +15,7 @@ import { describeEvent, INDICATOR_NAMES, type IndicatorName, type IntercomEvent,
 import { AUDIO_DEFAULTS, SimAudioDevice, type SimAudioOptions } from "./audio-device.js";
 import { stationSizes } from "../../src/ua/sizing.js";
 import { createSimTransport, NodeDatagramSocket, type SimTransport } from "./node-host.js";
+import type { PacketCapture } from "./packet-capture.js";
 import { SimPin } from "./sim-pins.js";
 
 export interface StationOptions {
@@ -27,7 +29,14 @@ export interface StationOptions {
 	/** Where log lines go (one call per line, no newline). */
 	readonly log: (line: string) => void;
 	readonly audio?: SimAudioOptions;
+	/** Record every SIP, RTP and RTCP packet sent and received (the web panel's pcap export). */
+	readonly capture?: PacketCapture;
+	/** Called once the station is built, before it starts (registers): the web panel subscribes here to miss nothing. */
+	readonly observe?: (station: SimStation) => void;
 }
+
+/** The transport's trace hook (src/transaction/transport.ts `onTrace`), as the web panel's ladder hears it. */
+export type SipTraceListener = (sent: boolean, bytes: Uint8Array, start: number, end: number, transport: number, address: string, port: number) => void;
 
 export const STATION_DEFAULTS = Object.freeze({ address: "127.0.0.1", port: 5070 });
 
@@ -51,6 +60,7 @@ export class SimStation implements IntercomEvents, TimerOwner {
 	#waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
 	readonly #listeners: ((line: string) => void)[] = [];
 	readonly #eventListeners: ((e: IntercomEvent) => void)[] = [];
+	readonly #traceListeners: SipTraceListener[] = [];
 
 	private constructor(options: StationOptions, net: SimTransport, sockets: NodeDatagramSocket[]) {
 		this.#options = options;
@@ -62,18 +72,22 @@ export class SimStation implements IntercomEvents, TimerOwner {
 		for (const n of INDICATOR_NAMES) leds[n] = new SimPin(`led ${n}`, now);
 		this.leds = leds;
 		this.audio = new SimAudioDevice(options.audio ?? AUDIO_DEFAULTS, net.clock, net.wheel, (l) => this.log(l));
+		// With a capture, what the media sockets send and receive is recorded on its way (the sockets themselves unchanged).
+		const capture = options.capture, tap = (i: number) => (capture === undefined ? sockets[i] : capture.tapSocket(sockets[i], sockets[i].address, sockets[i].port));
 		const ports: MediaPorts[] = [];
-		for (let i = 0; i + 1 < sockets.length; i += 2) ports.push({ rtp: sockets[i], rtcp: sockets[i + 1] });
+		for (let i = 0; i + 1 < sockets.length; i += 2) ports.push({ rtp: tap(i), rtcp: tap(i + 1) });
 		this.station = new DoorStation({
 			config, transport: net.transport, wheel: net.wheel, transactionConfig: net.config, clock: net.clock, random: net.random,
 			ports, relays: this.relays, leds, events: this,
 		});
+		const user = (i: number, u: DatagramUser) => (capture === undefined ? u : capture.tapUser(u, sockets[i].address, sockets[i].port));
 		for (let i = 0; i < ports.length; i++) {
-			sockets[2 * i].setUser(this.station.audio.rtpUser(i));
-			sockets[2 * i + 1].setUser(this.station.audio.rtcpUser(i));
+			sockets[2 * i].setUser(user(2 * i, this.station.audio.rtpUser(i)));
+			sockets[2 * i + 1].setUser(user(2 * i + 1, this.station.audio.rtcpUser(i)));
 		}
 		this.audio.connect(this.station);
 		this.#fingerOwner = net.wheel.register(this);
+		options.observe?.(this);
 	}
 
 	static async start(options: StationOptions): Promise<SimStation> {
@@ -85,7 +99,9 @@ export class SimStation implements IntercomEvents, TimerOwner {
 			// (the finger on the button, the audio device's frame clock).
 			sizes: stationSizes({ maxCalls: callSlots(config) }, { applicationTimers: applicationTimers(config) + 2 }),
 			onTrace: (sent, bytes, start, end, transport, address, port) => {
-				if (station !== null) station.#traced(sent, bytes, start, end, transport, address, port);
+				if (station === null) return; // (before the station exists, `net` is not assigned yet)
+				options.capture?.record(sent, transport === TCP ? "tcp" : "udp", net.address, net.port, address, port, bytes, start, end);
+				station.#traced(sent, bytes, start, end, transport, address, port);
 			},
 		});
 		// The media ports of every call slot, RTP and RTCP (RFC 3550 §11), held so no other program takes them.
@@ -219,6 +235,11 @@ export class SimStation implements IntercomEvents, TimerOwner {
 		this.#listeners.push(listener);
 	}
 
+	/** Call `listener` with every SIP message sent or received from now on (the web panel's ladder). */
+	onTrace(listener: SipTraceListener): void {
+		this.#traceListeners.push(listener);
+	}
+
 	/** Call `listener` with every application event from now on (the web panel). */
 	onEvent(listener: (e: IntercomEvent) => void): void {
 		this.#eventListeners.push(listener);
@@ -277,6 +298,7 @@ export class SimStation implements IntercomEvents, TimerOwner {
 
 	/** One line per SIP message (→ sent, ← received), or the whole message with --trace. */
 	#traced(sent: boolean, bytes: Uint8Array, start: number, end: number, transport: number, address: string, port: number): void {
+		for (const l of this.#traceListeners) l(sent, bytes, start, end, transport, address, port);
 		const arrow = sent ? "→" : "←", where = `${transport === TCP ? "TCP" : "UDP"} ${address}:${port}`;
 		if (this.#options.trace) {
 			this.log(`${arrow} ${where}\n${text(bytes, start, end).trimEnd()}\n`);
