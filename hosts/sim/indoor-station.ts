@@ -10,6 +10,7 @@ import type { StationConfig } from "../../src/intercom/config.js";
 import { DIGIT_SOURCE_SIP_INFO, type DigitSink } from "../../src/media/dtmf-4733.js";
 import { MediaSession } from "../../src/media/media-session.js";
 import { CALL_ACTIVE } from "../../src/ua/call.js";
+import { stationSizes } from "../../src/ua/sizing.js";
 import { uaConfig } from "../../src/ua/ua-config.js";
 import { END_NAMES, type UaEvents } from "../../src/ua/ua-events.js";
 import { UserAgent } from "../../src/ua/user-agent.js";
@@ -20,6 +21,7 @@ import type { SipTraceListener } from "./station.js";
 
 /** The indoor station's defaults: next to the door station's 5070 and the RTP ports of the interop peers. */
 export const INDOOR_DEFAULTS = Object.freeze({ user: "flat", port: 5090, rtpPort: 16900 });
+const INDOOR_CALLS = 2;
 
 export type IndoorEvent =
 	| { readonly type: "status"; readonly status: IndoorStatus; readonly line: string }
@@ -98,7 +100,7 @@ export class IndoorStation implements UaEvents, DigitSink {
 		const user = options.user ?? INDOOR_DEFAULTS.user;
 		this.uri = `sip:${user}@${options.address.includes(":") ? `[${options.address}]` : options.address}:${net.port}`;
 		this.ua = new UserAgent({
-			config: uaConfig({ user, domain: options.address, displayName: "Indoor station", maxCalls: 2, rtpPort: options.rtpPort, userAgent: "sip-intercom indoor station" }),
+			config: uaConfig({ user, domain: options.address, displayName: "Indoor station", maxCalls: INDOOR_CALLS, rtpPort: options.rtpPort, userAgent: "sip-intercom indoor station" }),
 			transactionConfig: net.config, transport: net.transport, wheel: net.wheel, random: net.random, events: this,
 		});
 		this.session = new MediaSession({
@@ -115,7 +117,8 @@ export class IndoorStation implements UaEvents, DigitSink {
 	static async start(options: IndoorOptions): Promise<IndoorStation> {
 		let indoor: IndoorStation | null = null;
 		const net = await createSimTransport({
-			address: options.address, port: options.port, extraTimers: 32,
+			// Two call slots (one talks, one refuses a second caller); the wheel also holds its audio clock's timer.
+			address: options.address, port: options.port, sizes: stationSizes({ maxCalls: INDOOR_CALLS }, { applicationTimers: 1 }),
 			onTrace: (sent, bytes, start, end, transport, address, port) => {
 				if (indoor !== null) for (const l of indoor.#traceListeners) l(sent, bytes, start, end, transport, address, port);
 			},

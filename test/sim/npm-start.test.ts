@@ -58,7 +58,7 @@ describe("npm start: standard input with the panel running", function () {
 			type("release");
 			await until(/indoor station: ringing: call from <sip:door@127\.0\.0\.1>/);
 			type("indoor answer");
-			await until(/call 0: answered by <sip:flat@127\.0\.0\.1:\d+>/);
+			await until(/call 0: answered by <?sip:flat@127\.0\.0\.1:\d+/);
 			type("indoor open info");
 			await until(/door opened: relay door by code from sip:flat@127\.0\.0\.1:\d+/);
 			type("indoor bogus");
