@@ -29,6 +29,38 @@ export function ascii(text: string): Uint8Array {
 	return out;
 }
 
+/** UTF-8 bytes of a string (RFC 3629; a lone surrogate becomes U+FFFD). Configuration time: allocates. */
+export function utf8(text: string): Uint8Array {
+	let n = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.codePointAt(i) ?? 0;
+		n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+		if (c >= 0x10000) i++;
+	}
+	const out = new Uint8Array(n);
+	let o = 0;
+	for (let i = 0; i < text.length; i++) {
+		let c = text.codePointAt(i) ?? 0;
+		if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+		if (c < 0x80) out[o++] = c;
+		else if (c < 0x800) {
+			out[o++] = 0xc0 | (c >> 6);
+			out[o++] = 0x80 | (c & 0x3f);
+		} else if (c < 0x10000) {
+			out[o++] = 0xe0 | (c >> 12);
+			out[o++] = 0x80 | ((c >> 6) & 0x3f);
+			out[o++] = 0x80 | (c & 0x3f);
+		} else {
+			out[o++] = 0xf0 | (c >> 18);
+			out[o++] = 0x80 | ((c >> 12) & 0x3f);
+			out[o++] = 0x80 | ((c >> 6) & 0x3f);
+			out[o++] = 0x80 | (c & 0x3f);
+			i++;
+		}
+	}
+	return out;
+}
+
 /** Exact (case-sensitive) compare of buf[start, end) with a constant. */
 export function equalsBytes(buf: Uint8Array, start: number, end: number, constant: Uint8Array): boolean {
 	if (end - start !== constant.length) return false;

@@ -2,9 +2,9 @@
 // RFC 8760 §2. Challenges are copied into fixed per-field storage; hashing and writing allocate nothing.
 import type { MessageView } from "./message-view.js";
 import type { Writer } from "./writer.js";
+import { AuthParams } from "./auth-params.js";
 import { ascii, equalsIgnoreCase, hex32Into, skipLws, trimLwsEnd } from "./bytes.js";
-import { BACKSLASH, COMMA, DQUOTE, EQUAL, isLws, isToken } from "./chars.js";
-import { quotedStringEnd } from "./params.js";
+import { BACKSLASH, COMMA, DQUOTE } from "./chars.js";
 import { Md5 } from "./md5.js";
 import { Sha256 } from "./sha256.js";
 
@@ -22,7 +22,7 @@ interface HexHash {
 	reset(): unknown;
 }
 
-const DIGEST = ascii("digest"), REALM = ascii("realm"), NONCE = ascii("nonce"), OPAQUE = ascii("opaque"),
+const REALM = ascii("realm"), NONCE = ascii("nonce"), OPAQUE = ascii("opaque"),
 	ALGORITHM = ascii("algorithm"), QOP = ascii("qop"), STALE = ascii("stale"), AUTH = ascii("auth"), TRUE = ascii("true");
 /** Lower-case algorithm names, indexed by ALG_*, for case-insensitive matching (ABNF strings, RFC 5234 §2.3). */
 const ALGORITHM_LOWER: readonly Uint8Array[] = [ascii("md5"), ascii("md5-sess"), ascii("sha-256"), ascii("sha-256-sess")];
@@ -83,17 +83,6 @@ export class Challenge {
 	}
 }
 
-/** Copy buf[start, end) into `dst`, removing quoted-pair backslashes when `quoted` (§25.1); -1 if it does not fit. */
-function copyValue(buf: Uint8Array, start: number, end: number, quoted: boolean, dst: Uint8Array): number {
-	let n = 0;
-	for (let i = start; i < end; i++) {
-		if (quoted && buf[i] === BACKSLASH) i++;
-		if (n >= dst.length) return -1;
-		dst[n++] = buf[i];
-	}
-	return n;
-}
-
 /** Does the qop-options value buf[start, end) list "auth" (RFC 7616 §3.3: one or more tokens, comma-separated)? */
 function listsAuth(buf: Uint8Array, start: number, end: number): boolean {
 	let i = start;
@@ -107,10 +96,7 @@ function listsAuth(buf: Uint8Array, start: number, end: number): boolean {
 	return false;
 }
 
-/** A gen-value byte outside quotes. Lenient beyond `token`: servers send unquoted base64 nonces ('/', '+', '='). */
-function isBareValue(b: number): boolean {
-	return b > 0x20 && b < 0x7f && b !== COMMA && b !== DQUOTE;
-}
+const params = new AuthParams();
 
 /**
  * Parse one WWW-Authenticate / Proxy-Authenticate value (RFC 3261 §25.1 `challenge`, RFC 7616 §3.3) into `out`.
@@ -122,72 +108,35 @@ function isBareValue(b: number): boolean {
  */
 export function parseChallenge(buf: Uint8Array, start: number, end: number, out: Challenge): boolean {
 	out.clear();
-	let i = skipLws(buf, start, end);
-	end = trimLwsEnd(buf, i, end);
-	// challenge = "Digest" LWS digest-cln *(COMMA digest-cln): the scheme is case-insensitive (RFC 7235 §2.1).
-	if (end - i < DIGEST.length || !equalsIgnoreCase(buf, i, i + DIGEST.length, DIGEST)) return false;
-	i += DIGEST.length;
-	if (i >= end || !isLws(buf[i])) return false;
+	const p = params;
+	if (!p.begin(buf, start, end)) return false;
 	let haveRealm = false, haveNonce = false, qopOffered = false;
-	for (;;) {
-		i = skipLws(buf, i, end);
-		if (i >= end) break;
-		if (buf[i] === COMMA) { // an empty list element (RFC 7230 §7: recipients ignore them)
-			i++;
-			continue;
-		}
-		const nameStart = i;
-		while (i < end && isToken(buf[i])) i++;
-		const nameEnd = i;
-		if (nameEnd === nameStart) return false;
-		i = skipLws(buf, i, end);
-		if (i >= end || buf[i] !== EQUAL) return false;
-		i = skipLws(buf, i + 1, end);
-		if (i >= end) return false;
-		let valueStart: number, valueEnd: number;
-		const quoted = buf[i] === DQUOTE;
-		if (quoted) {
-			const close = quotedStringEnd(buf, i, end);
-			if (close < 0) return false;
-			valueStart = i + 1;
-			valueEnd = close - 1;
-			i = close;
-		} else {
-			valueStart = i;
-			while (i < end && isBareValue(buf[i])) i++;
-			valueEnd = i;
-			if (valueEnd === valueStart) return false;
-		}
-		i = skipLws(buf, i, end);
-		if (i < end && buf[i] !== COMMA) return false; // parameters are separated by commas
-
-		if (equalsIgnoreCase(buf, nameStart, nameEnd, REALM)) {
-			const n = copyValue(buf, valueStart, valueEnd, quoted, out.realm);
+	for (let r = p.next(); r !== 0; r = p.next()) {
+		if (r < 0) return false;
+		if (p.nameIs(REALM)) {
+			const n = p.copyValue(out.realm);
 			if (n < 0) return false;
 			out.realmLength = n;
 			haveRealm = true;
-		} else if (equalsIgnoreCase(buf, nameStart, nameEnd, NONCE)) {
-			const n = copyValue(buf, valueStart, valueEnd, quoted, out.nonce);
+		} else if (p.nameIs(NONCE)) {
+			const n = p.copyValue(out.nonce);
 			if (n < 0) return false;
 			out.nonceLength = n;
 			haveNonce = true;
-		} else if (equalsIgnoreCase(buf, nameStart, nameEnd, OPAQUE)) {
-			const n = copyValue(buf, valueStart, valueEnd, quoted, out.opaque);
+		} else if (p.nameIs(OPAQUE)) {
+			const n = p.copyValue(out.opaque);
 			if (n < 0) return false;
 			out.opaqueLength = n;
-		} else if (equalsIgnoreCase(buf, nameStart, nameEnd, ALGORITHM)) {
-			let alg = -1;
-			for (let a = 0; a < ALGORITHM_LOWER.length && alg < 0; a++) {
-				if (equalsIgnoreCase(buf, valueStart, valueEnd, ALGORITHM_LOWER[a])) alg = a;
-			}
+		} else if (p.nameIs(ALGORITHM)) {
+			const alg = algorithmOf(buf, p.valueStart, p.valueEnd);
 			if (alg < 0) return false;
 			out.algorithm = alg;
 			out.algorithmNamed = true;
-		} else if (equalsIgnoreCase(buf, nameStart, nameEnd, QOP)) {
+		} else if (p.nameIs(QOP)) {
 			qopOffered = true;
-			out.qopAuth = listsAuth(buf, valueStart, valueEnd);
-		} else if (equalsIgnoreCase(buf, nameStart, nameEnd, STALE)) {
-			out.stale = equalsIgnoreCase(buf, valueStart, valueEnd, TRUE); // case-insensitive (RFC 7616 §3.3)
+			out.qopAuth = listsAuth(buf, p.valueStart, p.valueEnd);
+		} else if (p.nameIs(STALE)) {
+			out.stale = equalsIgnoreCase(buf, p.valueStart, p.valueEnd, TRUE); // case-insensitive (RFC 7616 §3.3)
 		}
 	}
 	if (!haveRealm || !haveNonce) return false;
@@ -195,6 +144,12 @@ export function parseChallenge(buf: Uint8Array, start: number, end: number, out:
 	if (qopOffered && !out.qopAuth) return false;
 	if ((out.algorithm & 1) !== 0 && !out.qopAuth) return false;
 	return true;
+}
+
+/** The ALG_* an algorithm name buf[start, end) names (case-insensitive, RFC 5234 §2.3), or -1 for one not implemented. */
+export function algorithmOf(buf: Uint8Array, start: number, end: number): number {
+	for (let a = 0; a < ALGORITHM_LOWER.length; a++) if (equalsIgnoreCase(buf, start, end, ALGORITHM_LOWER[a])) return a;
+	return -1;
 }
 
 const candidate = new Challenge();
@@ -242,10 +197,12 @@ export class DigestClient {
 	 * digits for MD5, 64 for SHA-256). With qop=auth: H(HA1:nonce:nc:cnonce:auth:HA2); without (RFC 2069 form, kept by
 	 * RFC 3261 §22.4 for old servers): H(HA1:nonce:HA2). HA1 = H(user:realm:pass), for "-sess" H(that:nonce:cnonce)
 	 * (§3.4.2); HA2 = H(method:uri) (§3.4.3). `nc` is the nonce count (1 for the first request with this nonce);
-	 * `nc` and `cnonce` are unused without qop. `out` needs 64 bytes from outStart.
+	 * `nc` and `cnonce` (its first `cnonceLength` bytes) are unused without qop. `out` needs 64 bytes from outStart.
+	 * The server side (src/http/digest-server.ts) computes the same value to check an answer.
 	 */
 	response(ch: Challenge, username: Uint8Array, password: Uint8Array, method: Uint8Array, uri: Uint8Array,
-		uriStart: number, uriEnd: number, nc: number, cnonce: Uint8Array, out: Uint8Array, outStart: number): number {
+		uriStart: number, uriEnd: number, nc: number, cnonce: Uint8Array, out: Uint8Array, outStart: number,
+		cnonceLength = cnonce.length): number {
 		const h: HexHash = ch.algorithm >= ALG_SHA256 ? this.#sha256 : this.#md5;
 		const ha1 = this.#ha1, ha2 = this.#ha2, colon = COLON_BYTE;
 		h.reset();
@@ -261,7 +218,7 @@ export class DigestClient {
 			h.update(colon, 0, 1);
 			h.update(ch.nonce, 0, ch.nonceLength);
 			h.update(colon, 0, 1);
-			h.update(cnonce, 0, cnonce.length);
+			h.update(cnonce, 0, cnonceLength);
 			h.finishHex(ha1, 0);
 		}
 		h.update(method, 0, method.length);
@@ -276,7 +233,7 @@ export class DigestClient {
 		if (ch.qopAuth) {
 			h.update(this.#ncHex(nc), 0, 8);
 			h.update(colon, 0, 1);
-			h.update(cnonce, 0, cnonce.length);
+			h.update(cnonce, 0, cnonceLength);
 			h.update(colon, 0, 1);
 			h.update(AUTH, 0, AUTH.length);
 			h.update(colon, 0, 1);
