@@ -17,6 +17,8 @@ import { stationSizes } from "../../src/ua/sizing.js";
 import { createSimTransport, NodeDatagramSocket, type SimTransport } from "./node-host.js";
 import type { PacketCapture } from "./packet-capture.js";
 import { SimPin } from "./sim-pins.js";
+import { homeTimers } from "../../src/home/home-link.js";
+import { SimHome } from "./home.js";
 
 export interface StationOptions {
 	/** The address to bind and to put in Via / Contact / SDP. */
@@ -61,6 +63,8 @@ export class SimStation implements IntercomEvents, TimerOwner {
 	readonly #listeners: ((line: string) => void)[] = [];
 	readonly #eventListeners: ((e: IntercomEvent) => void)[] = [];
 	readonly #traceListeners: SipTraceListener[] = [];
+	/** Home Assistant over MQTT and the HTTP API (config `mqtt`, `http`); null until started. */
+	home: SimHome | null = null;
 
 	private constructor(options: StationOptions, net: SimTransport, sockets: NodeDatagramSocket[]) {
 		this.#options = options;
@@ -95,9 +99,9 @@ export class SimStation implements IntercomEvents, TimerOwner {
 		let station: SimStation | null = null;
 		const net = await createSimTransport({
 			address: options.address, port: config.sip.port,
-			// The pools for the call slots, the wheel for every owner's timers: the application's and this host's two
-			// (the finger on the button, the audio device's frame clock).
-			sizes: stationSizes({ maxCalls: callSlots(config) }, { applicationTimers: applicationTimers(config) + 2 }),
+			// The pools for the call slots, the wheel for every owner's timers: the application's, the home links'
+			// (MQTT, HTTP) and this host's two (the finger on the button, the audio device's frame clock).
+			sizes: stationSizes({ maxCalls: callSlots(config) }, { applicationTimers: applicationTimers(config) + homeTimers(config) + 2 }),
 			onTrace: (sent, bytes, start, end, transport, address, port) => {
 				if (station === null) return; // (before the station exists, `net` is not assigned yet)
 				options.capture?.record(sent, transport === TCP ? "tcp" : "udp", net.address, net.port, address, port, bytes, start, end);
@@ -125,6 +129,14 @@ export class SimStation implements IntercomEvents, TimerOwner {
 			(s.registrar !== null ? `, registrar ${s.registrar.address}:${s.registrar.port}` : ", no registrar") +
 			`; call list: ${config.callList.targets.length === 0 ? "none" : `${config.callList.mode}, ${config.callList.targets.length} target(s)`}` +
 			`; incoming calls: ${config.incoming.allow.length === 0 ? `refused (${config.incoming.refuseStatus})` : config.incoming.answer}`);
+		try {
+			const home = await SimHome.start({ station: station.station, address: options.address, log: station, wheel: net.wheel, clock: net.clock, random: net.random });
+			station.home = home;
+			station.onEvent((e) => home.link.event(e));
+		} catch (err) {
+			await station.stop(0);
+			throw err;
+		}
 		station.station.start();
 		return station;
 	}
@@ -207,6 +219,7 @@ export class SimStation implements IntercomEvents, TimerOwner {
 	async stop(graceMs = 3000): Promise<void> {
 		const registered = this.station.status().registration === "registered";
 		this.station.stop();
+		await this.home?.stop();
 		if (registered) await this.waitFor((l) => l.startsWith("unregistered") || l.startsWith("registration failed"), graceMs).catch(() => {});
 		// Let BYE transactions finish briefly so the peer hears them.
 		if (!this.station.ua.idle) await new Promise((r) => setTimeout(r, Math.min(graceMs, 500)));

@@ -5,7 +5,10 @@
 import type { EchoSuppressorOptions } from "../media/echo-suppressor.js";
 import { TCP, UDP } from "../transaction/transaction-table.js";
 import type { ServerAddress } from "../ua/ua-config.js";
-import { ConfigReader, isObject, REDACTED, type JsonObject } from "./config-reader.js";
+import { ConfigReader, isObject, parseServerAddress, REDACTED, SERVER_FORM, type JsonObject } from "./config-reader.js";
+import { HTTP_DEFAULTS, MQTT_DEFAULTS, readHttp, readMqtt, redactHttp, redactMqtt, type HttpConfig, type MqttConfig } from "./remote-config.js";
+
+export { parseServerAddress, SERVER_FORM };
 
 export type CallListMode = "sequential" | "parallel";
 export type IndicatorMode = "off" | "on" | "blink";
@@ -137,6 +140,10 @@ export interface StationConfig {
 	readonly incoming: IncomingConfig;
 	readonly indicators: IndicatorConfig;
 	readonly audio: AudioConfig;
+	/** Home Assistant over MQTT (src/home/home-assistant.ts); off unless enabled. */
+	readonly mqtt: MqttConfig;
+	/** The 2N-style HTTP API with Digest authentication (src/home/http-api.ts); off unless enabled. */
+	readonly http: HttpConfig;
 }
 
 /** Limits of the lists (each item costs preallocated state). */
@@ -166,6 +173,8 @@ export const CONFIG_DEFAULTS: StationConfig = Object.freeze({
 	indicators: Object.freeze({ blinkMs: 500, idle: "on" as IndicatorMode, notRegistered: "blink" as IndicatorMode, calling: "blink" as IndicatorMode,
 		inCall: "on" as IndicatorMode, doorOpen: "on" as IndicatorMode }),
 	audio: Object.freeze({ tonePlan: "europe" as TonePlan, rtpTimeoutSeconds: 30, jitterMinMs: 20, jitterMaxMs: 200, echoSuppressor: ECHO_DEFAULTS }),
+	mqtt: MQTT_DEFAULTS,
+	http: HTTP_DEFAULTS,
 });
 
 export type ConfigResult = { readonly ok: true; readonly config: StationConfig } | { readonly ok: false; readonly errors: readonly string[] };
@@ -173,7 +182,7 @@ export type ConfigResult = { readonly ok: true; readonly config: StationConfig }
 /** Validate a parsed JSON document; absent fields take their defaults. */
 export function parseStationConfig(doc: unknown): ConfigResult {
 	const r = new ConfigReader();
-	const top = r.object("", doc, ["sip", "callList", "alternateCallList", "button", "relays", "doorCodes", "callLimits", "incoming", "indicators", "audio"]);
+	const top = r.object("", doc, ["sip", "callList", "alternateCallList", "button", "relays", "doorCodes", "callLimits", "incoming", "indicators", "audio", "mqtt", "http"]);
 	if (!isObject(doc) && doc !== undefined) return { ok: false, errors: r.errors };
 	const sip = readSip(r, top.sip);
 	const callList = readCallList(r, "callList", top.callList);
@@ -203,8 +212,10 @@ export function parseStationConfig(doc: unknown): ConfigResult {
 		doorOpen: r.choice("indicators.doorOpen", ind.doorOpen, D.indicators.doorOpen, modes),
 	});
 	const audio = readAudio(r, top.audio);
+	const mqtt = readMqtt(r, top.mqtt, sip.user);
+	const http = readHttp(r, top.http, sip.port);
 	if (r.errors.length > 0) return { ok: false, errors: Object.freeze(r.errors.slice()) };
-	return { ok: true, config: Object.freeze({ sip, callList, alternateCallList, button, relays, doorCodes, callLimits, incoming, indicators, audio }) };
+	return { ok: true, config: Object.freeze({ sip, callList, alternateCallList, button, relays, doorCodes, callLimits, incoming, indicators, audio, mqtt, http }) };
 }
 
 function readSip(r: ConfigReader, value: unknown): SipConfig {
@@ -229,19 +240,6 @@ function readSip(r: ConfigReader, value: unknown): SipConfig {
 		rtpPort,
 	});
 }
-
-/** `IP[:port][;transport=udp|tcp]` (an address: the station resolves no host names). */
-export function parseServerAddress(text: string): ServerAddress | null {
-	const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:;transport=(udp|tcp))?$/i.exec(text);
-	if (m === null) return null;
-	if (m[1].includes(".") && !m[1].startsWith("[") && m[1].split(".").some((o) => Number(o) > 255)) return null;
-	const port = m[2] === undefined ? 5060 : Number(m[2]);
-	if (port < 1 || port > 65535) return null;
-	return Object.freeze({ address: m[1].replace(/^\[|\]$/g, ""), port, transport: m[3]?.toLowerCase() === "tcp" ? TCP : UDP });
-}
-
-/** The allowed form of a server, for error messages. */
-export const SERVER_FORM = "an IP address with an optional :port and ;transport=tcp (e.g. 192.168.1.10:5060)";
 
 function readServer(r: ConfigReader, path: string, value: unknown): ServerAddress | null {
 	const s = typeof value === "string" ? parseServerAddress(value) : null;
@@ -369,5 +367,7 @@ export function redactedConfig(config: StationConfig): JsonObject {
 		...config,
 		sip: { ...config.sip, password: config.sip.password === "" ? "" : REDACTED, registrar: server(config.sip.registrar), proxy: server(config.sip.proxy) },
 		doorCodes: { ...config.doorCodes, codes: config.doorCodes.codes.map((c) => ({ code: REDACTED, relay: c.relay })) },
+		mqtt: redactMqtt(config.mqtt),
+		http: redactHttp(config.http),
 	};
 }

@@ -254,11 +254,11 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 		for (let i = 0; i < this.#kind.length; i++) if (this.ua.calls[i].busy) this.ua.hangup(i);
 	}
 
-	/** Open the door relay `relay` by command (a remote opening: MQTT, HTTP, the command line). */
-	openDoor(relay = 0, from = ""): boolean {
+	/** Open the door relay `relay` by command (a remote opening: the command line or web panel, MQTT, HTTP). */
+	openDoor(relay = 0, from = "", by: OpenedBy = "command"): boolean {
 		const r = this.relays[relay];
 		if (r === undefined) return this.#refuse("open", `no relay ${relay} (the configuration has ${this.relays.length})`);
-		return this.#open(relay, "command", from);
+		return this.#open(relay, by, from);
 	}
 
 	/** Send DTMF digits as RFC 4733 events on the call in conversation (or `call`). */

@@ -6,8 +6,8 @@
 export type IndicatorName = "idle" | "notRegistered" | "calling" | "inCall" | "doorOpen";
 export const INDICATOR_NAMES: readonly IndicatorName[] = Object.freeze(["idle", "notRegistered", "calling", "inCall", "doorOpen"]);
 
-/** How a door was opened. */
-export type OpenedBy = "code" | "command";
+/** How a door was opened: a door code in a call, the command line or web panel, MQTT (Home Assistant), the HTTP API. */
+export type OpenedBy = "code" | "command" | "mqtt" | "http";
 
 export type ToneName = "ringback" | "busy" | "door-opened" | "invalid-code" | "call-ending";
 
@@ -41,7 +41,11 @@ export type IntercomEvent =
 	| { readonly type: "rtp-timeout"; readonly call: number; readonly seconds: number }
 	| { readonly type: "levels"; readonly call: number; readonly inDb: number; readonly outDb: number }
 	| { readonly type: "audio"; readonly running: boolean }
-	| { readonly type: "refused"; readonly command: string; readonly reason: string };
+	| { readonly type: "refused"; readonly command: string; readonly reason: string }
+	/** The MQTT link to the home (src/home): connected, lost (and when it is tried again), or something to note. */
+	| { readonly type: "mqtt"; readonly state: "connected" | "disconnected" | "warning"; readonly detail: string }
+	/** The HTTP API (src/home): listening, or a request refused before it reached a command (authentication, limits). */
+	| { readonly type: "http"; readonly state: "listening" | "refused"; readonly detail: string };
 
 /** The host's side: log it, show it, publish it. An event is valid during the call only (the "levels" event, sent once a
  * second in a call, is one object reused), so a host keeps what it needs of it, not the object. */
@@ -98,5 +102,9 @@ export function describeEvent(e: IntercomEvent): string {
 			return `audio: ${e.running ? "running" : "stopped"}`;
 		case "refused":
 			return `${e.command}: ${e.reason}`;
+		case "mqtt":
+			return `mqtt: ${e.state === "warning" ? "" : `${e.state}: `}${e.detail}`;
+		case "http":
+			return `http: ${e.state === "listening" ? "listening on" : "refused"} ${e.detail}`;
 	}
 }
