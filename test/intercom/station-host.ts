@@ -130,9 +130,12 @@ export class StationHost implements TimerOwner {
 
 	/** Events the station reported (also when `quiet`). */
 	eventCount = 0;
+	/** Also hear every event (a HomeLink in the home flows), also when `quiet`. */
+	readonly listeners: ((e: IntercomEvent) => void)[] = [];
 
 	#record(e: IntercomEvent): void {
 		this.eventCount++;
+		for (const l of this.listeners) l(e);
 		if (e.type === "audio" && e.running && this.#frameTimer < 0) this.#frameTimer = this.host.wheel.start(20, this.#frameOwner, 0, 0);
 		if (this.quiet) return;
 		this.events.push(e);
