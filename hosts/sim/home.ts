@@ -25,8 +25,10 @@ export interface SimHomeOptions {
 /** MQTT and the HTTP API of a running simulated station (both off unless its configuration enables them). */
 export class SimHome {
 	readonly link: HomeLink;
-	/** The TCP connector the MQTT client uses (tests drop its sockets to cut the connection). */
+	/** TCP sockets of the MQTT client and the API's connections (all closed at stop). */
 	readonly connector = new NodeStreamConnector();
+	/** The MQTT client's latest socket. */
+	#broker: NodeStreamSocket | null = null;
 	#server: Server | null = null;
 	#port = 0;
 
@@ -34,7 +36,12 @@ export class SimHome {
 		const http = o.station.config.http;
 		this.link = new HomeLink({
 			station: o.station, slots: callSlots(o.station.config), log: o.log, wheel: o.wheel, clock: o.clock, random: o.random,
-			connector: this.connector, version: VERSION,
+			connector: { connect: (address, port, user) => {
+				const socket = this.connector.connect(address, port, user);
+				this.#broker = socket as NodeStreamSocket | null;
+				return socket;
+			} },
+			version: VERSION,
 			configurationUrl: http.enabled && http.port !== 0 ? `http://${o.address.includes(":") ? `[${o.address}]` : o.address}:${http.port}/` : "",
 		});
 	}
@@ -66,6 +73,11 @@ export class SimHome {
 		}
 		home.link.start();
 		return home;
+	}
+
+	/** The network drops the broker connection (no DISCONNECT, as a cut cable would): for tests of the will. */
+	dropBrokerConnection(): void {
+		this.#broker?.socket.destroy();
 	}
 
 	/** The HTTP API's port (0: not listening). */
