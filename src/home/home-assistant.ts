@@ -25,6 +25,8 @@ export interface HomeAssistantOptions {
 	readonly device: DeviceInfo;
 }
 
+/** Command names for log lines (made once: obeying a command allocates nothing here). */
+const RING_COMMAND = "mqtt: ring the call list", HANGUP_COMMAND = "mqtt: hang up";
 const B_ONLINE = ascii(ONLINE), B_OFFLINE = ascii(OFFLINE), B_ON = ascii(ON), B_OFF = ascii(OFF), B_ALTERNATE = ascii("2");
 /** Event messages are QoS 1 (a ring must arrive); states QoS 0 retained (each is sent again after every CONNACK). */
 const EVENT_QOS = 1, STATE_QOS = 0;
@@ -44,6 +46,7 @@ export class HomeAssistantMqtt implements MqttUser {
 	readonly #registration: Uint8Array;
 	readonly #relayState: readonly Uint8Array[];
 	readonly #relayOpen: readonly Uint8Array[];
+	readonly #openNames: readonly string[];
 	readonly #callStart: Uint8Array;
 	readonly #callHangup: Uint8Array;
 	readonly #haStatus: Uint8Array;
@@ -71,6 +74,7 @@ export class HomeAssistantMqtt implements MqttUser {
 		this.#registration = topic(t.registration);
 		this.#relayState = Object.freeze(t.relayState.map(topic));
 		this.#relayOpen = Object.freeze(t.relayOpen.map(topic));
+		this.#openNames = Object.freeze(t.relayOpen.map((_t, i) => `mqtt: open relay ${i + 1}`));
 		this.#callStart = topic(t.callStart);
 		this.#callHangup = topic(t.callHangup);
 		this.#haStatus = topic(t.homeAssistantStatus);
@@ -122,9 +126,9 @@ export class HomeAssistantMqtt implements MqttUser {
 		}
 		let command = "", relay = -1;
 		for (let i = 0; i < this.#relayOpen.length; i++) if (equalsBytes(buf, topicStart, topicEnd, this.#relayOpen[i])) relay = i;
-		if (relay >= 0) command = `mqtt: open relay ${relay + 1}`;
-		else if (equalsBytes(buf, topicStart, topicEnd, this.#callStart)) command = "mqtt: ring the call list";
-		else if (equalsBytes(buf, topicStart, topicEnd, this.#callHangup)) command = "mqtt: hang up";
+		if (relay >= 0) command = this.#openNames[relay];
+		else if (equalsBytes(buf, topicStart, topicEnd, this.#callStart)) command = RING_COMMAND;
+		else if (equalsBytes(buf, topicStart, topicEnd, this.#callHangup)) command = HANGUP_COMMAND;
 		else {
 			this.#refuse("mqtt", `no such command topic: ${topicOf(buf, topicStart, topicEnd)}`);
 			return;
@@ -136,7 +140,7 @@ export class HomeAssistantMqtt implements MqttUser {
 			if (!m.allowOpen) this.#refuse(command, "remote opening is off (mqtt.allowOpen)");
 			else this.#station.openDoor(relay, "", "mqtt");
 		} else if (!m.allowCalls) this.#refuse(command, "remote calls are off (mqtt.allowCalls)");
-		else if (command === "mqtt: hang up") this.#station.hangup();
+		else if (command === HANGUP_COMMAND) this.#station.hangup();
 		else this.#station.startCallList(equalsBytes(buf, payloadStart, payloadEnd, B_ALTERNATE) ? 1 : 0);
 	}
 
