@@ -77,6 +77,7 @@ export class HomeLink implements IntercomEvents {
 
 	/** Every station event (and the links' own log events, which change nothing here). */
 	event(e: IntercomEvent): void {
+		if (this.mqtt === null && this.api === null) return;
 		if (e.type === "refused") {
 			this.api?.noteRefusal(e.reason);
 			return;
