@@ -4,7 +4,7 @@
 // with: a count not above it is a replay. The request-digest is the client's formula (src/sip/digest.ts).
 import type { Clock, Random } from "../host.js";
 import { AuthParams } from "../sip/auth-params.js";
-import { ascii, equalsBytes, equalsIgnoreCase, utf8 } from "../sip/bytes.js";
+import { ascii, equalsBytes, equalsIgnoreCase, randomHex, utf8 } from "../sip/bytes.js";
 import { hexValue } from "../sip/chars.js";
 import { ALG_MD5, algorithmOf, Challenge, DigestClient } from "../sip/digest.js";
 import type { Writer } from "../sip/writer.js";
@@ -24,7 +24,6 @@ export interface DigestServerOptions {
 }
 
 const NONCE_BYTES = 16, NONCE_HEX = 2 * NONCE_BYTES;
-const HEX = ascii("0123456789abcdef");
 const USERNAME = ascii("username"), REALM = ascii("realm"), NONCE = ascii("nonce"), URI = ascii("uri"), RESPONSE = ascii("response"),
 	ALGORITHM = ascii("algorithm"), QOP = ascii("qop"), NC = ascii("nc"), CNONCE = ascii("cnonce"), USERHASH = ascii("userhash"),
 	AUTH = ascii("auth"), TRUE = ascii("true"), GET = ascii("GET");
@@ -129,13 +128,9 @@ export class DigestServer {
 	#issue(): Uint8Array {
 		let oldest = 0;
 		for (let i = 1; i < this.#issued.length; i++) if (this.#issued[i] < this.#issued[oldest]) oldest = i;
-		this.#o.random.fill(this.#randomBytes);
-		const out = this.#fresh, base = oldest * NONCE_HEX;
-		for (let i = 0; i < NONCE_BYTES; i++) {
-			out[2 * i] = HEX[this.#randomBytes[i] >> 4];
-			out[2 * i + 1] = HEX[this.#randomBytes[i] & 15];
-		}
-		this.#nonces.set(out, base);
+		const out = this.#fresh;
+		randomHex(this.#o.random, this.#randomBytes, out);
+		this.#nonces.set(out, oldest * NONCE_HEX);
 		this.#issued[oldest] = this.#o.clock.now();
 		this.#lastNc[oldest] = 0;
 		return out;

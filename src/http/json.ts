@@ -1,10 +1,8 @@
 // JSON text written into a preallocated Writer (RFC 8259): the payloads of MQTT events and the HTTP API's envelopes.
 // Names and values known at start-up are encoded once (`jsonQuoted`); a string that arrives with an event (a peer's
 // URI) is escaped as it is written. Numbers go out digit by digit (Writer.uint), so a state message allocates nothing.
-import { utf8 } from "../sip/bytes.js";
+import { HEX, utf8 } from "../sip/bytes.js";
 import type { Writer } from "../sip/writer.js";
-
-const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 
 /** One byte of a JSON string's contents: '"', '\' and control characters escaped (RFC 8259 §7). UTF-8 passes as is. */
 function escapedByte(w: Writer, b: number): void {

@@ -186,7 +186,7 @@ describe("Home Assistant over MQTT with mosquitto (interop)", function () {
 			mqtt: { enabled: true, broker: `${LOOPBACK}:${broker!.port}`, username: BROKER_USER.name, password: BROKER_USER.password, deviceId: "cli", baseTopic: "sip-intercom/cli", clientId: "cli" },
 		}));
 		ha = await HomeAssistant.connect(broker!.port, "sip-intercom/cli/availability");
-		const cli = new PeerProcess("station", process.execPath, [MAIN, "--config", file]);
+		const cli = new PeerProcess("station", process.execPath, [MAIN, "--no-panel", "--config", file]);
 		try {
 			await cli.waitForOutput(/mqtt: connected/, 8000);
 			await ha.waitFor((m) => m.payload === "online", 3000);
