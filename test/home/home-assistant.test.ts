@@ -126,7 +126,7 @@ describe("Home Assistant over MQTT: events and states", () => {
 		f.s.host.answer(inv, 180, "Ringing", { toTag: "f1" });
 		assert.deepEqual(f.published(), [`${BASE}/call/state ringing r`]);
 		f.s.answerCall(inv, "f1");
-		assert.deepEqual(f.published(), [`${BASE}/doorbell {"event_type":"answered","call":1,"peer":"<sip:flat@192.0.2.21>"} q1`, `${BASE}/call/state in call r`]);
+		assert.deepEqual(f.published(), [`${BASE}/doorbell {"event_type":"answered","call":1,"peer":"sip:flat@192.0.2.21"} q1`, `${BASE}/call/state in call r`]);
 		f.s.station.hangup();
 		f.s.advance(100);
 		assert.deepEqual(f.published(), [`${BASE}/call/state idle r`]);

@@ -167,7 +167,7 @@ describe("HTTP API: the endpoints (2N-style)", () => {
 		assert.equal(inv.uri, "sip:flat@192.0.2.21");
 		a.s.answerCall(inv, "f1");
 		assert.deepEqual(a.get("/api/call/status").json(), { success: true, result: { state: "in call",
-			sessions: [{ session: 1, direction: "outgoing", state: "connected", peer: "<sip:flat@192.0.2.21>" }] } });
+			sessions: [{ session: 1, direction: "outgoing", state: "connected", peer: "sip:flat@192.0.2.21" }] } });
 		assert.deepEqual(a.get("/api/call/hangup?session=1").json(), { success: true });
 		assert.equal(a.s.host.requests("BYE").length, 1);
 	});

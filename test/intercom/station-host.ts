@@ -135,7 +135,7 @@ export class StationHost implements TimerOwner {
 
 	#record(e: IntercomEvent): void {
 		this.eventCount++;
-		for (const l of this.listeners) l(e);
+		for (let i = 0; i < this.listeners.length; i++) this.listeners[i](e); // (a for-of iterator would allocate on XS)
 		if (e.type === "audio" && e.running && this.#frameTimer < 0) this.#frameTimer = this.host.wheel.start(20, this.#frameOwner, 0, 0);
 		if (this.quiet) return;
 		this.events.push(e);
