@@ -3,12 +3,14 @@
 // protocol violation closes the connection). Every timer is on the wheel; buffers are sized once; a malformed packet
 // from the broker closes the connection with its reason, and the client connects again after a back-off.
 import type { Clock, Random, StreamConnector, StreamSocket, StreamUser } from "../host.js";
+import { text } from "../sip/bytes.js";
 import type { TimerOwner, TimerWheel } from "../transaction/timer-wheel.js";
 import {
 	CONNACK, CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, CONNACK_REASONS, connectPacket, type ConnectFields, DISCONNECT_PACKET,
-	FLAG_DUP, MAX_REMAINING_LENGTH, PACKET_NAMES, PINGREQ_PACKET, PINGRESP, PUBACK, PUBLISH, publishRemaining, remainingLengthSize,
+	MAX_REMAINING_LENGTH, PACKET_NAMES, PINGREQ_PACKET, PINGRESP, PUBACK, PUBLISH, publishRemaining, remainingLengthSize,
 	SUBACK, SUBACK_FAILURE, subscribePacket, writePuback, writePublishHeader,
 } from "./packet.js";
+import { Inflight, SUBSCRIBE_ID } from "./inflight.js";
 import { PacketReader, READ_ERROR, READ_PACKET } from "./packet-reader.js";
 
 /** What the client tells its user (the Home Assistant bridge). */
@@ -58,8 +60,6 @@ export const MQTT_STOPPED = 0, MQTT_WAITING = 1, MQTT_CONNECTING = 2, MQTT_CONNA
 export const MQTT_TIMERS = 2;
 
 const T_RETRY = 1, T_CONNECT = 2, T_PING = 3;
-/** The SUBSCRIBE's packet identifier; PUBLISHes use 2 .. 65535 (§2.3.1: any non-zero identifier not in use). */
-const SUBSCRIBE_ID = 1;
 /** A connection that stayed up this long resets the back-off (a broker that drops us at once must not be hammered). */
 const STABLE_MS = 30_000;
 
@@ -102,14 +102,7 @@ export class MqttClient implements StreamUser, TimerOwner {
 	readonly #maxMs: number;
 	readonly #connectTimeoutMs: number;
 	readonly #rand = new Uint8Array(1);
-	// QoS 1 messages awaiting a PUBACK: each slot holds the packet as sent.
-	readonly #slotBytes: number;
-	readonly #slots: Uint8Array;
-	readonly #slotLength: Int32Array;
-	readonly #slotId: Int32Array;
-	readonly #slotSeq: Float64Array;
-	#seq = 0;
-	#nextId = SUBSCRIBE_ID;
+	readonly #inflight: Inflight;
 	#state = MQTT_STOPPED;
 	#socket: StreamSocket | null = null;
 	#timer = -1;
@@ -139,12 +132,7 @@ export class MqttClient implements StreamUser, TimerOwner {
 		this.#maxMs = Math.max(options.reconnectMaxMs ?? 60_000, this.#minMs);
 		this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
 		this.#backoff = this.#minMs;
-		const n = Math.max(1, options.inflight ?? 8);
-		this.#slotBytes = Math.max(options.inflightBytes ?? 256, 32);
-		this.#slots = new Uint8Array(n * this.#slotBytes);
-		this.#slotLength = new Int32Array(n);
-		this.#slotId = new Int32Array(n);
-		this.#slotSeq = new Float64Array(n);
+		this.#inflight = new Inflight(Math.max(1, options.inflight ?? 8), Math.max(options.inflightBytes ?? 256, 32));
 	}
 
 	get state(): number {
@@ -157,9 +145,7 @@ export class MqttClient implements StreamUser, TimerOwner {
 
 	/** QoS 1 messages sent and not yet acknowledged. */
 	get unacknowledged(): number {
-		let n = 0;
-		for (let i = 0; i < this.#slotLength.length; i++) if (this.#slotLength[i] > 0) n++;
-		return n;
+		return this.#inflight.count;
 	}
 
 	/** Connect now (and keep connecting until `stop()`). */
@@ -188,7 +174,10 @@ export class MqttClient implements StreamUser, TimerOwner {
 		const length = end - start, remaining = publishRemaining(topic.length, length, qos);
 		if (length < 0 || remaining > MAX_REMAINING_LENGTH) return false;
 		const total = 1 + remainingLengthSize(remaining) + remaining;
-		if (qos > 0) return this.#publishQos1(topic, payload, start, end, retain, total);
+		if (qos > 0) {
+			const at = this.#inflight.add(topic, payload, start, end, retain, total);
+			return at >= 0 && this.#write(this.#inflight.bytes, at, at + total);
+		}
 		const out = this.#out;
 		if (total <= out.length) {
 			const at = writePublishHeader(out, 0, topic, length, 0, retain, 0);
@@ -199,20 +188,6 @@ export class MqttClient implements StreamUser, TimerOwner {
 		if (7 + topic.length > out.length) return false;
 		const at = writePublishHeader(out, 0, topic, length, 0, retain, 0);
 		return this.#write(out, 0, at) && this.#write(payload, start, end);
-	}
-
-	#publishQos1(topic: Uint8Array, payload: Uint8Array, start: number, end: number, retain: boolean, total: number): boolean {
-		if (total > this.#slotBytes) return false;
-		const slot = this.#freeSlot();
-		if (slot < 0) return false;
-		const id = this.#packetId();
-		const slots = this.#slots, base = slot * this.#slotBytes, length = end - start;
-		const at = writePublishHeader(slots, base, topic, length, 1, retain, id);
-		for (let i = 0; i < length; i++) slots[at + i] = payload[start + i];
-		this.#slotLength[slot] = total;
-		this.#slotId[slot] = id;
-		this.#slotSeq[slot] = ++this.#seq;
-		return this.#write(slots, base, base + total);
 	}
 
 	// ---- StreamUser ----
@@ -297,11 +272,7 @@ export class MqttClient implements StreamUser, TimerOwner {
 			}
 			this.received++;
 			this.#user.onMessage(r.buf, r.topicStart, r.topicEnd, r.payloadStart, r.payloadEnd, r.retain, r.truncated);
-		} else if (type === PUBACK) {
-			for (let i = 0; i < this.#slotId.length; i++) {
-				if (this.#slotLength[i] > 0 && this.#slotId[i] === r.packetId) this.#slotLength[i] = 0;
-			}
-		} else if (type === PINGRESP) this.#awaitingPong = false;
+		} else if (type === PUBACK) this.#inflight.acknowledge(r.packetId); else if (type === PINGRESP) this.#awaitingPong = false;
 		else if (type === SUBACK) this.#suback();
 		else if (type === CONNACK) this.#drop(R_SECOND_CONNACK);
 		else this.#drop(R_UNEXPECTED[type]);
@@ -319,16 +290,9 @@ export class MqttClient implements StreamUser, TimerOwner {
 			if (!this.#write(this.#subscribe, 0, this.#subscribe.length)) return;
 		}
 		// §4.4: QoS 1 messages not acknowledged on the last connection go again, in their order, with DUP set.
-		for (let last = 0; ;) {
-			let next = -1;
-			for (let i = 0; i < this.#slotSeq.length; i++) {
-				if (this.#slotLength[i] > 0 && this.#slotSeq[i] > last && (next < 0 || this.#slotSeq[i] < this.#slotSeq[next])) next = i;
-			}
-			if (next < 0) break;
-			last = this.#slotSeq[next];
-			const base = next * this.#slotBytes;
-			this.#slots[base] |= FLAG_DUP;
-			if (!this.#write(this.#slots, base, base + this.#slotLength[next])) return;
+		const f = this.#inflight;
+		for (let slot = f.nextToResend(0); slot >= 0; slot = f.nextToResend(f.sequence(slot))) {
+			if (!this.#write(f.bytes, f.start(slot), f.start(slot) + f.length(slot))) return;
 		}
 		this.#user.onConnected();
 	}
@@ -346,7 +310,7 @@ export class MqttClient implements StreamUser, TimerOwner {
 		this.#subscribing = false;
 		for (let i = 0; i < filters.length; i++) {
 			const code = r.buf[2 + i];
-			if (code === SUBACK_FAILURE) this.#user.onWarning(`the broker refused the subscription to ${topicText(filters[i])}`);
+			if (code === SUBACK_FAILURE) this.#user.onWarning(`the broker refused the subscription to ${text(filters[i], 0, filters[i].length)}`);
 			else if (code > 1) {
 				this.#drop(R_SUBACK_QOS);
 				return;
@@ -411,26 +375,4 @@ export class MqttClient implements StreamUser, TimerOwner {
 		if (this.#ping >= 0) this.#wheel.cancel(this.#ping);
 		this.#timer = this.#ping = -1;
 	}
-
-	#freeSlot(): number {
-		for (let i = 0; i < this.#slotLength.length; i++) if (this.#slotLength[i] === 0) return i;
-		return -1;
-	}
-
-	/** The next packet identifier not held by a message awaiting its PUBACK (§2.3.1). */
-	#packetId(): number {
-		for (;;) {
-			this.#nextId = this.#nextId >= 0xffff ? SUBSCRIBE_ID + 1 : this.#nextId + 1;
-			let used = false;
-			for (let i = 0; i < this.#slotId.length; i++) if (this.#slotLength[i] > 0 && this.#slotId[i] === this.#nextId) used = true;
-			if (!used) return this.#nextId;
-		}
-	}
-}
-
-/** A topic's bytes as text, for a log line (ASCII topics; configuration topics only). */
-function topicText(topic: Uint8Array): string {
-	let s = "";
-	for (let i = 0; i < topic.length; i++) s += String.fromCharCode(topic[i]);
-	return s;
 }
