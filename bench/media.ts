@@ -1,14 +1,16 @@
 // `npm run bench`, media section — DESIGN.md §3, §5; issue 5 §8: the whole per-frame path (bench/xs-media-entry.ts:
 // capture → echo suppressor → G.711 encode → RTP write → loopback RTP read → jitter buffer → decode → playout buffer,
 // 2 % of the packets lost) on Node — frames per second, GC events over a simulated 10-minute call (30,000 frames),
-// bytes allocated per frame — and on the real XS engine: metered compute and heap slots per 20 ms frame, for the
-// path and for each stage on its own. Then the same figures for a whole call through the MediaSession class
-// (bench/xs-media-entry.ts callFrame: two sessions back to back, both directions, RTP + RTCP + RFC 4733 digits).
-// Nothing here asserts a time.
+// bytes allocated per frame — and on the real XS engine: metered compute and heap slots per 20 ms frame, for each
+// stage on its own (jitter buffer, concealment, echo suppressor, G.711, RTP), the path, and a whole call through the
+// MediaSession class (bench/xs-media-entry.ts callFrame: two sessions back to back, both directions, RTP + RTCP +
+// RFC 4733 digits), each beside the figure the same job took with the media code before the compute work (BEFORE),
+// and what that means for an ESP32 core at an assumed cycles-per-unit figure. Nothing here asserts a time.
 
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XS_SLOT_BYTES_ESP32, XsSession } from '../test/xs/xsnap-host.js';
+import { XsSession } from '../test/xs/xsnap-host.js';
 import { countGc, fmtFixed, fmtInt, getGc, measureAllocation, measureThroughput, printTable, type ParseFn, type Sample } from './harness.js';
 import * as media from './xs-media-entry.js';
 
@@ -20,6 +22,26 @@ const CALL_FRAMES = 30_000;
 const FRAME_US = 20_000;
 /** The row of the call through MediaSession (bench/xs-media-entry.ts callFrame), in both tables. */
 const CALL_ROW = 'MediaSession: both directions of a call, per 20 ms frame';
+/** The row of the whole per-frame path (bench/xs-media-entry.ts step). */
+const PATH_ROW = 'whole path (step), 2 % lost';
+/** Targets per 20 ms frame, XS compute units. */
+const PATH_TARGET = 8000;
+const CALL_TARGET = 16_000;
+/** The ESP32's core clock (MHz), and the cycles per compute unit assumed for the estimate (about what this host shows). */
+const ESP32_MHZ = 240;
+const ASSUMED_CYCLES_PER_UNIT = 20;
+/** The commit whose media code the "before" column measured (src/media as it was before the compute work). */
+const BEFORE_COMMIT = 'aea3bda';
+/** XS compute per frame of each row, measured with the media code of BEFORE_COMMIT (the same jobs as now). */
+const BEFORE: Readonly<Record<string, number>> = Object.freeze({
+  [media.STAGES[0]![0]]: 22_431,
+  [media.STAGES[1]![0]]: 208_218,
+  [media.STAGES[2]![0]]: 15_912,
+  [media.STAGES[3]![0]]: 17_810,
+  [media.STAGES[4]![0]]: 1_345,
+  [PATH_ROW]: 54_660,
+  [CALL_ROW]: 121_091,
+});
 
 /** The harness measures functions of a corpus sample; a frame step ignores it. */
 const ONE: readonly Sample[] = [{ bytes: new Uint8Array(0), text: '' }];
@@ -122,7 +144,7 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   // the measurement's own first-call costs (~9 KB) out of the figure.
   measureAllocation(path1, ONE, { messages: 1000 });
   const alloc = measureAllocation(path1, ONE, { messages: CALL_FRAMES });
-  rows.push({ what: 'whole path (step)', framesPerSec: pathRate, gcEvents: g.events, gcFrames: g.messages, bytesPerFrame: alloc.bytesPerMessage });
+  rows.push({ what: PATH_ROW, framesPerSec: pathRate, gcEvents: g.events, gcFrames: g.messages, bytesPerFrame: alloc.bytesPerMessage });
   for (const [label, name] of media.STAGES) {
     gc?.();
     rows.push({ what: `  ${label}`, framesPerSec: measureThroughput(frameFn(name), ONE, timing), gcEvents: null, gcFrames: 0, bytesPerFrame: null });
@@ -175,43 +197,66 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   const xsStarted = performance.now();
   // The whole path over a 10-minute call (3 cranks of 10,000 frames); each stage over 10,000 frames.
   const frames = quick ? 3000 : 10_000;
-  const xs: XsRow[] = [await measureXs('whole path (step)', 'step', frames, quick ? 1 : CALL_FRAMES / frames, 'check')];
-  for (const [label, name] of media.STAGES) xs.push(await measureXs(`  ${label}`, name, frames, 1, null));
-  // The call through MediaSession: ~130k compute per frame, so a crank of 10,000 frames stays under the meter limit.
+  const whole = await measureXs(PATH_ROW, 'step', frames, quick ? 1 : CALL_FRAMES / frames, 'check');
+  const stages: XsRow[] = [];
+  for (const [label, name, most] of media.STAGES) stages.push(await measureXs(label, name, Math.min(frames, most), 1, null));
+  // The call through MediaSession: a crank of 10,000 frames stays under the meter limit.
   const callXs = await measureXs(CALL_ROW, 'callFrame', frames, 1, 'callCheck');
+  const xsRows = [...stages, whole, callXs];
   console.log('');
-  const stageSum = xs.slice(1).reduce((n, r) => n + r.compute, 0);
-  const whole = xs[0] as XsRow;
-  xs.push(callXs);
   printTable(
-    ['media path on XS', 'compute/frame', 'slots/frame', 'B/frame ESP32', 'heap growth', 'frames', 'organic GC', 'µs/frame wall', 'share of 20 ms wall'],
-    xs.map((r) => [
-      r.what,
-      fmtInt(r.compute),
-      fmtFixed(r.slots, 2),
-      fmtFixed(r.slots * XS_SLOT_BYTES_ESP32, 1),
-      fmtInt(r.growth),
-      fmtInt(r.frames),
-      r.organicGc ? 'yes' : 'no',
-      fmtFixed(r.wallUs, 1),
-      `${fmtFixed((100 * r.wallUs) / FRAME_US, 2)} %`,
-    ]),
+    ['media on XS: compute per 20 ms frame', `before (${BEFORE_COMMIT})`, 'after', 'after ÷ before', 'slots/frame', 'heap growth', 'frames', 'organic GC', 'µs/frame wall'],
+    xsRows.map((r) => {
+      const before = BEFORE[r.what];
+      return [
+        r.what,
+        before === undefined ? '-' : fmtInt(before),
+        fmtInt(r.compute),
+        before === undefined ? '-' : fmtFixed(r.compute / before, 3),
+        fmtFixed(r.slots, 2),
+        fmtInt(r.growth),
+        fmtInt(r.frames),
+        r.organicGc ? 'yes' : 'no',
+        fmtFixed(r.wallUs, 1),
+      ];
+    }),
+  );
+  const hostMhz = cpuMhz();
+  console.log(
+    `compute = XS meter count per frame (deterministic: the same on every run; harness loop removed; ~1 per bytecode, +1 per ` +
+      `typed-array element read or written by bytecode, ~2 per byte a native copy moves). "before" = the same jobs measured ` +
+      `with the media code of commit ${BEFORE_COMMIT} (constants in bench/media.ts); "after" = measured now. Stages run each ` +
+      `on its own state (bench/xs-media-entry.ts); the path is one 20 ms period both ways with 2 % of packets lost; the ` +
+      `MediaSession row is one frame of two sessions back to back (both directions, RTCP, RFC 4733), its own check passed on XS. ` +
+      `slots/frame = heap slots allocated per frame after a 1,000-frame warm-up; heap growth = slots at the end of each ` +
+      `measured crank minus the live slots after gc() before it, summed; µs/frame wall: XS on THIS host, best of 3 runs of 2,000 frames.`,
+  );
+  const cyclesPerUnit = hostMhz === null ? null : (whole.wallUs * hostMhz) / whole.compute;
+  const esp32 = (units: number, cycles: number): string => `${fmtFixed((100 * units * cycles) / (ESP32_MHZ * FRAME_US), 1)} %`;
+  console.log(
+    `ESP32 estimate (240 MHz core, ${fmtInt(ESP32_MHZ * FRAME_US)} cycles per 20 ms frame): the meter counts XS steps, not ` +
+      `cycles. This host ran the path at ${cyclesPerUnit === null ? 'n/a' : fmtFixed(cyclesPerUnit, 1)} cycles per unit ` +
+      `(wall × ${hostMhz === null ? '?' : fmtInt(hostMhz)} MHz ÷ compute); at ${ASSUMED_CYCLES_PER_UNIT} cycles per unit the path ` +
+      `is ${esp32(whole.compute, ASSUMED_CYCLES_PER_UNIT)} of a core and a two-way MediaSession frame ${esp32(callXs.compute, ASSUMED_CYCLES_PER_UNIT)} ` +
+      `(before: ${esp32(BEFORE[PATH_ROW] as number, ASSUMED_CYCLES_PER_UNIT)} and ${esp32(BEFORE[CALL_ROW] as number, ASSUMED_CYCLES_PER_UNIT)}). ` +
+      `Unmeasured on the board: the in-order Xtensa running bytecode from flash likely needs more cycles per unit (at ` +
+      `${2 * ASSUMED_CYCLES_PER_UNIT}: ${esp32(whole.compute, 2 * ASSUMED_CYCLES_PER_UNIT)} and ${esp32(callXs.compute, 2 * ASSUMED_CYCLES_PER_UNIT)}).`,
   );
   console.log(
-    `compute/frame = XS meter count per 20 ms frame (deterministic; harness loop removed; stages measured each on its own ` +
-      `state, sum ${fmtInt(stageSum)} = ${fmtFixed((100 * stageSum) / whole.compute, 0)} % of the whole step; the MediaSession row is ` +
-      `one frame of both sessions, i.e. both directions with RTCP and RFC 4733, and its own check passed on XS); slots/frame = heap ` +
-      `slots allocated per frame after a 1,000-frame warm-up; heap growth = slots at the end of each measured crank (of at ` +
-      `most 10,000 frames) minus the live slots after gc() before it, summed; µs/frame wall and its share of 20 ms are for XS on THIS host (xsnap-worker), best of 3 ` +
-      `runs of 2,000 frames.`,
+    `target: path <= ${fmtInt(PATH_TARGET)} -> ${fmtInt(whole.compute)}; MediaSession frame <= ${fmtInt(CALL_TARGET)} -> ${fmtInt(callXs.compute)}; ` +
+      `0 heap slots per frame on XS -> path ${fmtFixed(whole.slots, 2)} (${fmtInt(whole.growth)} slots over ${fmtInt(whole.frames)} frames, ` +
+      `organic GC ${whole.organicGc ? 'yes' : 'no'}), MediaSession ${fmtFixed(callXs.slots, 2)} (${fmtInt(callXs.growth)} slots over ` +
+      `${fmtInt(callXs.frames)} frames, organic GC ${callXs.organicGc ? 'yes' : 'no'}) (XS part ${fmtFixed((performance.now() - xsStarted) / 1000, 1)} s)`,
   );
-  console.log(
-    'ESP32 share: not printed. The meter counts XS bytecode steps, not CPU cycles; turning it into a share of a 240 MHz ' +
-      'ESP32 needs a cycles-per-step figure measured on the board, and none has been measured for this code.',
-  );
-  console.log(
-    `target: 0 heap slots per frame on XS -> ${fmtFixed(whole.slots, 2)} (${fmtInt(whole.growth)} slots over ${fmtInt(whole.frames)} ` +
-      `frames, organic GC ${whole.organicGc ? 'yes' : 'no'}); MediaSession call -> ${fmtFixed(callXs.slots, 2)} (${fmtInt(callXs.growth)} ` +
-      `slots over ${fmtInt(callXs.frames)} frames, organic GC ${callXs.organicGc ? 'yes' : 'no'}) (XS part ${fmtFixed((performance.now() - xsStarted) / 1000, 1)} s)`,
-  );
+}
+
+/** The host's CPU clock (MHz) from /proc/cpuinfo, or null where there is none. */
+function cpuMhz(): number | null {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('cpu MHz'));
+    const mhz = line === undefined ? NaN : Number(line.split(':')[1]);
+    return Number.isFinite(mhz) && mhz > 0 ? mhz : null;
+  } catch {
+    return null;
+  }
 }

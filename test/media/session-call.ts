@@ -2,8 +2,9 @@
 // (A, the door, 10.0.0.1:16400; B, the phone, 10.0.0.2:20000) over preallocated links, both sending sendrecv PCMU with
 // telephone-event 101 — RFC 3550 §5, §6 (RTP, RTCP), RFC 3551 §4.5.14, RFC 4733 §2.5, DESIGN.md §3, §5.
 // Host-free (no node:* imports): the same class runs on Node and as part of an XS entry module (test/xs/media-vectors-
-// entry.ts, bench/xs-media-entry.ts). Everything is allocated at construction; `frame()` allocates nothing of its own,
-// so what the XS meter sees per frame is MediaSession's work.
+// entry.ts, bench/xs-media-entry.ts). Everything is allocated at construction or, for the links' views of a datagram
+// length, the first time that length is seen; after that `frame()` allocates nothing of its own, and the links move
+// bytes with native copies (as a host's socket does), so what the XS meter sees per frame is MediaSession's work.
 import type { DigitSink } from '../../src/media/dtmf-4733.js';
 import { FRAME_SAMPLES, PCMU } from '../../src/media/g711.js';
 import { MEDIA_RECV, MEDIA_SEND, MediaSession, type DatagramSender, type MediaParameters } from '../../src/media/media-session.js';
@@ -38,15 +39,43 @@ class FrameClock {
 	}
 }
 
-/** One direction of one port pair's traffic: what a session sends is copied into a slot and delivered next frame. */
+/**
+ * A view of `bytes[0, length)`, made once per array and length and then reused: the links copy and deliver datagrams
+ * with native `set` (as a host socket copies natively) instead of a loop of per-byte JavaScript the meter would charge to
+ * the session. The lengths seen are few (an audio packet, an event packet, an RTCP compound or two).
+ */
+class Views {
+	readonly #byArray = new WeakMap<Uint8Array, Map<number, Uint8Array>>();
+	of(bytes: Uint8Array, length: number): Uint8Array {
+		let lengths = this.#byArray.get(bytes);
+		if (lengths === undefined) {
+			lengths = new Map();
+			this.#byArray.set(bytes, lengths);
+		}
+		let view = lengths.get(length);
+		if (view === undefined) {
+			view = bytes.subarray(0, length);
+			lengths.set(length, view);
+		}
+		return view;
+	}
+}
+
+/**
+ * One direction of one port pair's traffic: what a session sends is copied into a slot and delivered next frame, in a
+ * datagram of its own length (as a host hands one over).
+ */
 class PacketLink implements DatagramSender {
-	readonly #bytes = new Uint8Array(LINK_SLOTS * RTP_MAX_PACKET_BYTES);
+	readonly #slots: Uint8Array[] = [];
 	readonly #lengths = new Int32Array(LINK_SLOTS);
+	readonly #views = new Views();
 	#head = 0;
 	#count = 0;
 	sent = 0;
 	dropped = 0;
-	constructor(readonly from: string, readonly fromPort: number) {}
+	constructor(readonly from: string, readonly fromPort: number) {
+		for (let i = 0; i < LINK_SLOTS; i++) this.#slots.push(new Uint8Array(RTP_MAX_PACKET_BYTES));
+	}
 
 	send(bytes: Uint8Array, start: number, end: number, _address: string, _port: number): boolean {
 		const n = end - start;
@@ -54,24 +83,32 @@ class PacketLink implements DatagramSender {
 			this.dropped++;
 			return false;
 		}
-		const slot = (this.#head + this.#count) % LINK_SLOTS, at = slot * RTP_MAX_PACKET_BYTES;
-		const store = this.#bytes;
-		for (let i = 0; i < n; i++) store[at + i] = bytes[start + i];
+		const slot = (this.#head + this.#count) % LINK_SLOTS;
+		const store = this.#slots[slot] as Uint8Array;
+		if (start === 0) store.set(this.#views.of(bytes, n));
+		else for (let i = 0; i < n; i++) store[i] = bytes[start + i];
 		this.#lengths[slot] = n;
 		this.#count++;
 		this.sent++;
 		return true;
 	}
 
+	/** The oldest datagram held, as an array of its own length; it leaves the link. */
+	#next(): Uint8Array {
+		const slot = this.#head;
+		this.#head = (this.#head + 1) % LINK_SLOTS;
+		// Emptied, the link starts again at its first slot: each frame's datagram lands in the same slot, so one view
+		// per length serves (no view is made after the first datagram of each length).
+		if (--this.#count === 0) this.#head = 0;
+		return this.#views.of(this.#slots[slot] as Uint8Array, this.#lengths[slot]);
+	}
+
 	/** Every datagram held, in order, into `to`'s RTP port; returns how many. */
 	deliverRtp(to: MediaSession): number {
 		let n = 0;
-		while (this.#count > 0) {
-			const at = this.#head * RTP_MAX_PACKET_BYTES;
-			to.onRtp(this.#bytes, at, at + this.#lengths[this.#head], this.from, this.fromPort);
-			this.#head = (this.#head + 1) % LINK_SLOTS;
-			this.#count--;
-			n++;
+		for (; this.#count > 0; n++) {
+			const datagram = this.#next();
+			to.onRtp(datagram, 0, datagram.length, this.from, this.fromPort);
 		}
 		return n;
 	}
@@ -79,12 +116,9 @@ class PacketLink implements DatagramSender {
 	/** The same into `to`'s RTCP port. */
 	deliverRtcp(to: MediaSession): number {
 		let n = 0;
-		while (this.#count > 0) {
-			const at = this.#head * RTP_MAX_PACKET_BYTES;
-			to.onRtcp(this.#bytes, at, at + this.#lengths[this.#head], this.from, this.fromPort);
-			this.#head = (this.#head + 1) % LINK_SLOTS;
-			this.#count--;
-			n++;
+		for (; this.#count > 0; n++) {
+			const datagram = this.#next();
+			to.onRtcp(datagram, 0, datagram.length, this.from, this.fromPort);
 		}
 		return n;
 	}
