@@ -6,7 +6,7 @@
 // Everything is preallocated at construction: both laws' jitter buffers (the codec is known only per call), the
 // packet and frame buffers, the RTCP state. `tick` is called every 20 ms by the host with the captured frame (or
 // null for silence) and fills the speaker frame; `onRtp` / `onRtcp` take the datagrams of the call slot's ports.
-import type { Random } from "../host.js";
+import type { Clock, DatagramSocket, Random } from "../host.js";
 import { Dtmf4733Receiver, Dtmf4733Sender, type DigitSink } from "./dtmf-4733.js";
 import { EchoSuppressor, type EchoSuppressorOptions } from "./echo-suppressor.js";
 import { encodeFrame, FRAME_SAMPLES, PCMA, PCMU } from "./g711.js";
@@ -35,14 +35,12 @@ export interface MediaParameters {
 	readonly held: boolean;
 }
 
-/** Where datagrams go: the host's socket of the call slot (RTP port, and RTCP port = RTP + 1, RFC 3550 §11). */
-export interface DatagramSender {
-	send(bytes: Uint8Array, start: number, end: number, address: string, port: number): boolean | void;
-}
+/** What the session uses of the host's socket of the call slot (RTP port, and RTCP port = RTP + 1, RFC 3550 §11). */
+export type DatagramSender = Pick<DatagramSocket, "send">;
 
 export interface MediaSessionOptions {
 	/** Monotonic milliseconds (the host clock's `now`). */
-	readonly clock: { now(): number };
+	readonly clock: Pick<Clock, "now">;
 	/** SSRC, initial sequence number and timestamp (RFC 3550 §5.1), RTCP interval randomization (§6.3.1). */
 	readonly random: Random;
 	/** Sends from the RTP port. */
@@ -77,7 +75,7 @@ export const METER_FLOOR_DB = -96;
 
 /** The media of one call slot; reused call after call. */
 export class MediaSession {
-	readonly #clock: { now(): number };
+	readonly #clock: Pick<Clock, "now">;
 	readonly #rtpOut: DatagramSender;
 	readonly #rtcpOut: DatagramSender | null;
 	readonly #sender: RtpSender;
