@@ -11,7 +11,8 @@
 //                 two sessions back to back, sendrecv PCMU + telephone-event 101, RTCP, a digit every 50 frames)
 //   callCheck()   faults of that call after a run of frames
 import { EchoSuppressor } from '../src/media/echo-suppressor.js';
-import { decodeFrame, encodeFrame, FRAME_SAMPLES, PCMU } from '../src/media/g711.js';
+import { encodeFrame, FRAME_SAMPLES, PCMU, ULAW_TABLES } from '../src/media/g711.js';
+import { decodeFrameTo, encodeFrame160, FrameViews } from '../src/media/g711-frame.js';
 import { JitterBuffer } from '../src/media/jitter-buffer.js';
 import { Plc } from '../src/media/plc.js';
 import { RTP_OK, RtpReceiver, RtpSender } from '../src/media/rtp.js';
@@ -154,13 +155,17 @@ const stageCodes = new Uint8Array(CAPTURE_FRAMES * FRAME_SAMPLES);
 encodeFrame(PCMU, capture, 0, stageCodes, 0, capture.length);
 const g711Codes = new Uint8Array(FRAME_SAMPLES);
 const g711Out = new Int16Array(FRAME_SAMPLES);
+const g711OutViews = new FrameViews();
+/** Each captured frame's 16-bit patterns (views made once, as a frame's owner makes them). */
+const capturePatterns: Uint16Array[] = [];
+for (let k = 0; k < CAPTURE_FRAMES; k++) capturePatterns.push(new Uint16Array(capture.buffer, k * 2 * FRAME_SAMPLES, FRAME_SAMPLES));
 let g711K = 0;
 
-/** G.711 μ-law: one captured frame encoded, the codes decoded again. */
+/** G.711 μ-law: one captured frame encoded, the codes decoded again (the whole-frame kernels, as the path uses them). */
 export function stageG711(_i: number): void {
   const k = g711K++ % CAPTURE_FRAMES;
-  encodeFrame(PCMU, captureFrames[k] as Int16Array, 0, g711Codes, 0);
-  decodeFrame(PCMU, g711Codes, 0, g711Out, 0);
+  encodeFrame160(ULAW_TABLES, capturePatterns[k] as Uint16Array, g711Codes);
+  decodeFrameTo(ULAW_TABLES, g711Codes, g711Out, g711OutViews);
 }
 
 const stageSender = new RtpSender({ random: new FixedRandom(null, 0x72747021), payloadType: PCMU });

@@ -4,6 +4,7 @@
 // that scale by sign and magnitude: |x| >> 3 (A-law) or |x| >> 2 (μ-law), truncated toward zero, so
 // encode(-x) and encode(x) differ only in the sign bit and the quantizer is symmetric, as the standard's tables
 // are. Decoded values are the standard's interval midpoints scaled back to 16 bits (× 8, × 4).
+// The scalar functions are the definition; the frame functions read tables built from them once, at load.
 
 /** RTP static payload types of the two laws (RFC 3551 Table 4), used here to name the law. */
 export const PCMU = 0;
@@ -29,28 +30,12 @@ const ULAW_FIRST_NEGATIVE = -4;
 
 /**
  * SEGMENT[i] = ⌊log2 i⌋ for i ≥ 2, 0 for i < 2: the segment of a biased μ-law magnitude (index m >> 5) or of an
- * A-law magnitude (index m >> 4). 256 bytes; the encoders compute, they do not look up a 64 K table.
+ * A-law magnitude (index m >> 4). 256 bytes.
  */
 const SEGMENT = new Uint8Array(256);
 for (let i = 2; i < 256; i++) SEGMENT[i] = SEGMENT[i >> 1] + 1;
 /** A-law step number shift per segment: segments 0 and 1 both step by 2 (Table 1a). */
 const ALAW_SHIFT = new Uint8Array([1, 1, 2, 3, 4, 5, 6, 7]);
-
-/** Decoded 16-bit value of every code, built once at load (G.711 Tables 1a, 2a, column "decoder output"). */
-const ULAW_TABLE = new Int16Array(256);
-const ALAW_TABLE = new Int16Array(256);
-for (let code = 0; code < 256; code++) {
-	// μ-law: invert all bits; bit 7 set = positive. Midpoint of interval (s, q): (2q + 33)·2^s − 33.
-	const u = ~code & 0xff;
-	const us = (u >> 4) & 7, uq = u & 15;
-	const umag = (((2 * uq + ULAW_BIAS) << us) - ULAW_BIAS) << 2;
-	ULAW_TABLE[code] = u & 0x80 ? -umag : umag;
-	// A-law: invert the even bits; bit 7 set = positive. Segment 0: 2q + 1; segment s ≥ 1: (2q + 33)·2^(s−1).
-	const a = code ^ ALAW_INVERT;
-	const as = (a >> 4) & 7, aq = a & 15;
-	const amag = (as === 0 ? 2 * aq + 1 : (2 * aq + 33) << (as - 1)) << 3;
-	ALAW_TABLE[code] = a & 0x80 ? amag : -amag;
-}
 
 /**
  * μ-law code of a 16-bit sample (G.711 §3, Table 2a). Inputs whose magnitude falls in the zero interval give
@@ -65,7 +50,11 @@ export function ulawEncode(sample: number): number {
 
 /** 16-bit value of a μ-law code (G.711 Table 2a); 0x7F ("−0") and 0xFF ("+0") both decode to 0. */
 export function ulawDecode(code: number): number {
-	return ULAW_TABLE[code & 0xff];
+	// Invert all bits; bit 7 set = positive. Midpoint of interval (s, q): (2q + 33)·2^s − 33, × 4 for 16 bits.
+	const u = ~code & 0xff;
+	const s = (u >> 4) & 7, q = u & 15;
+	const magnitude = (((2 * q + ULAW_BIAS) << s) - ULAW_BIAS) << 2;
+	return u & 0x80 ? -magnitude | 0 : magnitude; // | 0: "−0" (0x7F) decodes to 0, not -0
 }
 
 /** A-law code of a 16-bit sample (G.711 §2, Table 1a). Zero is coded as the smallest positive level, 0xD5. */
@@ -78,32 +67,70 @@ export function alawEncode(sample: number): number {
 
 /** 16-bit value of an A-law code (G.711 Table 1a). */
 export function alawDecode(code: number): number {
-	return ALAW_TABLE[code & 0xff];
+	// Invert the even bits; bit 7 set = positive. Segment 0: 2q + 1; segment s ≥ 1: (2q + 33)·2^(s−1); × 8 for 16 bits.
+	const a = (code & 0xff) ^ ALAW_INVERT;
+	const s = (a >> 4) & 7, q = a & 15;
+	const magnitude = (s === 0 ? 2 * q + 1 : (2 * q + 33) << (s - 1)) << 3;
+	return a & 0x80 ? magnitude : -magnitude;
+}
+
+// The tables of the frame functions, built once at load from the functions above (a preloaded ESP32 build keeps them
+// in flash, not RAM). Bytes: 2 × 65,536 (encode), 2 × 512 (decode), 4 × 1,024 (decode pairs), plus SEGMENT's 256.
+
+/** Code of every 16-bit sample, indexed by its 16-bit pattern (sample & 0xFFFF): one table read per sample. */
+const ULAW_ENCODE = new Uint8Array(65536);
+const ALAW_ENCODE = new Uint8Array(65536);
+/** Decoded 16-bit value of every code (G.711 Tables 1a, 2a, column "decoder output"). */
+const ULAW_DECODE = new Int16Array(256);
+const ALAW_DECODE = new Int16Array(256);
+for (let x = -32768; x < 32768; x++) {
+	ULAW_ENCODE[x & 0xffff] = ulawEncode(x);
+	ALAW_ENCODE[x & 0xffff] = alawEncode(x);
+}
+for (let code = 0; code < 256; code++) {
+	ULAW_DECODE[code] = ulawDecode(code);
+	ALAW_DECODE[code] = alawDecode(code);
+}
+/**
+ * Two decoded samples in one 32-bit word: the code of the frame's sample 2k through EVEN, of sample 2k + 1 through ODD,
+ * OR-ed, give the Int32 that holds both 16-bit samples in this machine's byte order.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+function pairTables(decode: Int16Array): { even: Int32Array; odd: Int32Array } {
+	const even = new Int32Array(256), odd = new Int32Array(256);
+	for (let code = 0; code < 256; code++) {
+		const low = decode[code] & 0xffff, high = decode[code] << 16;
+		even[code] = LITTLE_ENDIAN ? low : high;
+		odd[code] = LITTLE_ENDIAN ? high : low;
+	}
+	return { even, odd };
+}
+
+/** The tables of one law, for the frame functions (src/media/g711-frame.ts). Frozen holders; never written after load. */
+export interface G711Tables {
+	/** Code of a sample, by its 16-bit pattern. */
+	readonly encode: Uint8Array;
+	/** Sample of a code. */
+	readonly decode: Int16Array;
+	/** A frame's samples 2k and 2k + 1 as one Int32: EVEN[code of 2k] | ODD[code of 2k + 1]. */
+	readonly even: Int32Array;
+	readonly odd: Int32Array;
+}
+export const ULAW_TABLES: G711Tables = Object.freeze({ encode: ULAW_ENCODE, decode: ULAW_DECODE, ...pairTables(ULAW_DECODE) });
+export const ALAW_TABLES: G711Tables = Object.freeze({ encode: ALAW_ENCODE, decode: ALAW_DECODE, ...pairTables(ALAW_DECODE) });
+/** The tables of `law` (PCMU or PCMA; anything else is taken as PCMU, as the frame functions do). */
+export function tablesOf(law: number): G711Tables {
+	return law === PCMA ? ALAW_TABLES : ULAW_TABLES;
 }
 
 /**
  * Encode `samples` (default one 20 ms frame) of `pcm` from `pcmStart` into `out` from `outStart`, one byte per
- * sample, with `law` = PCMU or PCMA. Allocates nothing.
+ * sample, with `law` = PCMU or PCMA: one table read per sample. Allocates nothing. (Whole frames through views go
+ * faster: src/media/g711-frame.ts.)
  */
 export function encodeFrame(law: number, pcm: Int16Array, pcmStart: number, out: Uint8Array, outStart: number, samples = FRAME_SAMPLES): void {
-	// The scalar encoders, inlined: a call per sample costs XS a fifth more (measured by test/xs/media-vectors.test.ts).
-	if (law === PCMA) {
-		for (let i = 0; i < samples; i++) {
-			const x = pcm[pcmStart + i];
-			let mag = x < 0 ? -x >> 3 : x >> 3;
-			if (mag > ALAW_CLIP) mag = ALAW_CLIP;
-			const s = SEGMENT[mag >> 4];
-			out[outStart + i] = (x < 0 ? ALAW_INVERT : 0x80 | ALAW_INVERT) ^ ((s << 4) | ((mag >> ALAW_SHIFT[s]) & 15));
-		}
-	} else {
-		for (let i = 0; i < samples; i++) {
-			const x = pcm[pcmStart + i];
-			let m = (x < 0 ? -x >> 2 : x >> 2) + ULAW_BIAS;
-			if (m > ULAW_BIASED_CLIP) m = ULAW_BIASED_CLIP;
-			const s = SEGMENT[m >> 5];
-			out[outStart + i] = (x <= ULAW_FIRST_NEGATIVE ? 0x7f : 0xff) ^ ((s << 4) | ((m >> (s + 1)) & 15));
-		}
-	}
+	const table = law === PCMA ? ALAW_ENCODE : ULAW_ENCODE;
+	for (let i = 0; i < samples; i++) out[outStart + i] = table[pcm[pcmStart + i] & 0xffff];
 }
 
 /**
@@ -111,6 +138,6 @@ export function encodeFrame(law: number, pcm: Int16Array, pcmStart: number, out:
  * `law` = PCMU or PCMA: one table read per sample. Allocates nothing.
  */
 export function decodeFrame(law: number, codes: Uint8Array, codesStart: number, pcm: Int16Array, pcmStart: number, samples = FRAME_SAMPLES): void {
-	const table = law === PCMA ? ALAW_TABLE : ULAW_TABLE;
+	const table = law === PCMA ? ALAW_DECODE : ULAW_DECODE;
 	for (let i = 0; i < samples; i++) pcm[pcmStart + i] = table[codes[codesStart + i]];
 }

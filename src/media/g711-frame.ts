@@ -1,0 +1,315 @@
+// G.711 for whole 20 ms frames on the per-frame path: one table read per sample, or one per two (ITU-T G.711 Tables 1a,
+// 2a through the tables of ./g711.ts; RFC 3551 §4.5.14: 160 samples per 20 ms) — DESIGN.md §3, §5.
+//
+// XS charges every bytecode and every typed-array element a bytecode reads or writes. A loop spends as much on its
+// counter and index arithmetic as on the work, so the two kernels below are written out for the 160 samples of a frame,
+// with constant indexes (measured on XS: encode 2,408 compute units per frame against 4,017 as a loop; decode 1,852 two
+// samples at a time against 4,005 one at a time as a loop). The arrays are views made once by their owners (a frame's
+// codes, the Int32 words or 16-bit patterns of a PCM frame): nothing is allocated per frame.
+import { FRAME_SAMPLES, type G711Tables } from "./g711.js";
+
+/** Codes of one frame: o[i] = the code of the sample whose 16-bit pattern is u[i] (u: the PCM frame's Uint16 view). */
+export function encodeFrame160(t: G711Tables, u: Uint16Array, o: Uint8Array): void {
+	const e = t.encode;
+	o[0] = e[u[0]];
+	o[1] = e[u[1]];
+	o[2] = e[u[2]];
+	o[3] = e[u[3]];
+	o[4] = e[u[4]];
+	o[5] = e[u[5]];
+	o[6] = e[u[6]];
+	o[7] = e[u[7]];
+	o[8] = e[u[8]];
+	o[9] = e[u[9]];
+	o[10] = e[u[10]];
+	o[11] = e[u[11]];
+	o[12] = e[u[12]];
+	o[13] = e[u[13]];
+	o[14] = e[u[14]];
+	o[15] = e[u[15]];
+	o[16] = e[u[16]];
+	o[17] = e[u[17]];
+	o[18] = e[u[18]];
+	o[19] = e[u[19]];
+	o[20] = e[u[20]];
+	o[21] = e[u[21]];
+	o[22] = e[u[22]];
+	o[23] = e[u[23]];
+	o[24] = e[u[24]];
+	o[25] = e[u[25]];
+	o[26] = e[u[26]];
+	o[27] = e[u[27]];
+	o[28] = e[u[28]];
+	o[29] = e[u[29]];
+	o[30] = e[u[30]];
+	o[31] = e[u[31]];
+	o[32] = e[u[32]];
+	o[33] = e[u[33]];
+	o[34] = e[u[34]];
+	o[35] = e[u[35]];
+	o[36] = e[u[36]];
+	o[37] = e[u[37]];
+	o[38] = e[u[38]];
+	o[39] = e[u[39]];
+	o[40] = e[u[40]];
+	o[41] = e[u[41]];
+	o[42] = e[u[42]];
+	o[43] = e[u[43]];
+	o[44] = e[u[44]];
+	o[45] = e[u[45]];
+	o[46] = e[u[46]];
+	o[47] = e[u[47]];
+	o[48] = e[u[48]];
+	o[49] = e[u[49]];
+	o[50] = e[u[50]];
+	o[51] = e[u[51]];
+	o[52] = e[u[52]];
+	o[53] = e[u[53]];
+	o[54] = e[u[54]];
+	o[55] = e[u[55]];
+	o[56] = e[u[56]];
+	o[57] = e[u[57]];
+	o[58] = e[u[58]];
+	o[59] = e[u[59]];
+	o[60] = e[u[60]];
+	o[61] = e[u[61]];
+	o[62] = e[u[62]];
+	o[63] = e[u[63]];
+	o[64] = e[u[64]];
+	o[65] = e[u[65]];
+	o[66] = e[u[66]];
+	o[67] = e[u[67]];
+	o[68] = e[u[68]];
+	o[69] = e[u[69]];
+	o[70] = e[u[70]];
+	o[71] = e[u[71]];
+	o[72] = e[u[72]];
+	o[73] = e[u[73]];
+	o[74] = e[u[74]];
+	o[75] = e[u[75]];
+	o[76] = e[u[76]];
+	o[77] = e[u[77]];
+	o[78] = e[u[78]];
+	o[79] = e[u[79]];
+	o[80] = e[u[80]];
+	o[81] = e[u[81]];
+	o[82] = e[u[82]];
+	o[83] = e[u[83]];
+	o[84] = e[u[84]];
+	o[85] = e[u[85]];
+	o[86] = e[u[86]];
+	o[87] = e[u[87]];
+	o[88] = e[u[88]];
+	o[89] = e[u[89]];
+	o[90] = e[u[90]];
+	o[91] = e[u[91]];
+	o[92] = e[u[92]];
+	o[93] = e[u[93]];
+	o[94] = e[u[94]];
+	o[95] = e[u[95]];
+	o[96] = e[u[96]];
+	o[97] = e[u[97]];
+	o[98] = e[u[98]];
+	o[99] = e[u[99]];
+	o[100] = e[u[100]];
+	o[101] = e[u[101]];
+	o[102] = e[u[102]];
+	o[103] = e[u[103]];
+	o[104] = e[u[104]];
+	o[105] = e[u[105]];
+	o[106] = e[u[106]];
+	o[107] = e[u[107]];
+	o[108] = e[u[108]];
+	o[109] = e[u[109]];
+	o[110] = e[u[110]];
+	o[111] = e[u[111]];
+	o[112] = e[u[112]];
+	o[113] = e[u[113]];
+	o[114] = e[u[114]];
+	o[115] = e[u[115]];
+	o[116] = e[u[116]];
+	o[117] = e[u[117]];
+	o[118] = e[u[118]];
+	o[119] = e[u[119]];
+	o[120] = e[u[120]];
+	o[121] = e[u[121]];
+	o[122] = e[u[122]];
+	o[123] = e[u[123]];
+	o[124] = e[u[124]];
+	o[125] = e[u[125]];
+	o[126] = e[u[126]];
+	o[127] = e[u[127]];
+	o[128] = e[u[128]];
+	o[129] = e[u[129]];
+	o[130] = e[u[130]];
+	o[131] = e[u[131]];
+	o[132] = e[u[132]];
+	o[133] = e[u[133]];
+	o[134] = e[u[134]];
+	o[135] = e[u[135]];
+	o[136] = e[u[136]];
+	o[137] = e[u[137]];
+	o[138] = e[u[138]];
+	o[139] = e[u[139]];
+	o[140] = e[u[140]];
+	o[141] = e[u[141]];
+	o[142] = e[u[142]];
+	o[143] = e[u[143]];
+	o[144] = e[u[144]];
+	o[145] = e[u[145]];
+	o[146] = e[u[146]];
+	o[147] = e[u[147]];
+	o[148] = e[u[148]];
+	o[149] = e[u[149]];
+	o[150] = e[u[150]];
+	o[151] = e[u[151]];
+	o[152] = e[u[152]];
+	o[153] = e[u[153]];
+	o[154] = e[u[154]];
+	o[155] = e[u[155]];
+	o[156] = e[u[156]];
+	o[157] = e[u[157]];
+	o[158] = e[u[158]];
+	o[159] = e[u[159]];
+}
+
+/** Samples of one frame, two per Int32 word: o[k] holds samples 2k and 2k + 1 (o: the PCM frame's Int32 view). */
+export function decodeFrame160(t: G711Tables, c: Uint8Array, o: Int32Array): void {
+	const v = t.even, d = t.odd;
+	o[0] = v[c[0]] | d[c[1]];
+	o[1] = v[c[2]] | d[c[3]];
+	o[2] = v[c[4]] | d[c[5]];
+	o[3] = v[c[6]] | d[c[7]];
+	o[4] = v[c[8]] | d[c[9]];
+	o[5] = v[c[10]] | d[c[11]];
+	o[6] = v[c[12]] | d[c[13]];
+	o[7] = v[c[14]] | d[c[15]];
+	o[8] = v[c[16]] | d[c[17]];
+	o[9] = v[c[18]] | d[c[19]];
+	o[10] = v[c[20]] | d[c[21]];
+	o[11] = v[c[22]] | d[c[23]];
+	o[12] = v[c[24]] | d[c[25]];
+	o[13] = v[c[26]] | d[c[27]];
+	o[14] = v[c[28]] | d[c[29]];
+	o[15] = v[c[30]] | d[c[31]];
+	o[16] = v[c[32]] | d[c[33]];
+	o[17] = v[c[34]] | d[c[35]];
+	o[18] = v[c[36]] | d[c[37]];
+	o[19] = v[c[38]] | d[c[39]];
+	o[20] = v[c[40]] | d[c[41]];
+	o[21] = v[c[42]] | d[c[43]];
+	o[22] = v[c[44]] | d[c[45]];
+	o[23] = v[c[46]] | d[c[47]];
+	o[24] = v[c[48]] | d[c[49]];
+	o[25] = v[c[50]] | d[c[51]];
+	o[26] = v[c[52]] | d[c[53]];
+	o[27] = v[c[54]] | d[c[55]];
+	o[28] = v[c[56]] | d[c[57]];
+	o[29] = v[c[58]] | d[c[59]];
+	o[30] = v[c[60]] | d[c[61]];
+	o[31] = v[c[62]] | d[c[63]];
+	o[32] = v[c[64]] | d[c[65]];
+	o[33] = v[c[66]] | d[c[67]];
+	o[34] = v[c[68]] | d[c[69]];
+	o[35] = v[c[70]] | d[c[71]];
+	o[36] = v[c[72]] | d[c[73]];
+	o[37] = v[c[74]] | d[c[75]];
+	o[38] = v[c[76]] | d[c[77]];
+	o[39] = v[c[78]] | d[c[79]];
+	o[40] = v[c[80]] | d[c[81]];
+	o[41] = v[c[82]] | d[c[83]];
+	o[42] = v[c[84]] | d[c[85]];
+	o[43] = v[c[86]] | d[c[87]];
+	o[44] = v[c[88]] | d[c[89]];
+	o[45] = v[c[90]] | d[c[91]];
+	o[46] = v[c[92]] | d[c[93]];
+	o[47] = v[c[94]] | d[c[95]];
+	o[48] = v[c[96]] | d[c[97]];
+	o[49] = v[c[98]] | d[c[99]];
+	o[50] = v[c[100]] | d[c[101]];
+	o[51] = v[c[102]] | d[c[103]];
+	o[52] = v[c[104]] | d[c[105]];
+	o[53] = v[c[106]] | d[c[107]];
+	o[54] = v[c[108]] | d[c[109]];
+	o[55] = v[c[110]] | d[c[111]];
+	o[56] = v[c[112]] | d[c[113]];
+	o[57] = v[c[114]] | d[c[115]];
+	o[58] = v[c[116]] | d[c[117]];
+	o[59] = v[c[118]] | d[c[119]];
+	o[60] = v[c[120]] | d[c[121]];
+	o[61] = v[c[122]] | d[c[123]];
+	o[62] = v[c[124]] | d[c[125]];
+	o[63] = v[c[126]] | d[c[127]];
+	o[64] = v[c[128]] | d[c[129]];
+	o[65] = v[c[130]] | d[c[131]];
+	o[66] = v[c[132]] | d[c[133]];
+	o[67] = v[c[134]] | d[c[135]];
+	o[68] = v[c[136]] | d[c[137]];
+	o[69] = v[c[138]] | d[c[139]];
+	o[70] = v[c[140]] | d[c[141]];
+	o[71] = v[c[142]] | d[c[143]];
+	o[72] = v[c[144]] | d[c[145]];
+	o[73] = v[c[146]] | d[c[147]];
+	o[74] = v[c[148]] | d[c[149]];
+	o[75] = v[c[150]] | d[c[151]];
+	o[76] = v[c[152]] | d[c[153]];
+	o[77] = v[c[154]] | d[c[155]];
+	o[78] = v[c[156]] | d[c[157]];
+	o[79] = v[c[158]] | d[c[159]];
+}
+
+/**
+ * Codes of one frame of `pcm` scaled by a gain moving linearly from g0 to g1 across it (reaching g1 on the last
+ * sample), each product rounded as Math.round does — the codes of the frame after EchoSuppressor's ramp, without
+ * writing the ramped frame. Constant gain (g0 === g1) takes the shorter loop. Allocates nothing.
+ */
+export function encodeFrameScaled(t: G711Tables, pcm: Int16Array, o: Uint8Array, g0: number, g1: number): void {
+	const e = t.encode, round = Math.round;
+	if (g0 === g1) {
+		for (let i = 0; i < FRAME_SAMPLES; i++) o[i] = e[round(pcm[i] * g0) & 0xffff];
+		return;
+	}
+	const step = (g1 - g0) / FRAME_SAMPLES;
+	for (let i = 0; i < FRAME_SAMPLES; i++) o[i] = e[round(pcm[i] * (g0 + step * (i + 1))) & 0xffff];
+}
+
+/**
+ * The views of a PCM frame the kernels take, made when the frame array changes (a host hands the same arrays frame
+ * after frame, so once): its 16-bit patterns, and its Int32 words (null when its offset is not a multiple of 4).
+ */
+export class FrameViews {
+	#pcm: Int16Array | null = null;
+	#patterns: Uint16Array = new Uint16Array(0);
+	#words: Int32Array | null = null;
+
+	/** Point at `pcm` (at least 160 samples from index 0); cheap when it is the array of the last call. */
+	#use(pcm: Int16Array): void {
+		if (pcm === this.#pcm) return;
+		this.#pcm = pcm;
+		this.#patterns = new Uint16Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES);
+		this.#words = pcm.byteOffset % 4 === 0 ? new Int32Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES / 2) : null;
+	}
+
+	/** pcm[0, 160) as Uint16 patterns (the encode table's index). */
+	patterns(pcm: Int16Array): Uint16Array {
+		this.#use(pcm);
+		return this.#patterns;
+	}
+
+	/** pcm[0, 160) as 80 Int32 words, or null when pcm's offset does not allow one. */
+	words(pcm: Int16Array): Int32Array | null {
+		this.#use(pcm);
+		return this.#words;
+	}
+}
+
+/** Decode one frame's codes (c[0, 160)) into pcm[0, 160): two samples per word where pcm allows, else one by one. */
+export function decodeFrameTo(t: G711Tables, c: Uint8Array, pcm: Int16Array, views: FrameViews): void {
+	const words = views.words(pcm);
+	if (words !== null) {
+		decodeFrame160(t, c, words);
+		return;
+	}
+	const table = t.decode;
+	for (let i = 0; i < FRAME_SAMPLES; i++) pcm[i] = table[c[i]];
+}
