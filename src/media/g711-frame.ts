@@ -275,41 +275,54 @@ export function encodeFrameScaled(t: G711Tables, pcm: Int16Array, o: Uint8Array,
 
 /**
  * The views of a PCM frame the kernels take, made when the frame array changes (a host hands the same arrays frame
- * after frame, so once): its 16-bit patterns, and its Int32 words (null when its offset is not a multiple of 4).
+ * after frame, so once): its 16-bit patterns, and its Int32 words. Null when the array holds less than a frame, and
+ * words null when its offset is not a multiple of 4: the caller then takes the slower way.
  */
 export class FrameViews {
 	#pcm: Int16Array | null = null;
-	#patterns: Uint16Array = new Uint16Array(0);
+	#patterns: Uint16Array | null = null;
 	#words: Int32Array | null = null;
 
-	/** Point at `pcm` (at least 160 samples from index 0); cheap when it is the array of the last call. */
+	/** Point at `pcm`; cheap when it is the array of the last call. */
 	#use(pcm: Int16Array): void {
 		if (pcm === this.#pcm) return;
 		this.#pcm = pcm;
-		this.#patterns = new Uint16Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES);
-		this.#words = pcm.byteOffset % 4 === 0 ? new Int32Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES / 2) : null;
+		const whole = pcm.length >= FRAME_SAMPLES;
+		this.#patterns = whole ? new Uint16Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES) : null;
+		this.#words = whole && pcm.byteOffset % 4 === 0 ? new Int32Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES / 2) : null;
 	}
 
-	/** pcm[0, 160) as Uint16 patterns (the encode table's index). */
-	patterns(pcm: Int16Array): Uint16Array {
+	/** pcm[0, 160) as Uint16 patterns (the encode table's index), or null when pcm is shorter than a frame. */
+	patterns(pcm: Int16Array): Uint16Array | null {
 		this.#use(pcm);
 		return this.#patterns;
 	}
 
-	/** pcm[0, 160) as 80 Int32 words, or null when pcm's offset does not allow one. */
+	/** pcm[0, 160) as 80 Int32 words, or null when pcm is shorter or its offset does not allow one. */
 	words(pcm: Int16Array): Int32Array | null {
 		this.#use(pcm);
 		return this.#words;
 	}
 }
 
-/** Decode one frame's codes (c[0, 160)) into pcm[0, 160): two samples per word where pcm allows, else one by one. */
+/** Decode one frame's codes (c[0, 160)) into pcm[0, 160): two samples per word where pcm allows, else one by one (as many as pcm holds). */
 export function decodeFrameTo(t: G711Tables, c: Uint8Array, pcm: Int16Array, views: FrameViews): void {
 	const words = views.words(pcm);
 	if (words !== null) {
 		decodeFrame160(t, c, words);
 		return;
 	}
-	const table = t.decode;
-	for (let i = 0; i < FRAME_SAMPLES; i++) pcm[i] = table[c[i]];
+	const table = t.decode, n = pcm.length < FRAME_SAMPLES ? pcm.length : FRAME_SAMPLES;
+	for (let i = 0; i < n; i++) pcm[i] = table[c[i]];
+}
+
+/** Encode pcm[0, 160) into o[0, 160): one read per sample through its patterns where pcm allows, else with a mask (as many as pcm holds). */
+export function encodeFrameFrom(t: G711Tables, pcm: Int16Array, o: Uint8Array, views: FrameViews): void {
+	const patterns = views.patterns(pcm);
+	if (patterns !== null) {
+		encodeFrame160(t, patterns, o);
+		return;
+	}
+	const table = t.encode, n = pcm.length < FRAME_SAMPLES ? pcm.length : FRAME_SAMPLES;
+	for (let i = 0; i < n; i++) o[i] = table[pcm[i] & 0xffff];
 }

@@ -18,7 +18,10 @@
 // frame is inserted at the next pair of low-energy frames, before the drift causes underruns in the middle of speech
 // (and only while there is room below maxMs); a silence drop is made only while the slack is a frame above that (else
 // it would bring the underruns back). The slack needs `take`'s nowMs on the clock of `put`'s arrivalMs.
-import { decodeFrame, FRAME_SAMPLES, PCMA, PCMU, ulawDecode, alawDecode } from "./g711.js";
+// Frames are kept as the G.711 bytes they arrived as, moved with native copies and fills, and decoded once, at playout
+// (./g711-frame.ts). A frame's level is measured only when a drift decision asks for it (in a steady call, never).
+import { ALAW_SILENCE, FRAME_SAMPLES, type G711Tables, PCMA, PCMU, tablesOf, ULAW_SILENCE } from "./g711.js";
+import { decodeFrameTo, FrameViews } from "./g711-frame.js";
 import { Plc } from "./plc.js";
 
 /** Milliseconds of one frame (RFC 3551 §4.5.14: 20 ms by default). */
@@ -46,6 +49,14 @@ export const JB_RESYNC = 3;
 
 // Slot states.
 const EMPTY = 0, FILLED = 1, PLAYED = 2;
+/**
+ * Bytes before each slot's 160 payload bytes. A packet whose RTP header is no longer (the fixed 12 bytes, a few CSRCs or
+ * a short extension) and whose payload and padding end within this much past the slot is copied whole with one native
+ * `set`, its header falling into the headroom and its tail into the next slot's; any other is copied byte by byte.
+ */
+const HEADROOM = 32;
+/** Bytes per slot: headroom, then one frame of G.711 bytes as they arrived. */
+const STRIDE = HEADROOM + FRAME_SAMPLES;
 /** Concealed frames after which an empty buffer refills to target before playing again (60 ms: silent by then). */
 const REBUFFER_AFTER = 3;
 /**
@@ -82,9 +93,18 @@ export class JitterBuffer {
 	readonly maxFrames: number;
 	readonly silenceLevel: number;
 	readonly #bytes: Uint8Array;
+	/** Each slot's 160 payload bytes as a view of #bytes (made once), for the decoder. */
+	readonly #frames: Uint8Array[] = [];
+	readonly #tables: G711Tables;
+	readonly #silenceCode: number;
+	readonly #outViews = new FrameViews();
 	readonly #seq: Int32Array;
 	readonly #state: Uint8Array;
+	/** Payload bytes the packet brought (the rest of the slot is silence, which the level does not count). */
+	readonly #count: Uint8Array;
+	/** A slot's level once measured (see #levelOf), and whether it is. */
 	readonly #level: Uint16Array;
+	readonly #levelKnown: Uint8Array;
 	readonly #arrival: Float64Array;
 	readonly #plc = new Plc();
 	#started = false;
@@ -101,7 +121,15 @@ export class JitterBuffer {
 	#avgDepth = 0;
 	#target = 1;
 	#underrun = 0;
+	/**
+	 * Level of the last frame played (0 after a concealed one), measured only when a drift decision asks: until then
+	 * #lastKnown is false and the frame is slot #lastSlot, extended sequence #lastExt (put measures it before the slot
+	 * is reused).
+	 */
 	#lastLevel = 0;
+	#lastKnown = true;
+	#lastSlot = 0;
+	#lastExt = 0;
 	/** Least wait of a played frame over the last complete window, ms (Infinity: not measured yet). */
 	#slack = Infinity;
 	#windowMin = Infinity;
@@ -127,10 +155,15 @@ export class JitterBuffer {
 		if (capacity <= this.maxFrames) throw new RangeError("capacity must exceed maxMs / 20 frames");
 		this.capacity = capacity;
 		this.silenceLevel = options.silenceLevel ?? 400;
-		this.#bytes = new Uint8Array(capacity * FRAME_SAMPLES);
+		this.#tables = tablesOf(this.law);
+		this.#silenceCode = this.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
+		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
+		for (let s = 0; s < capacity; s++) this.#frames.push(this.#bytes.subarray(s * STRIDE + HEADROOM, (s + 1) * STRIDE));
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
+		this.#count = new Uint8Array(capacity);
 		this.#level = new Uint16Array(capacity);
+		this.#levelKnown = new Uint8Array(capacity);
 		this.#arrival = new Float64Array(capacity);
 		this.#target = this.minFrames;
 	}
@@ -210,22 +243,18 @@ export class JitterBuffer {
 			return JB_DUPLICATE;
 		}
 		const s = slot;
-		const at = s * FRAME_SAMPLES;
+		// The last frame played is measured before its slot takes another (a drift decision may still ask its level).
+		if (!this.#lastKnown && s === this.#lastSlot) this.#lastPlayedLevel();
+		const at = s * STRIDE + HEADROOM;
 		let n = end - start;
 		if (n > FRAME_SAMPLES) n = FRAME_SAMPLES;
 		if (n < 0) n = 0;
 		const bytes = this.#bytes;
-		const ulaw = this.law === PCMU;
-		let sum = 0;
-		for (let i = 0; i < n; i++) {
-			const b = buf[start + i];
-			bytes[at + i] = b;
-			const v = ulaw ? ulawDecode(b) : alawDecode(b);
-			sum += v < 0 ? -v : v;
-		}
-		const silence = ulaw ? 0xff : 0xd5;
-		for (let i = n; i < FRAME_SAMPLES; i++) bytes[at + i] = silence;
-		this.#level[s] = (sum / FRAME_SAMPLES) | 0;
+		if (start <= HEADROOM && buf.length - start <= FRAME_SAMPLES + HEADROOM) bytes.set(buf, at - start);
+		else for (let i = 0; i < n; i++) bytes[at + i] = buf[start + i];
+		if (n < FRAME_SAMPLES) bytes.fill(this.#silenceCode, at + n, at + FRAME_SAMPLES);
+		this.#count[s] = n;
+		this.#levelKnown[s] = 0;
 		this.#arrival[s] = arrivalMs;
 		this.#seq[s] = ext;
 		this.#state[s] = FILLED;
@@ -261,7 +290,8 @@ export class JitterBuffer {
 		let here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
 		const target = this.#target;
 		const slack = this.#slack;
-		if (here && this.#avgDepth > target + 1 && depth > 1 && this.#level[s] < this.silenceLevel && slack >= SLACK_DROP_MS) {
+		// The cheap tests first: a frame's level is measured only when the rest of a condition holds.
+		if (here && this.#avgDepth > target + 1 && depth > 1 && slack >= SLACK_DROP_MS && this.#levelOf(s) < this.silenceLevel) {
 			// Too deep and this frame is silence: drop it, play the next one if it is here.
 			this.#state[s] = PLAYED;
 			this.#next++;
@@ -271,7 +301,7 @@ export class JitterBuffer {
 			s = this.#next % cap;
 			here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
 		} else if (here && (this.#avgDepth < target - 1 || (slack < SLACK_LOW_MS && depth < this.maxFrames - 1)) &&
-			this.#lastLevel < this.silenceLevel && this.#level[s] < this.silenceLevel) {
+			this.#lastPlayedLevel() < this.silenceLevel && this.#levelOf(s) < this.silenceLevel) {
 			// Too shallow, or too little slack (a slower sender), between two silent frames: insert one.
 			this.#inserted++;
 			this.#avgDepth += 1;
@@ -279,9 +309,11 @@ export class JitterBuffer {
 			return this.#conceal(out);
 		}
 		if (here) {
-			decodeFrame(this.law, this.#bytes, s * FRAME_SAMPLES, out, 0, FRAME_SAMPLES);
+			decodeFrameTo(this.#tables, this.#frames[s], out, this.#outViews);
 			this.#state[s] = PLAYED;
-			this.#lastLevel = this.#level[s];
+			this.#lastKnown = false;
+			this.#lastSlot = s;
+			this.#lastExt = this.#next;
 			this.#next++;
 			this.#played++;
 			this.#underrun = 0;
@@ -308,7 +340,32 @@ export class JitterBuffer {
 		this.#plc.conceal(out, 0, FRAME_SAMPLES);
 		this.#concealed++;
 		this.#lastLevel = 0;
+		this.#lastKnown = true;
 		return JB_CONCEALED;
+	}
+
+	/** Mean absolute sample value of slot s's payload (the silence it was padded with not counted), measured once. */
+	#levelOf(s: number): number {
+		if (this.#levelKnown[s] === 0) {
+			const bytes = this.#bytes, table = this.#tables.decode, at = s * STRIDE + HEADROOM, n = this.#count[s];
+			let sum = 0;
+			for (let i = 0; i < n; i++) {
+				const v = table[bytes[at + i]];
+				sum += v < 0 ? -v : v;
+			}
+			this.#level[s] = (sum / FRAME_SAMPLES) | 0;
+			this.#levelKnown[s] = 1;
+		}
+		return this.#level[s];
+	}
+
+	/** Level of the last frame played: measured from its slot, which still holds it (put measures before reusing it). */
+	#lastPlayedLevel(): number {
+		if (!this.#lastKnown) {
+			this.#lastLevel = this.#seq[this.#lastSlot] === this.#lastExt ? this.#levelOf(this.#lastSlot) : 0;
+			this.#lastKnown = true;
+		}
+		return this.#lastLevel;
 	}
 
 	/** One played frame waited `wait` ms: fold it into the window; a full window becomes the slack. */

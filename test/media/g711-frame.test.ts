@@ -2,7 +2,7 @@
 // Tables 1a, 2a; RFC 3551 §4.5.14 (160 samples per 20 ms frame).
 import assert from "node:assert/strict";
 import { alawDecode, alawEncode, FRAME_SAMPLES, PCMA, PCMU, tablesOf, ulawDecode, ulawEncode } from "../../src/media/g711.js";
-import { decodeFrame160, decodeFrameTo, encodeFrame160, encodeFrameScaled, FrameViews } from "../../src/media/g711-frame.js";
+import { decodeFrame160, decodeFrameTo, encodeFrame160, encodeFrameFrom, encodeFrameScaled, FrameViews } from "../../src/media/g711-frame.js";
 
 const LAWS = [
 	["PCMU", PCMU, ulawEncode, ulawDecode],
@@ -17,7 +17,7 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 			const views = new FrameViews();
 			for (let first = -32768; first < 32768; first += FRAME_SAMPLES) {
 				for (let i = 0; i < FRAME_SAMPLES; i++) pcm[i] = Math.min(32767, first + i);
-				encodeFrame160(t, views.patterns(pcm), codes);
+				encodeFrame160(t, views.patterns(pcm) as Uint16Array, codes);
 				for (let i = 0; i < FRAME_SAMPLES; i++) if (codes[i] !== encode(pcm[i])) assert.fail(`${name}: sample ${pcm[i]} -> ${codes[i]}`);
 			}
 		});
@@ -52,6 +52,15 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 		const aligned = new Int16Array(FRAME_SAMPLES);
 		decodeFrameTo(t, codes, aligned, views);
 		assert.deepEqual(aligned, odd);
+	});
+
+	it("encodes from a frame shorter than 160 samples without views (the patterns are null): the codes of what is there", () => {
+		const views = new FrameViews();
+		const short = new Int16Array([-5, 0, 100, 32767]), codes = new Uint8Array(FRAME_SAMPLES).fill(1);
+		assert.equal(views.patterns(short), null);
+		assert.equal(views.words(short), null);
+		encodeFrameFrom(tablesOf(PCMU), short, codes, views);
+		assert.deepEqual([...codes.subarray(0, 4)], [ulawEncode(-5), ulawEncode(0), ulawEncode(100), ulawEncode(32767)]);
 	});
 
 	it("makes a frame's views once and again only for another array (nothing per frame)", () => {
