@@ -4,8 +4,8 @@
 // "break in" when clearly louder).
 //
 // Per 20 ms frame the suppressor gets the far-end frame (what the speaker is about to play) and the near-end frame
-// (what the microphone captured), both 160 samples. Each side's level is the frame's mean absolute sample value,
-// followed with an instant attack and an exponential release. One side holds the "floor":
+// (what the microphone captured), both 160 samples. Each side's level is the frame's RMS value — its energy taken in one
+// native pass (frameEnergy) — followed with an instant attack and an exponential release. One side holds the "floor":
 //   far  — the far end talks and the mic hears nothing louder than its echo: the mic is attenuated;
 //   near — the near end talks: the mic passes, the speaker is optionally attenuated;
 //   idle — neither: both pass unchanged.
@@ -19,6 +19,8 @@
 // for the hangover time (the gaps between words: no chopping), then released. Gain changes are ramped linearly across
 // one frame, so a switch never steps the waveform (a click); the instant attack ducks the mic on the first far frame,
 // before its echo arrives. Everything is preallocated; `process` allocates nothing. Disabled, it touches nothing.
+// `process` does it all in place; `decide` takes the two frames' energies and leaves the ramps to the caller, which
+// can fold the mic's into the G.711 encoder (./g711-frame.ts encodeFrameScaled: the same codes, no pass of its own).
 import { FRAME_SAMPLES } from "./g711.js";
 
 /** Milliseconds of one frame (RFC 3551 §4.5.14). */
@@ -39,7 +41,7 @@ export const ES_OFF = 3;
 export interface EchoSuppressorOptions {
 	/** On (default) or off; off passes both frames bit-exact. */
 	readonly enabled?: boolean;
-	/** Far-end level (mean |sample|, dB re full scale) above which the far end talks (default −45 dB). */
+	/** Far-end level (RMS, dB re full scale) above which the far end talks (default −45 dB). */
 	readonly farThresholdDb?: number;
 	/** Near-end level above which the near end talks (default −45 dB). */
 	readonly nearThresholdDb?: number;
@@ -67,6 +69,26 @@ function dbToFactor(db: number): number {
 	return Math.pow(10, db / 20);
 }
 
+const hypot = Math.hypot;
+
+/**
+ * Σ x² over pcm[start, start + 160): the frame's energy, an exact integer. A whole 160-sample array from 0 takes one
+ * native pass (Math.hypot over it, squared back: below 2^51 the square comes back exactly, whatever the engine's
+ * rounding of the root); any other span a loop.
+ */
+export function frameEnergy(pcm: Int16Array, start: number): number {
+	if (start === 0 && pcm.length === FRAME_SAMPLES) {
+		const r = hypot.apply(null, pcm as unknown as number[]);
+		return Math.round(r * r);
+	}
+	let e = 0;
+	for (let i = 0; i < FRAME_SAMPLES; i++) {
+		const v = pcm[start + i];
+		e += v * v;
+	}
+	return e;
+}
+
 /** Half-duplex ducking of one call's mic and speaker frames; state preallocated, nothing allocated per frame. */
 export class EchoSuppressor {
 	readonly farThreshold: number;
@@ -88,9 +110,11 @@ export class EchoSuppressor {
 	#floor = ES_IDLE;
 	/** Hangover frames left while the holder is silent. */
 	#hold = 0;
-	/** Gains reached at the end of the last frame (the start of the next ramp). */
+	/** Gains reached at the end of the last frame (the start of the next ramp), and at the start of the last frame. */
 	#micGain = 1;
 	#speakerGain = 1;
+	#micFrom = 1;
+	#speakerFrom = 1;
 	#frames = 0;
 	#micDucked = 0;
 	#speakerDucked = 0;
@@ -124,7 +148,7 @@ export class EchoSuppressor {
 	}
 	/** Who holds the floor: ES_IDLE, ES_FAR or ES_NEAR (ES_OFF when disabled). */
 	get floor(): number { return this.#enabled ? this.#floor : ES_OFF; }
-	/** Followed far-end level, mean |sample| (0..32768): for a level meter. */
+	/** Followed far-end level, RMS (0..32768): for a level meter. */
 	get farLevel(): number { return this.#farLevel; }
 	/** Echo reference: the highest far level of the last echoTailMs. */
 	get echoReference(): number { return this.#echoRef; }
@@ -134,6 +158,10 @@ export class EchoSuppressor {
 	get micGainNow(): number { return this.#micGain; }
 	/** Gain applied to the speaker at the end of the last frame. */
 	get speakerGainNow(): number { return this.#speakerGain; }
+	/** Gain of the mic at the start of the last frame (its ramp ran from this to micGainNow). */
+	get micGainFrom(): number { return this.#micFrom; }
+	/** Gain of the speaker at the start of the last frame. */
+	get speakerGainFrom(): number { return this.#speakerFrom; }
 	/** Frames processed while enabled. */
 	get frames(): number { return this.#frames; }
 	/** Frames whose mic path was attenuated (the far end held the floor). */
@@ -151,7 +179,7 @@ export class EchoSuppressor {
 		this.#farHistory.fill(0);
 		this.#floor = ES_IDLE;
 		this.#hold = 0;
-		this.#micGain = this.#speakerGain = 1;
+		this.#micGain = this.#speakerGain = this.#micFrom = this.#speakerFrom = 1;
 	}
 
 	/**
@@ -160,9 +188,25 @@ export class EchoSuppressor {
 	 */
 	process(far: Int16Array, farStart: number, near: Int16Array, nearStart: number): number {
 		if (!this.#enabled) return ES_OFF;
+		const floor = this.decide(frameEnergy(far, farStart), frameEnergy(near, nearStart));
+		ramp(near, nearStart, this.#micFrom, this.#micGain);
+		ramp(far, farStart, this.#speakerFrom, this.#speakerGain);
+		return floor;
+	}
+
+	/**
+	 * One 20 ms frame from its two energies (frameEnergy of the far frame about to be played and of the mic frame just
+	 * captured): the levels, the floor, and the gains, which move across this frame from micGainFrom to micGainNow (and
+	 * speakerGainFrom to speakerGainNow) — the caller applies them (`ramp` semantics: linear, reaching the new gain on
+	 * the last sample, each product rounded). Returns the floor (ES_OFF when disabled: both gains stay 1).
+	 */
+	decide(farEnergy: number, nearEnergy: number): number {
+		this.#micFrom = this.#micGain;
+		this.#speakerFrom = this.#speakerGain;
+		if (!this.#enabled) return ES_OFF;
 		this.#frames++;
-		const f = this.#follow(this.#farLevel, far, farStart);
-		const n = this.#follow(this.#nearLevel, near, nearStart);
+		const f = this.#follow(this.#farLevel, farEnergy);
+		const n = this.#follow(this.#nearLevel, nearEnergy);
 		this.#farLevel = f;
 		this.#nearLevel = n;
 		const echo = this.#echoReference(f);
@@ -192,8 +236,8 @@ export class EchoSuppressor {
 		const speakerTarget = floor === ES_NEAR ? this.speakerGain : 1;
 		if (micTarget < 1) this.#micDucked++;
 		if (speakerTarget < 1) this.#speakerDucked++;
-		this.#micGain = ramp(near, nearStart, this.#micGain, micTarget);
-		this.#speakerGain = ramp(far, farStart, this.#speakerGain, speakerTarget);
+		this.#micGain = micTarget;
+		this.#speakerGain = speakerTarget;
 		return floor;
 	}
 
@@ -214,14 +258,9 @@ export class EchoSuppressor {
 		return floor;
 	}
 
-	/** The level follower: instant attack to the frame's mean |sample|, exponential release toward it. */
-	#follow(level: number, pcm: Int16Array, start: number): number {
-		let sum = 0;
-		for (let i = 0; i < FRAME_SAMPLES; i++) {
-			const v = pcm[start + i];
-			sum += v < 0 ? -v : v;
-		}
-		const frame = sum / FRAME_SAMPLES;
+	/** The level follower: instant attack to the frame's RMS (from its energy), exponential release toward it. */
+	#follow(level: number, energy: number): number {
+		const frame = Math.sqrt(energy / FRAME_SAMPLES);
 		return frame >= level ? frame : level + (frame - level) * this.#release;
 	}
 }
@@ -229,11 +268,9 @@ export class EchoSuppressor {
 /**
  * Scale pcm[start, +160) by a gain moving linearly from g0 to g1 across the frame (reaching g1 on the last sample),
  * so a switch adds at most |g1 − g0| / 160 of full scale to any sample-to-sample step. Unity throughout: untouched.
- * Returns g1.
  */
-function ramp(pcm: Int16Array, start: number, g0: number, g1: number): number {
-	if (g0 === 1 && g1 === 1) return g1;
+export function ramp(pcm: Int16Array, start: number, g0: number, g1: number): void {
+	if (g0 === 1 && g1 === 1) return;
 	const step = (g1 - g0) / FRAME_SAMPLES;
 	for (let i = 0; i < FRAME_SAMPLES; i++) pcm[start + i] = Math.round(pcm[start + i] * (g0 + step * (i + 1)));
-	return g1;
 }

@@ -1,7 +1,7 @@
 // Level-based echo suppressor — half-duplex ducking with hangover (ITU-T G.164-style switched loss; DESIGN.md §5:
 // mic frame → echo suppressor → encode). Far end: a tone on the speaker, its echo in the mic at −10 dB, 40–60 ms late.
 import assert from "node:assert/strict";
-import { ES_FAR, ES_IDLE, ES_NEAR, ES_OFF, EchoSuppressor } from "../../src/media/echo-suppressor.js";
+import { ES_FAR, ES_IDLE, ES_NEAR, ES_OFF, EchoSuppressor, frameEnergy } from "../../src/media/echo-suppressor.js";
 
 const N = 160;
 
@@ -277,5 +277,45 @@ describe("No clicks: a gain change is ramped across one frame", () => {
 		// And the level reached after the ramp is the configured loss.
 		const after = db(rms(r.mic, (switchAt + 1) * N, (switchAt + 2) * N) / rms(near, (switchAt + 1) * N, (switchAt + 2) * N));
 		assert.ok(Math.abs(after + 30) < 0.2, `${after.toFixed(2)} dB`);
+	});
+});
+
+describe("Levels: a frame's energy in one native pass, exact", () => {
+	it("frameEnergy of a whole 160-sample frame equals the sum of squares, even at full scale (the square of the root comes back exactly)", () => {
+		const frame = new Int16Array(N);
+		let seed = 5;
+		for (let round = 0; round < 200; round++) {
+			for (let i = 0; i < N; i++) {
+				seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+				frame[i] = round === 0 ? -32768 : round === 1 ? (i & 1 ? 32767 : -32768) : (seed >>> 16) - 32768 >> (round % 16);
+			}
+			let e = 0;
+			for (let i = 0; i < N; i++) e += frame[i] * frame[i];
+			assert.equal(frameEnergy(frame, 0), e, `round ${round}`);
+			const longer = new Int16Array(N + 7);
+			longer.set(frame, 7);
+			assert.equal(frameEnergy(longer, 7), e, `round ${round}, at an offset (the loop)`);
+		}
+	});
+
+	it("decide() from the two energies reaches the floors and gains process() reaches on the frames", () => {
+		const FRAMES = 80;
+		// The visitor talks for 40 frames, then the far end (its echo in the mic): both floors, every ramp.
+		const far = tone(500, 8000, FRAMES);
+		far.fill(0, 0, 40 * N);
+		const visitor = speech(FRAMES, 12000);
+		visitor.fill(0, 40 * N);
+		const near = mix(echoOf(far, 2, -10), visitor);
+		const a = new EchoSuppressor({ speakerAttenuationDb: 6 }), b = new EchoSuppressor({ speakerAttenuationDb: 6 });
+		const speaker = far.slice(), mic = near.slice();
+		for (let k = 0; k < FRAMES; k++) {
+			const at = k * N;
+			const floor = b.decide(frameEnergy(far, at), frameEnergy(near, at));
+			assert.equal(a.process(speaker, at, mic, at), floor, `frame ${k}`);
+			assert.equal(b.micGainNow, a.micGainNow);
+			assert.equal(b.speakerGainNow, a.speakerGainNow);
+			assert.equal(b.micGainFrom, a.micGainFrom);
+		}
+		assert.ok(a.floorChanges >= 2 && a.micDucked > 0 && a.speakerDucked > 0, "the frames went through both floors");
 	});
 });
