@@ -1,7 +1,8 @@
 // The media benchmark's workload (bench/media.ts), host-free so the same module runs on Node and as an XS entry
 // (contract in test/xs/xsnap-host.ts) — DESIGN.md §3 (nothing allocated per frame), §5 (the media data flow):
 //   capture (a synthetic 160-sample mic frame) → echo suppressor → G.711 μ-law encode → RTP write → (loopback) RTP
-//   read → jitter buffer put → take (decode; concealment of the lost) → playout buffer.
+//   read → jitter buffer put → take (decode; concealment of the lost) → playout buffer, done as MediaSession.tick does
+//   it (the levels from the frames' energies, the mic's gain folded into the encoder, the frame encoded into the packet).
 // The far end is our own stream looped back: the frame taken from the jitter buffer is the speaker frame of the next
 // period, so the echo suppressor sees both sides talk, pause and overlap. Every 50th packet is lost on the way (2 %):
 // a frame of the playout is then concealed (G.711 App. I), the dearest path. Everything is allocated at import.
@@ -10,9 +11,9 @@
 //   callFrame(i)  one 20 ms period of a call through the MediaSession class, both directions (test/media/session-call.ts:
 //                 two sessions back to back, sendrecv PCMU + telephone-event 101, RTCP, a digit every 50 frames)
 //   callCheck()   faults of that call after a run of frames
-import { EchoSuppressor } from '../src/media/echo-suppressor.js';
+import { EchoSuppressor, frameEnergy, ramp } from '../src/media/echo-suppressor.js';
 import { encodeFrame, FRAME_SAMPLES, PCMU, ULAW_TABLES } from '../src/media/g711.js';
-import { decodeFrameTo, encodeFrame160, FrameViews } from '../src/media/g711-frame.js';
+import { decodeFrameTo, encodeFrame160, encodeFrameFrom, encodeFrameScaled, FrameViews } from '../src/media/g711-frame.js';
 import { JitterBuffer } from '../src/media/jitter-buffer.js';
 import { Plc } from '../src/media/plc.js';
 import { RTP_OK, RtpReceiver, RtpSender } from '../src/media/rtp.js';
@@ -55,9 +56,12 @@ for (let k = 0; k < CAPTURE_FRAMES; k++) captureFrames.push(capture.subarray(k *
 
 // The whole path's state.
 const mic = new Int16Array(FRAME_SAMPLES);
+const micViews = new FrameViews();
 const speaker = new Int16Array(FRAME_SAMPLES);
-const payload = new Uint8Array(FRAME_SAMPLES);
 const datagram = new Uint8Array(12 + FRAME_SAMPLES);
+/** The datagram's payload, where the frame is encoded in place (as MediaSession does). */
+const payload = datagram.subarray(12);
+const payload16 = new Uint16Array(datagram.buffer, 12, FRAME_SAMPLES / 2);
 const playout = new Int16Array(PLAYOUT_FRAMES * FRAME_SAMPLES);
 const suppressor = new EchoSuppressor();
 const sender = new RtpSender({ random: new FixedRandom(null, 0x6d656469), payloadType: PCMU });
@@ -67,6 +71,7 @@ const jb = new JitterBuffer({ law: PCMU });
 let frames = 0;
 let rtpRefused = 0;
 let sink = 0;
+let marker = true;
 
 /** One 20 ms period of the whole per-frame path (both directions). */
 export function step(_i: number): void {
@@ -74,11 +79,17 @@ export function step(_i: number): void {
   const now = k * 20;
   // Capture: the I2S driver has filled the mic frame (a native copy, as the driver's DMA is).
   mic.set(captureFrames[k % CAPTURE_FRAMES] as Int16Array);
-  // Echo suppressor: the speaker frame playing now against the mic frame captured now.
-  suppressor.process(speaker, 0, mic, 0);
-  // Send: G.711 encode, RTP packet.
-  encodeFrame(PCMU, mic, 0, payload, 0);
-  const end = sender.writeAudio(datagram, 0, payload, 0, FRAME_SAMPLES, now);
+  // Echo suppressor: the levels of the speaker frame playing now and the mic frame captured now; the speaker's gain (none
+  // by default) ramped in place, the mic's folded into the encoder — as MediaSession.tick does.
+  suppressor.decide(frameEnergy(speaker, 0), frameEnergy(mic, 0));
+  ramp(speaker, 0, suppressor.speakerGainFrom, suppressor.speakerGainNow);
+  // Send: G.711 encode into the packet, then its header.
+  const g0 = suppressor.micGainFrom, g1 = suppressor.micGainNow;
+  if (g0 === 1 && g1 === 1) encodeFrameFrom(ULAW_TABLES, mic, payload, micViews, payload16);
+  else encodeFrameScaled(ULAW_TABLES, mic, payload, g0, g1);
+  const end = sender.writeHeader(datagram, 0, marker, PCMU, sender.timestamp, FRAME_SAMPLES, now);
+  sender.skip();
+  marker = false;
   // Loopback: the datagram is received (unless lost), filtered, stored by sequence number.
   if (k % LOSS_EVERY !== LOSS_EVERY - 1) {
     if (receiver.receive(datagram, 0, end, PEER, PORT, now) === RTP_OK) {

@@ -72,20 +72,18 @@ function dbToFactor(db: number): number {
 const hypot = Math.hypot;
 
 /**
- * Σ x² over pcm[start, start + 160): the frame's energy, an exact integer. A whole 160-sample array from 0 takes one
- * native pass (Math.hypot over it, squared back: below 2^51 the square comes back exactly, whatever the engine's
- * rounding of the root); any other span a loop.
+ * Σ x² over pcm[start, start + 160) (what of it pcm holds): the frame's energy, an exact integer. A whole 160-sample
+ * array from 0 takes one native pass (Math.hypot over it, squared back: below 2^51 the square comes back exactly,
+ * whatever the engine's rounding of the root); any other span a loop.
  */
 export function frameEnergy(pcm: Int16Array, start: number): number {
 	if (start === 0 && pcm.length === FRAME_SAMPLES) {
 		const r = hypot.apply(null, pcm as unknown as number[]);
 		return Math.round(r * r);
 	}
+	const end = start + FRAME_SAMPLES < pcm.length ? start + FRAME_SAMPLES : pcm.length;
 	let e = 0;
-	for (let i = 0; i < FRAME_SAMPLES; i++) {
-		const v = pcm[start + i];
-		e += v * v;
-	}
+	for (let i = start; i < end; i++) e += pcm[i] * pcm[i];
 	return e;
 }
 

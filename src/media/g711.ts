@@ -75,7 +75,9 @@ export function alawDecode(code: number): number {
 }
 
 // The tables of the frame functions, built once at load from the functions above (a preloaded ESP32 build keeps them
-// in flash, not RAM). Bytes: 2 × 65,536 (encode), 2 × 512 (decode), 4 × 1,024 (decode pairs), plus SEGMENT's 256.
+// in flash, not RAM). Bytes: 2 × 65,536 (encode), 2 × 512 (decode), 2 × 512 (magnitude), SEGMENT's 256, and the
+// decode pairs: 4 arrays of 256 numbers (1 KiB of values each, 4 KiB as XS array slots of 16 bytes on the ESP32):
+// 133,376 bytes of typed arrays + 1,024 array slots.
 
 /** Code of every 16-bit sample, indexed by its 16-bit pattern (sample & 0xFFFF): one table read per sample. */
 const ULAW_ENCODE = new Uint8Array(65536);
@@ -95,15 +97,23 @@ for (let code = 0; code < 256; code++) {
  * Two decoded samples in one 32-bit word: the code of the frame's sample 2k through EVEN, of sample 2k + 1 through ODD,
  * OR-ed, give the Int32 that holds both 16-bit samples in this machine's byte order.
  */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-function pairTables(decode: Int16Array): { even: Int32Array; odd: Int32Array } {
-	const even = new Int32Array(256), odd = new Int32Array(256);
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Frozen plain arrays, not typed ones: XS reads an array element without the typed-array access charge. */
+function pairTables(decode: Int16Array): { even: readonly number[]; odd: readonly number[] } {
+	const even: number[] = [], odd: number[] = [];
 	for (let code = 0; code < 256; code++) {
 		const low = decode[code] & 0xffff, high = decode[code] << 16;
-		even[code] = LITTLE_ENDIAN ? low : high;
-		odd[code] = LITTLE_ENDIAN ? high : low;
+		even.push(LITTLE_ENDIAN ? low : high);
+		odd.push(LITTLE_ENDIAN ? high : low);
 	}
-	return { even, odd };
+	return { even: Object.freeze(even), odd: Object.freeze(odd) };
+}
+
+/** |sample| of every code: a level summed straight from the codes. */
+function magnitudes(decode: Int16Array): Uint16Array {
+	const out = new Uint16Array(256);
+	for (let code = 0; code < 256; code++) out[code] = decode[code] < 0 ? -decode[code] : decode[code];
+	return out;
 }
 
 /** The tables of one law, for the frame functions (src/media/g711-frame.ts). Frozen holders; never written after load. */
@@ -112,12 +122,18 @@ export interface G711Tables {
 	readonly encode: Uint8Array;
 	/** Sample of a code. */
 	readonly decode: Int16Array;
+	/** |sample| of a code. */
+	readonly magnitude: Uint16Array;
 	/** A frame's samples 2k and 2k + 1 as one Int32: EVEN[code of 2k] | ODD[code of 2k + 1]. */
-	readonly even: Int32Array;
-	readonly odd: Int32Array;
+	readonly even: readonly number[];
+	readonly odd: readonly number[];
 }
-export const ULAW_TABLES: G711Tables = Object.freeze({ encode: ULAW_ENCODE, decode: ULAW_DECODE, ...pairTables(ULAW_DECODE) });
-export const ALAW_TABLES: G711Tables = Object.freeze({ encode: ALAW_ENCODE, decode: ALAW_DECODE, ...pairTables(ALAW_DECODE) });
+export const ULAW_TABLES: G711Tables = Object.freeze({
+	encode: ULAW_ENCODE, decode: ULAW_DECODE, magnitude: magnitudes(ULAW_DECODE), ...pairTables(ULAW_DECODE),
+});
+export const ALAW_TABLES: G711Tables = Object.freeze({
+	encode: ALAW_ENCODE, decode: ALAW_DECODE, magnitude: magnitudes(ALAW_DECODE), ...pairTables(ALAW_DECODE),
+});
 /** The tables of `law` (PCMU or PCMA; anything else is taken as PCMU, as the frame functions do). */
 export function tablesOf(law: number): G711Tables {
 	return law === PCMA ? ALAW_TABLES : ULAW_TABLES;

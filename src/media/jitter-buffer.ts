@@ -344,16 +344,21 @@ export class JitterBuffer {
 		return JB_CONCEALED;
 	}
 
-	/** Mean absolute sample value of slot s's payload (the silence it was padded with not counted), measured once. */
+	/**
+	 * Mean absolute sample value of slot s's payload (the silence it was padded with not counted), measured once — or
+	 * silenceLevel when the frame is at least that loud: only `level < silenceLevel` is ever asked, so the sum stops as
+	 * soon as it reaches silenceLevel per sample (a talk frame: after a few dozen samples).
+	 */
 	#levelOf(s: number): number {
 		if (this.#levelKnown[s] === 0) {
-			const bytes = this.#bytes, table = this.#tables.decode, at = s * STRIDE + HEADROOM, n = this.#count[s];
-			let sum = 0;
-			for (let i = 0; i < n; i++) {
-				const v = table[bytes[at + i]];
-				sum += v < 0 ? -v : v;
+			const b = this.#bytes, m = this.#tables.magnitude, at = s * STRIDE + HEADROOM, end = at + this.#count[s];
+			const limit = this.silenceLevel * FRAME_SAMPLES, eights = at + ((end - at) & ~7);
+			let sum = 0, i = at;
+			for (; i < eights && sum < limit; i += 8) {
+				sum += m[b[i]] + m[b[i + 1]] + m[b[i + 2]] + m[b[i + 3]] + m[b[i + 4]] + m[b[i + 5]] + m[b[i + 6]] + m[b[i + 7]];
 			}
-			this.#level[s] = (sum / FRAME_SAMPLES) | 0;
+			for (; i < end && sum < limit; i++) sum += m[b[i]];
+			this.#level[s] = sum >= limit ? this.silenceLevel : (sum / FRAME_SAMPLES) | 0;
 			this.#levelKnown[s] = 1;
 		}
 		return this.#level[s];

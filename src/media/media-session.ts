@@ -8,12 +8,13 @@
 // null for silence) and fills the speaker frame; `onRtp` / `onRtcp` take the datagrams of the call slot's ports.
 import type { Clock, DatagramSocket, Random } from "../host.js";
 import { Dtmf4733Receiver, Dtmf4733Sender, type DigitSink } from "./dtmf-4733.js";
-import { EchoSuppressor, type EchoSuppressorOptions } from "./echo-suppressor.js";
-import { encodeFrame, FRAME_SAMPLES, PCMA, PCMU } from "./g711.js";
+import { EchoSuppressor, type EchoSuppressorOptions, frameEnergy, ramp } from "./echo-suppressor.js";
+import { ALAW_SILENCE, FRAME_SAMPLES, type G711Tables, PCMA, PCMU, tablesOf, ULAW_SILENCE } from "./g711.js";
+import { encodeFrameFrom, encodeFrameScaled, FrameViews } from "./g711-frame.js";
 import { JitterBuffer, JB_SILENT } from "./jitter-buffer.js";
 import { RtcpSession } from "./rtcp.js";
 import { ReceptionStats } from "./rtcp-stats.js";
-import { RTP_MAX_PACKET_BYTES, RTP_OK, RtpReceiver, RtpSender } from "./rtp.js";
+import { RTP_HEADER_BYTES, RTP_MAX_PACKET_BYTES, RTP_OK, RtpReceiver, RtpSender } from "./rtp.js";
 
 /** Direction bits as in src/sip/offer-answer.ts (RFC 3264 §5.1, §6.1): we send RTP / we expect RTP. */
 export const MEDIA_SEND = 1;
@@ -89,9 +90,12 @@ export class MediaSession {
 	readonly #jbAlaw: JitterBuffer;
 	#jb: JitterBuffer;
 	readonly #packet = new Uint8Array(RTP_MAX_PACKET_BYTES);
-	readonly #payload = new Uint8Array(FRAME_SAMPLES);
+	/** Where an audio frame is encoded: in place in #packet, after the header (RFC 3551 §4.5.14: 160 octets). */
+	readonly #audioPayload = this.#packet.subarray(RTP_HEADER_BYTES, RTP_HEADER_BYTES + FRAME_SAMPLES);
+	readonly #audioPayload16 = new Uint16Array(this.#packet.buffer, RTP_HEADER_BYTES, FRAME_SAMPLES / 2);
+	/** The host's mic frame as the encoder reads it (views made when the host hands another array). */
+	readonly #micViews = new FrameViews();
 	readonly #event = new Uint8Array(4);
-	readonly #near = new Int16Array(FRAME_SAMPLES);
 	readonly #digitQueue = new Uint8Array(DIGIT_QUEUE);
 	#digitHead = 0;
 	#digitCount = 0;
@@ -107,6 +111,8 @@ export class MediaSession {
 	#remotePort = 0;
 	#payloadType = 0;
 	#law = PCMU;
+	#tables: G711Tables = tablesOf(PCMU);
+	#silenceCode = ULAW_SILENCE;
 	#eventPt = -1;
 	#direction = 0;
 	#held = false;
@@ -257,6 +263,8 @@ export class MediaSession {
 		const law = media.codec === PCMA ? PCMA : PCMU;
 		if (law !== this.#law || fresh) {
 			this.#law = law;
+			this.#tables = tablesOf(law);
+			this.#silenceCode = law === PCMA ? ALAW_SILENCE : ULAW_SILENCE;
 			this.#jb = law === PCMA ? this.#jbAlaw : this.#jbUlaw;
 			this.#jb.reset();
 		}
@@ -316,9 +324,9 @@ export class MediaSession {
 
 	/**
 	 * Every 20 ms: play one frame out of the jitter buffer into `speaker` (decoded, concealed or silence), run the
-	 * echo suppressor over it and the captured `mic` (null: silence), and send one packet — audio, an RFC 4733 event
-	 * packet, a keep-alive, or nothing when we may not send (RFC 3264 §6.1 recvonly / inactive, §8.4 hold). Then an
-	 * RTCP report when one is due. Allocates nothing.
+	 * echo suppressor over it and the captured `mic` (null: silence; `mic` itself is never written), and send one
+	 * packet — audio, an RFC 4733 event packet, a keep-alive, or nothing when we may not send (RFC 3264 §6.1 recvonly /
+	 * inactive, §8.4 hold). Then an RTCP report when one is due. Allocates nothing.
 	 */
 	tick(mic: Int16Array | null, speaker: Int16Array): void {
 		if (!this.#active) {
@@ -327,15 +335,31 @@ export class MediaSession {
 		}
 		const now = this.#clock.now();
 		// Receive side: RFC 3550 §5.1 order restored by the jitter buffer; losses concealed (G.711 App. I).
-		if ((this.#direction & MEDIA_RECV) !== 0) {
-			if (this.#jb.take(speaker, now) === JB_SILENT) speaker.fill(0);
-		} else speaker.fill(0);
-		const near = this.#near;
-		if (mic === null || this.#muted) near.fill(0);
-		else for (let i = 0; i < FRAME_SAMPLES; i++) near[i] = mic[i];
-		this.#echo.process(speaker, 0, near, 0);
-		this.#meter(speaker, near);
-		this.#send(near, now);
+		let heard = false;
+		if ((this.#direction & MEDIA_RECV) !== 0 && this.#jb.take(speaker, now) !== JB_SILENT) heard = true;
+		else speaker.fill(0);
+		const talking = mic !== null && !this.#muted;
+		// Both frames' energies, once: the suppressor's levels and the meters.
+		let farEnergy = heard ? frameEnergy(speaker, 0) : 0;
+		const nearEnergy = talking ? frameEnergy(mic, 0) : 0;
+		let micFrom = 1, micTo = 1;
+		const echo = this.#echo;
+		if (echo.enabled) {
+			echo.decide(farEnergy, nearEnergy);
+			micFrom = echo.micGainFrom;
+			micTo = echo.micGainNow;
+			const from = echo.speakerGainFrom, to = echo.speakerGainNow;
+			if (from !== 1 || to !== 1) {
+				ramp(speaker, 0, from, to);
+				if (heard) farEnergy = frameEnergy(speaker, 0);
+			}
+		}
+		this.#inSquares += farEnergy;
+		// What the mic sent: its energy through the ramp's mean squared gain (exact at unity, near enough for a meter).
+		this.#outSquares += micFrom === 1 && micTo === 1 ? nearEnergy : (nearEnergy * (micFrom * micFrom + micFrom * micTo + micTo * micTo)) / 3;
+		this.#inSamples += FRAME_SAMPLES;
+		this.#outSamples += FRAME_SAMPLES;
+		this.#send(talking ? mic : null, micFrom, micTo, now);
 		if (this.#rtcp !== null && this.#rtcpOut !== null && this.#rtcp.due(now)) {
 			if (this.#rtcpAllowed()) {
 				const end = this.#rtcp.writeReport(this.#packet, 0, now);
@@ -349,7 +373,8 @@ export class MediaSession {
 		return this.#remotePort > 0 && this.#remoteAddress !== "0.0.0.0" && this.#remoteAddress !== "";
 	}
 
-	#send(near: Int16Array, now: number): void {
+	/** One frame's packet: `mic` (null: silence) through the suppressor's gain ramp micFrom → micTo, encoded in place. */
+	#send(mic: Int16Array | null, micFrom: number, micTo: number, now: number): void {
 		const sender = this.#sender;
 		const address = this.#receiver.remoteAddress, port = this.#receiver.remotePort;
 		if ((this.#direction & MEDIA_SEND) === 0 || !this.#rtcpAllowed()) {
@@ -396,26 +421,17 @@ export class MediaSession {
 			}
 			this.#keepAlives++;
 		}
-		encodeFrame(this.#law, near, 0, this.#payload, 0, FRAME_SAMPLES);
+		const payload = this.#audioPayload;
+		if (mic === null) payload.fill(this.#silenceCode);
+		else if (micFrom === 1 && micTo === 1) encodeFrameFrom(this.#tables, mic, payload, this.#micViews, this.#audioPayload16);
+		else encodeFrameScaled(this.#tables, mic, payload, micFrom, micTo);
 		// Our own marker (RFC 3551 §4.1: first packet of a talk spurt), the negotiated payload type, then the clock on.
-		const end = sender.writePacket(this.#packet, 0, this.#marker, this.#payloadType, sender.timestamp, this.#payload, 0, FRAME_SAMPLES, now);
+		const end = sender.writeHeader(this.#packet, 0, this.#marker, this.#payloadType, sender.timestamp, FRAME_SAMPLES, now);
 		sender.skip();
 		if (end < 0) return;
 		this.#marker = false;
 		this.#framesSent++;
 		this.#rtpOut.send(this.#packet, 0, end, address, port);
-	}
-
-	#meter(speaker: Int16Array, near: Int16Array): void {
-		let a = 0, b = 0;
-		for (let i = 0; i < FRAME_SAMPLES; i++) {
-			a += speaker[i] * speaker[i];
-			b += near[i] * near[i];
-		}
-		this.#inSquares += a;
-		this.#outSquares += b;
-		this.#inSamples += FRAME_SAMPLES;
-		this.#outSamples += FRAME_SAMPLES;
 	}
 
 	/** Close a meter span: `meterInDb` / `meterOutDb` become the RMS level (dBFS) of the frames since the last call. */

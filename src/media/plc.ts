@@ -136,12 +136,22 @@ export class Plc {
 	/**
 	 * The next `length` synthetic samples into out[start, …): the last 1..3 periods repeated with a smoothed wrap,
 	 * attenuated by the loss length; rounded into an Int16Array, or as computed into a Float64Array (the cross-fade's).
+	 * Once 60 ms are concealed the output is silence: the position moves on and zeros are written, nothing computed.
 	 */
 	#synthesize(out: Int16Array | Float64Array, start: number, length: number, rounded: boolean): void {
 		const h = this.#history, full = this.#filled >= PLC_HISTORY, p = this.#pitch, quarter = p >> 2, round = Math.round;
 		let n = this.#erased, periods = this.#periods, j = this.#phase;
-		let size = periods * p, base = PLC_HISTORY - size;
-		for (let i = 0; i < length; i++) {
+		let size = periods * p, base = PLC_HISTORY - size, overlap = size - quarter;
+		let i = 0;
+		while (i < length) {
+			if (n >= PLC_SILENT_AFTER) {
+				// Silent from here on (the segment has stopped growing: 3 periods, or 1 with a short history).
+				const rest = length - i;
+				out.fill(0, start + i, start + length);
+				j = (j + rest) % size;
+				n += rest;
+				break;
+			}
 			// Grow the segment at 10 ms and 20 ms into the loss; the same sample index continues (the new segment starts P earlier).
 			const want = n >= 2 * STEP ? 3 : n >= STEP ? 2 : 1;
 			if (want > periods && full) {
@@ -149,21 +159,25 @@ export class Plc {
 				periods = want;
 				size = periods * p;
 				base = PLC_HISTORY - size;
+				overlap = size - quarter;
 			}
-			let v = h[base + j];
-			if (j >= size - quarter) {
-				// Overlap-add the segment's tail with the quarter period just before its head: the wrap is continuous.
-				const k = j - (size - quarter);
-				const w = (k + 1) / (quarter + 1);
-				v = (1 - w) * v + w * h[base - quarter + k];
+			// A run of samples with one segment and one kind of gain: up to the next 10 ms mark (or the frame's end).
+			const mark = n < STEP ? STEP : n < 2 * STEP ? 2 * STEP : PLC_SILENT_AFTER;
+			let stop = i + (mark - n);
+			if (stop > length) stop = length;
+			for (; i < stop; i++, n++) {
+				let v = h[base + j];
+				if (j >= overlap) {
+					// Overlap-add the segment's tail with the quarter period just before its head: the wrap is continuous.
+					const k = j - overlap;
+					const w = (k + 1) / (quarter + 1);
+					v = (1 - w) * v + w * h[base - quarter + k];
+				}
+				j = j + 1 >= size ? 0 : j + 1;
+				// Full level for 10 ms, then −20 % per 10 ms, silent at 60 ms.
+				if (n > STEP) v *= 1 - (0.2 * (n - STEP)) / STEP;
+				out[start + i] = rounded ? round(v) : v;
 			}
-			j = j + 1 >= size ? 0 : j + 1;
-			// Full level for 10 ms, then −20 % per 10 ms, silent at 60 ms.
-			let gain = 1;
-			if (n >= PLC_SILENT_AFTER) gain = 0;
-			else if (n > STEP) gain = 1 - (0.2 * (n - STEP)) / STEP;
-			n++;
-			out[start + i] = rounded ? round(v * gain) : v * gain;
 		}
 		this.#erased = n;
 		this.#periods = periods;

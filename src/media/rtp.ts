@@ -57,6 +57,25 @@ export function put32(buf: Uint8Array, at: number, value: number): void {
 }
 
 /**
+ * Write the fixed RTP header at buf[start]: V=2, no padding, no extension, no CSRC (RFC 3550 §5.1), for a payload of
+ * `payloadLength` octets at buf[start + 12] (written there by the caller). Returns the packet's end offset, or -1 when
+ * it does not fit.
+ */
+export function writeRtpHeader(
+	buf: Uint8Array, start: number, marker: boolean, payloadType: number, sequence: number, timestamp: number, ssrc: number,
+	payloadLength: number,
+): number {
+	const end = start + RTP_HEADER_BYTES + payloadLength;
+	if (payloadLength < 0 || start < 0 || end > buf.length) return -1;
+	buf[start] = RTP_VERSION << 6;
+	buf[start + 1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
+	put16(buf, start + 2, sequence);
+	put32(buf, start + 4, timestamp);
+	put32(buf, start + 8, ssrc);
+	return end;
+}
+
+/**
  * Write one RTP packet at buf[start]: V=2, no padding, no extension, no CSRC (RFC 3550 §5.1), then
  * payload[payloadStart, payloadEnd) copied in. Returns the packet's end offset, or -1 when it does not fit.
  */
@@ -65,13 +84,8 @@ export function writeRtp(
 	payload: Uint8Array, payloadStart: number, payloadEnd: number,
 ): number {
 	const n = payloadEnd - payloadStart;
-	const end = start + RTP_HEADER_BYTES + n;
-	if (n < 0 || start < 0 || end > buf.length) return -1;
-	buf[start] = RTP_VERSION << 6;
-	buf[start + 1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
-	put16(buf, start + 2, sequence);
-	put32(buf, start + 4, timestamp);
-	put32(buf, start + 8, ssrc);
+	const end = writeRtpHeader(buf, start, marker, payloadType, sequence, timestamp, ssrc, n);
+	if (end < 0) return -1;
 	const at = start + RTP_HEADER_BYTES;
 	if (payloadStart === 0 && n === payload.length) buf.set(payload, at); // a whole frame buffer: one native copy
 	else for (let i = 0; i < n; i++) buf[at + i] = payload[payloadStart + i];
@@ -113,9 +127,10 @@ export function readRtp(buf: Uint8Array, start: number, end: number, view: RtpVi
 	if (pt >= 72 && pt <= 76) return RTP_RTCP_TYPE;
 	view.marker = (b1 & 0x80) !== 0;
 	view.payloadType = pt;
-	view.sequence = get16(buf, start + 2);
-	view.timestamp = get32(buf, start + 4);
-	view.ssrc = get32(buf, start + 8);
+	// get16 / get32 written out: this runs for every packet received.
+	view.sequence = (buf[start + 2] << 8) | buf[start + 3];
+	view.timestamp = ((buf[start + 4] << 24) | (buf[start + 5] << 16) | (buf[start + 6] << 8) | buf[start + 7]) >>> 0;
+	view.ssrc = ((buf[start + 8] << 24) | (buf[start + 9] << 16) | (buf[start + 10] << 8) | buf[start + 11]) >>> 0;
 	const cc = b0 & 15;
 	view.csrcCount = cc;
 	let at = start + RTP_HEADER_BYTES + 4 * cc;
@@ -249,12 +264,46 @@ export class RtpSender {
 	): number {
 		const end = writeRtp(buf, start, marker, payloadType, this.#sequence, timestamp, this.#ssrc, payload, payloadStart, payloadEnd);
 		if (end < 0) return -1;
-		this.#sequence = (this.#sequence + 1) & 0xffff;
+		this.#sent(payloadEnd - payloadStart, timestamp, nowMs);
+		return end;
+	}
+
+	/**
+	 * As writePacket, for a payload of `payloadLength` octets the caller has already put at buf[start + 12] (a frame
+	 * encoded in place): only the header is written. Returns the end offset, or -1 when it does not fit.
+	 */
+	writeHeader(buf: Uint8Array, start: number, marker: boolean, payloadType: number, timestamp: number, payloadLength: number, nowMs: number): number {
+		const end = start + RTP_HEADER_BYTES + payloadLength;
+		if (payloadLength < 0 || start < 0 || end > buf.length) return -1;
+		// writeRtpHeader written out: this runs for every packet sent.
+		const sequence = this.#sequence, ssrc = this.#ssrc;
+		buf[start] = RTP_VERSION << 6;
+		buf[start + 1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
+		buf[start + 2] = sequence >>> 8;
+		buf[start + 3] = sequence;
+		buf[start + 4] = timestamp >>> 24;
+		buf[start + 5] = timestamp >>> 16;
+		buf[start + 6] = timestamp >>> 8;
+		buf[start + 7] = timestamp;
+		buf[start + 8] = ssrc >>> 24;
+		buf[start + 9] = ssrc >>> 16;
+		buf[start + 10] = ssrc >>> 8;
+		buf[start + 11] = ssrc;
+		this.#sequence = (sequence + 1) & 0xffff;
 		this.#packets++;
-		this.#octets += payloadEnd - payloadStart;
+		this.#octets += payloadLength;
 		this.#lastSentMs = nowMs;
 		this.#lastTimestamp = timestamp;
 		return end;
+	}
+
+	/** A packet went out: the next sequence number, and the counts of the Sender Report (RFC 3550 §6.4.1). */
+	#sent(octets: number, timestamp: number, nowMs: number): void {
+		this.#sequence = (this.#sequence + 1) & 0xffff;
+		this.#packets++;
+		this.#octets += octets;
+		this.#lastSentMs = nowMs;
+		this.#lastTimestamp = timestamp;
 	}
 
 	/**

@@ -22,6 +22,20 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 			}
 		});
 
+		it(`${name}: encodes every input two codes per word (into the output's Uint16 view) as one code per byte does`, () => {
+			const t = tablesOf(law);
+			const pcm = new Int16Array(FRAME_SAMPLES), codes = new Uint8Array(FRAME_SAMPLES + 2), single = new Uint8Array(FRAME_SAMPLES);
+			const at2 = codes.subarray(2), words = new Uint16Array(codes.buffer, 2, FRAME_SAMPLES / 2);
+			const views = new FrameViews();
+			for (let first = -32768; first < 32768; first += FRAME_SAMPLES) {
+				for (let i = 0; i < FRAME_SAMPLES; i++) pcm[i] = Math.min(32767, first + i);
+				encodeFrameFrom(t, pcm, at2, views, words);
+				encodeFrame160(t, views.patterns(pcm) as Uint16Array, single);
+				assert.deepEqual(at2, single);
+			}
+			assert.deepEqual([codes[0], codes[1]], [0, 0], "nothing before the output touched");
+		});
+
 		it(`${name}: decodes every pair of codes (65,536), two samples per word, as the scalar decoder does`, () => {
 			const t = tablesOf(law);
 			const codes = new Uint8Array(FRAME_SAMPLES), pcm = new Int16Array(FRAME_SAMPLES);
