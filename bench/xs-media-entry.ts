@@ -54,78 +54,118 @@ const capture = new Int16Array(CAPTURE_FRAMES * FRAME_SAMPLES);
 const captureFrames: Int16Array[] = [];
 for (let k = 0; k < CAPTURE_FRAMES; k++) captureFrames.push(capture.subarray(k * FRAME_SAMPLES, (k + 1) * FRAME_SAMPLES));
 
-// The whole path's state.
-const mic = new Int16Array(FRAME_SAMPLES);
-const micViews = new FrameViews();
-const speaker = new Int16Array(FRAME_SAMPLES);
-const datagram = new Uint8Array(12 + FRAME_SAMPLES);
-/** The datagram's payload, where the frame is encoded in place (as MediaSession does). */
-const payload = datagram.subarray(12);
-const payload16 = new Uint16Array(datagram.buffer, 12, FRAME_SAMPLES / 2);
-const playout = new Int16Array(PLAYOUT_FRAMES * FRAME_SAMPLES);
-const suppressor = new EchoSuppressor();
-const sender = new RtpSender({ random: new FixedRandom(null, 0x6d656469), payloadType: PCMU });
-const receiver = new RtpReceiver({ payloadTypes: [PCMU, 101] });
-receiver.start(0, PEER, PORT);
-const jb = new JitterBuffer({ law: PCMU });
-let frames = 0;
-let rtpRefused = 0;
-let sink = 0;
-let marker = true;
+/**
+ * The whole path's state; a packet in `lossEvery` lost (0: none). The far end is our own stream looped back: the frame
+ * taken from the jitter buffer is the speaker frame of the next period.
+ */
+class Path {
+  readonly mic = new Int16Array(FRAME_SAMPLES);
+  readonly micViews = new FrameViews();
+  readonly speaker = new Int16Array(FRAME_SAMPLES);
+  readonly datagram = new Uint8Array(12 + FRAME_SAMPLES);
+  /** The datagram's payload, where the frame is encoded in place (as MediaSession does). */
+  readonly payload = this.datagram.subarray(12);
+  readonly payload16 = new Uint16Array(this.datagram.buffer, 12, FRAME_SAMPLES / 2);
+  readonly playout = new Int16Array(PLAYOUT_FRAMES * FRAME_SAMPLES);
+  readonly suppressor = new EchoSuppressor();
+  readonly sender = new RtpSender({ random: new FixedRandom(null, 0x6d656469), payloadType: PCMU });
+  readonly receiver = new RtpReceiver({ payloadTypes: [PCMU, 101] });
+  readonly jb = new JitterBuffer({ law: PCMU });
+  frames = 0;
+  rtpRefused = 0;
+  sink = 0;
+  marker = true;
 
-/** One 20 ms period of the whole per-frame path (both directions). */
-export function step(_i: number): void {
-  const k = frames++;
-  const now = k * 20;
-  // Capture: the I2S driver has filled the mic frame (a native copy, as the driver's DMA is).
-  mic.set(captureFrames[k % CAPTURE_FRAMES] as Int16Array);
-  // Echo suppressor: the levels of the speaker frame playing now and the mic frame captured now; the speaker's gain (none
-  // by default) ramped in place, the mic's folded into the encoder — as MediaSession.tick does.
-  suppressor.decide(frameEnergy(speaker, 0), frameEnergy(mic, 0));
-  ramp(speaker, 0, suppressor.speakerGainFrom, suppressor.speakerGainNow);
-  // Send: G.711 encode into the packet, then its header.
-  const g0 = suppressor.micGainFrom, g1 = suppressor.micGainNow;
-  if (g0 === 1 && g1 === 1) encodeFrameFrom(ULAW_TABLES, mic, payload, micViews, payload16);
-  else encodeFrameScaled(ULAW_TABLES, mic, payload, g0, g1);
-  const end = sender.writeHeader(datagram, 0, marker, PCMU, sender.timestamp, FRAME_SAMPLES, now);
-  sender.skip();
-  marker = false;
-  // Loopback: the datagram is received (unless lost), filtered, stored by sequence number.
-  if (k % LOSS_EVERY !== LOSS_EVERY - 1) {
-    if (receiver.receive(datagram, 0, end, PEER, PORT, now) === RTP_OK) {
-      const view = receiver.view;
-      jb.put(view.sequence, view.timestamp, datagram, view.payloadStart, view.payloadEnd, now);
-    } else {
-      rtpRefused++;
-    }
+  constructor(readonly lossEvery: number) {
+    this.receiver.start(0, PEER, PORT);
   }
-  // Playout: the next frame (decoded or concealed) into the speaker frame and the I2S ring.
-  jb.take(speaker, now);
-  playout.set(speaker, (k % PLAYOUT_FRAMES) * FRAME_SAMPLES);
-  sink = (sink + speaker[k & 127]) | 0;
+
+  /** One 20 ms period of the whole per-frame path (both directions). */
+  step(): void {
+    const k = this.frames++;
+    const now = k * 20;
+    const { mic, speaker, suppressor, sender, datagram, payload } = this;
+    // Capture: the I2S driver has filled the mic frame (a native copy, as the driver's DMA is).
+    mic.set(captureFrames[k % CAPTURE_FRAMES] as Int16Array);
+    // Echo suppressor: the levels of the speaker frame playing now and the mic frame captured now; the speaker's gain
+    // (none by default) ramped in place, the mic's folded into the encoder — as MediaSession.tick does.
+    suppressor.decide(frameEnergy(speaker, 0), frameEnergy(mic, 0));
+    ramp(speaker, 0, suppressor.speakerGainFrom, suppressor.speakerGainNow);
+    // Send: G.711 encode into the packet, then its header.
+    const g0 = suppressor.micGainFrom, g1 = suppressor.micGainNow;
+    if (g0 === 1 && g1 === 1) encodeFrameFrom(ULAW_TABLES, mic, payload, this.micViews, this.payload16);
+    else encodeFrameScaled(ULAW_TABLES, mic, payload, g0, g1);
+    const end = sender.writeHeader(datagram, 0, this.marker, PCMU, sender.timestamp, FRAME_SAMPLES, now);
+    sender.skip();
+    this.marker = false;
+    // Loopback: the datagram is received (unless lost), filtered, stored by sequence number.
+    if (this.lossEvery === 0 || k % this.lossEvery !== this.lossEvery - 1) {
+      if (this.receiver.receive(datagram, 0, end, PEER, PORT, now) === RTP_OK) {
+        const view = this.receiver.view;
+        this.jb.put(view.sequence, view.timestamp, datagram, view.payloadStart, view.payloadEnd, now);
+      } else {
+        this.rtpRefused++;
+      }
+    }
+    // Playout: the next frame (decoded or concealed) into the speaker frame and the I2S ring.
+    this.jb.take(speaker, now);
+    this.playout.set(speaker, (k % PLAYOUT_FRAMES) * FRAME_SAMPLES);
+    this.sink = (this.sink + speaker[k & 127]) | 0;
+  }
+
+  /** Faults of the path after the frames run so far; empty when it works as the workload says. */
+  check(): string[] {
+    const { frames, jb, receiver, suppressor } = this;
+    const faults: string[] = [];
+    const expectLost = this.lossEvery === 0 ? 0 : Math.floor(frames / this.lossEvery);
+    if (frames < 1000) faults.push(`only ${frames} frames run (run at least 1,000 before check)`);
+    if (this.rtpRefused !== 0) faults.push(`${this.rtpRefused} looped-back packets refused by the RTP receiver`);
+    if (receiver.accepted !== frames - expectLost) faults.push(`RTP accepted ${receiver.accepted}, expected ${frames - expectLost}`);
+    if (jb.played < (frames - expectLost) * 0.95) faults.push(`jitter buffer played only ${jb.played} of ${frames} frames`);
+    if (jb.lost < expectLost * 0.9 || jb.lost > expectLost) faults.push(`jitter buffer lost ${jb.lost}, expected about ${expectLost}`);
+    if (jb.resyncs !== 0 || jb.late !== 0) faults.push(`jitter buffer resyncs ${jb.resyncs}, late ${jb.late}`);
+    if (suppressor.micDucked === 0 || suppressor.floorChanges < 2) faults.push('the echo suppressor never switched');
+    return faults;
+  }
+
+  /** Counters of the path (for the benchmark's notes). */
+  counters(): Record<string, number> {
+    const { jb, suppressor } = this;
+    return {
+      frames: this.frames, played: jb.played, concealed: jb.concealed, lost: jb.lost, inserted: jb.inserted, dropped: jb.dropped,
+      depth: jb.depth, micDucked: suppressor.micDucked, speakerDucked: suppressor.speakerDucked,
+      doubleTalk: suppressor.doubleTalk, floorChanges: suppressor.floorChanges, sink: this.sink,
+    };
+  }
+}
+
+/** The path with a packet in LOSS_EVERY lost, and the same path with none lost (a steady call). */
+const lossy = new Path(LOSS_EVERY);
+const steady = new Path(0);
+
+/** One 20 ms period of the whole per-frame path (both directions), 2 % of the packets lost. */
+export function step(_i: number): void {
+  lossy.step();
+}
+
+/** The same with no packet lost: a steady call (no concealment runs). */
+export function stepSteady(_i: number): void {
+  steady.step();
 }
 
 /** Faults of the path after the frames run so far; empty when it works as the workload says. */
 export function check(): string[] {
-  const faults: string[] = [];
-  const expectLost = Math.floor(frames / LOSS_EVERY);
-  if (frames < 1000) faults.push(`only ${frames} frames run (run at least 1,000 before check)`);
-  if (rtpRefused !== 0) faults.push(`${rtpRefused} looped-back packets refused by the RTP receiver`);
-  if (receiver.accepted !== frames - expectLost) faults.push(`RTP accepted ${receiver.accepted}, expected ${frames - expectLost}`);
-  if (jb.played < (frames - expectLost) * 0.95) faults.push(`jitter buffer played only ${jb.played} of ${frames} frames`);
-  if (jb.lost < expectLost * 0.9) faults.push(`jitter buffer lost ${jb.lost}, expected about ${expectLost}`);
-  if (jb.resyncs !== 0 || jb.late !== 0) faults.push(`jitter buffer resyncs ${jb.resyncs}, late ${jb.late}`);
-  if (suppressor.micDucked === 0 || suppressor.floorChanges < 2) faults.push('the echo suppressor never switched');
-  return faults;
+  return lossy.check();
+}
+
+/** Faults of the steady path. */
+export function checkSteady(): string[] {
+  return steady.check();
 }
 
 /** Counters of the whole path (for the benchmark's notes). */
 export function counters(): Record<string, number> {
-  return {
-    frames, played: jb.played, concealed: jb.concealed, lost: jb.lost, inserted: jb.inserted, dropped: jb.dropped,
-    depth: jb.depth, micDucked: suppressor.micDucked, speakerDucked: suppressor.speakerDucked,
-    doubleTalk: suppressor.doubleTalk, floorChanges: suppressor.floorChanges, sink,
-  };
+  return lossy.counters();
 }
 
 // Stages, each on its own state, each one job of the path (bench/media.ts prints them beside the figures measured before

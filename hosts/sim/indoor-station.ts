@@ -105,7 +105,7 @@ export class IndoorStation implements UaEvents, DigitSink {
 		});
 		this.session = new MediaSession({
 			clock: net.clock, random: net.random, rtp: sockets[0], rtcp: sockets[1], digits: this, echo: { enabled: false },
-			cname: new TextEncoder().encode(`${user}@intercom`),
+			cname: new TextEncoder().encode(`${user}@intercom`), local: { address: sockets[0].address, port: sockets[0].port },
 		});
 		const session = this.session;
 		sockets[0].setUser({ onDatagram: (b, s, e, a, p) => void session.onRtp(b, s, e, a, p) });

@@ -79,7 +79,9 @@ export class SimStation implements IntercomEvents, TimerOwner {
 		// With a capture, what the media sockets send and receive is recorded on its way (the sockets themselves unchanged).
 		const capture = options.capture, tap = (i: number) => (capture === undefined ? sockets[i] : capture.tapSocket(sockets[i], sockets[i].address, sockets[i].port));
 		const ports: MediaPorts[] = [];
-		for (let i = 0; i + 1 < sockets.length; i += 2) ports.push({ rtp: tap(i), rtcp: tap(i + 1) });
+		for (let i = 0; i + 1 < sockets.length; i += 2) {
+			ports.push({ rtp: tap(i), rtcp: tap(i + 1), local: { address: sockets[i].address, port: sockets[i].port } });
+		}
 		this.station = new DoorStation({
 			config, transport: net.transport, wheel: net.wheel, transactionConfig: net.config, clock: net.clock, random: net.random,
 			ports, relays: this.relays, leds, events: this,

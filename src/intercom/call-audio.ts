@@ -3,7 +3,7 @@
 // hears at the door (ringback while a call rings without early media, busy when nobody answered, E.180) and the
 // confirmation tones both sides hear in a call (door opened, wrong code, call ending). Preallocated; `frame`
 // allocates nothing (DESIGN.md §3).
-import type { Clock, DatagramSocket, DatagramUser, Random } from "../host.js";
+import type { Clock, DatagramSocket, DatagramUser, Peer, Random } from "../host.js";
 import { DIGIT_SOURCE_RFC4733, type DigitSink } from "../media/dtmf-4733.js";
 import { FRAME_SAMPLES } from "../media/g711.js";
 import { MediaSession, type MediaParameters } from "../media/media-session.js";
@@ -14,6 +14,11 @@ import type { AudioConfig } from "./config.js";
 export interface MediaPorts {
 	readonly rtp: DatagramSocket;
 	readonly rtcp: DatagramSocket;
+	/**
+	 * The RTP socket's address and port as peers see them: what comes from there is the station's own stream looped
+	 * back (an SDP naming its own port), not media (RFC 3550 §8.2). Absent: only the station's SSRC tells.
+	 */
+	readonly local?: Peer;
 }
 
 /** What the audio tells the station. */
@@ -43,6 +48,7 @@ class Slot implements DigitSink {
 		this.session = new MediaSession({
 			clock, random, rtp: ports.rtp, rtcp: ports.rtcp, digits: this, echo: config.echoSuppressor,
 			jitterMinMs: config.jitterMinMs, jitterMaxMs: config.jitterMaxMs, rtpTimeoutMs: config.rtpTimeoutSeconds * 1000,
+			local: ports.local ?? null,
 		});
 		const session = this.session;
 		this.rtp = { onDatagram: (b, s, e, a, p) => void session.onRtp(b, s, e, a, p) };

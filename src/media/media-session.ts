@@ -6,7 +6,7 @@
 // Everything is preallocated at construction: both laws' jitter buffers (the codec is known only per call), the
 // packet and frame buffers, the RTCP state. `tick` is called every 20 ms by the host with the captured frame (or
 // null for silence) and fills the speaker frame; `onRtp` / `onRtcp` take the datagrams of the call slot's ports.
-import type { Clock, DatagramSocket, Random } from "../host.js";
+import type { Clock, DatagramSocket, Peer, Random } from "../host.js";
 import { Dtmf4733Receiver, Dtmf4733Sender, type DigitSink } from "./dtmf-4733.js";
 import { EchoSuppressor, type EchoSuppressorOptions, frameEnergy, ramp } from "./echo-suppressor.js";
 import { ALAW_SILENCE, FRAME_SAMPLES, type G711Tables, PCMA, PCMU, tablesOf, ULAW_SILENCE } from "./g711.js";
@@ -48,6 +48,13 @@ export interface MediaSessionOptions {
 	readonly rtp: DatagramSender;
 	/** Sends from the RTCP port; null or absent: no RTCP. */
 	readonly rtcp?: DatagramSender | null;
+	/**
+	 * Our RTP socket's address and port as peers see them (RTCP on port + 1); read at every start and update, so a
+	 * host may change it when its address changes. What comes from there, or carries our SSRC, is our own stream looped
+	 * back (RFC 3550 §8.2: an SDP naming our own port), not media: it neither counts as received nor keeps the call's
+	 * RTP timeout from firing. Absent: only our SSRC tells.
+	 */
+	readonly local?: Peer | null;
 	/** Received RFC 4733 digits go here (DIGIT_SOURCE_RFC4733). */
 	readonly digits: DigitSink;
 	/** Our CNAME (RFC 3550 §6.5.1), ASCII; default "door@intercom". */
@@ -79,6 +86,7 @@ export class MediaSession {
 	readonly #clock: Pick<Clock, "now">;
 	readonly #rtpOut: DatagramSender;
 	readonly #rtcpOut: DatagramSender | null;
+	readonly #local: Peer | null;
 	readonly #sender: RtpSender;
 	readonly #receiver: RtpReceiver;
 	readonly #stats = new ReceptionStats();
@@ -89,7 +97,10 @@ export class MediaSession {
 	readonly #jbUlaw: JitterBuffer;
 	readonly #jbAlaw: JitterBuffer;
 	#jb: JitterBuffer;
-	readonly #packet = new Uint8Array(RTP_MAX_PACKET_BYTES);
+	/** Our RTP packets (audio, RFC 4733 events): header + one 20 ms G.711 frame at most. */
+	readonly #packet = new Uint8Array(RTP_HEADER_BYTES + FRAME_SAMPLES);
+	/** Our RTCP compounds, apart from the RTP packet (a host may still hold the one sent this frame). */
+	readonly #control: Uint8Array;
 	/** Where an audio frame is encoded: in place in #packet, after the header (RFC 3551 §4.5.14: 160 octets). */
 	readonly #audioPayload = this.#packet.subarray(RTP_HEADER_BYTES, RTP_HEADER_BYTES + FRAME_SAMPLES);
 	readonly #audioPayload16 = new Uint16Array(this.#packet.buffer, RTP_HEADER_BYTES, FRAME_SAMPLES / 2);
@@ -139,10 +150,12 @@ export class MediaSession {
 		this.#clock = options.clock;
 		this.#rtpOut = options.rtp;
 		this.#rtcpOut = options.rtcp ?? null;
+		this.#local = options.local ?? null;
 		this.#sender = new RtpSender({ random: options.random, payloadType: PCMU, keepAliveMs: options.keepAliveMs ?? 15_000 });
 		this.#receiver = new RtpReceiver({ payloadTypes: [], timeoutMs: options.rtpTimeoutMs });
 		this.#rtcp = this.#rtcpOut === null ? null :
 			new RtcpSession({ random: options.random, cname: options.cname ?? DEFAULT_CNAME, sender: this.#sender, stats: this.#stats });
+		this.#control = new Uint8Array(this.#rtcp === null ? 0 : RTP_MAX_PACKET_BYTES);
 		this.#dtmfIn = new Dtmf4733Receiver(options.digits);
 		this.#echo = new EchoSuppressor(options.echo ?? {});
 		const min = options.jitterMinMs ?? 20, max = options.jitterMaxMs ?? 200;
@@ -246,8 +259,8 @@ export class MediaSession {
 		this.#active = false;
 		this.#dtmfOut.cancel();
 		if (this.#rtcp !== null && this.#rtcpOut !== null && this.#rtcpAllowed()) {
-			const end = this.#rtcp.writeBye(this.#packet, 0, this.#clock.now());
-			if (end > 0) this.#rtcpOut.send(this.#packet, 0, end, this.#rtcpAddress, this.#rtcpPort);
+			const end = this.#rtcp.writeBye(this.#control, 0, this.#clock.now());
+			if (end > 0) this.#rtcpOut.send(this.#control, 0, end, this.#rtcpAddress, this.#rtcpPort);
 		}
 	}
 
@@ -270,6 +283,8 @@ export class MediaSession {
 		}
 		this.#direction = media.direction & (MEDIA_SEND | MEDIA_RECV);
 		this.#held = media.held;
+		const local = this.#local;
+		this.#receiver.ownStream(this.#sender.ssrc, local === null ? "" : local.address, local === null ? -1 : local.port);
 		if (fresh || moved) {
 			// A new target: send there, and lock on whatever stream comes from the peer next (RFC 4961 latching anew).
 			this.#remoteAddress = media.remoteAddress;
@@ -314,7 +329,9 @@ export class MediaSession {
 	/** A datagram on the RTCP port (RFC 3550 §6): the peer's reports; its source becomes our RTCP target (symmetric). */
 	onRtcp(bytes: Uint8Array, start: number, end: number, address: string, port: number): number {
 		if (!this.#active || this.#rtcp === null) return -1;
-		const r = this.#rtcp.receive(bytes, start, end, this.#clock.now());
+		const local = this.#local;
+		const fromUs = local !== null && port === local.port + 1 && address === local.address;
+		const r = this.#rtcp.receive(bytes, start, end, this.#clock.now(), fromUs);
 		if (r === 0 && this.#receiver.symmetric) {
 			this.#rtcpAddress = address;
 			this.#rtcpPort = port;
@@ -362,8 +379,8 @@ export class MediaSession {
 		this.#send(talking ? mic : null, micFrom, micTo, now);
 		if (this.#rtcp !== null && this.#rtcpOut !== null && this.#rtcp.due(now)) {
 			if (this.#rtcpAllowed()) {
-				const end = this.#rtcp.writeReport(this.#packet, 0, now);
-				if (end > 0) this.#rtcpOut.send(this.#packet, 0, end, this.#rtcpAddress, this.#rtcpPort);
+				const end = this.#rtcp.writeReport(this.#control, 0, now);
+				if (end > 0) this.#rtcpOut.send(this.#control, 0, end, this.#rtcpAddress, this.#rtcpPort);
 			}
 		}
 	}

@@ -31,8 +31,10 @@ export const RTCP_NOT_REPORT_FIRST = 3;
 export const RTCP_BAD_PADDING = 4;
 /** A packet's count field asks for more than its length holds (report blocks, SDES chunks, BYE SSRCs). */
 export const RTCP_BAD_COUNT = 5;
+/** Our own reports come back: the first report's SSRC is ours, or it came from our own RTCP address (§8.2 "own traffic looped"). */
+export const RTCP_OWN_STREAM = 6;
 /** Number of reason codes (for per-reason counters). */
-export const RTCP_REASONS = 6;
+export const RTCP_REASONS = 7;
 
 export interface RtcpSessionOptions {
 	readonly random: Random;
@@ -240,10 +242,12 @@ export class RtcpSession {
 	 * first, padding only on the last packet, lengths adding up) before reading anything, then records: from an
 	 * SR its NTP time (our next LSR/DLSR) and counts; from a report block about our SSRC the peer's view of our
 	 * stream and the round-trip time (§6.4.1: A − LSR − DLSR); the CNAME; a BYE. Returns RTCP_OK or the reason
-	 * the packet was dropped (counted in `dropped`).
+	 * the packet was dropped (counted in `dropped`). Our own reports come back (`fromUs`: the caller saw it come from
+	 * our own RTCP address and port; or the first report's SSRC is ours) are dropped as RTCP_OWN_STREAM (§8.2).
 	 */
-	receive(buf: Uint8Array, start: number, end: number, nowMs: number): number {
-		const reason = validate(buf, start, end);
+	receive(buf: Uint8Array, start: number, end: number, nowMs: number, fromUs = false): number {
+		let reason = validate(buf, start, end);
+		if (reason === RTCP_OK && (fromUs || get32(buf, start + 4) === this.#sender.ssrc)) reason = RTCP_OWN_STREAM;
 		if (reason !== RTCP_OK) {
 			this.#dropped[reason]++;
 			return reason;

@@ -27,12 +27,17 @@ export const RTP_RTCP_TYPE = 6;
 export const RTP_WRONG_PT = 7;
 /** From another SSRC while the locked source is alive (RFC 3550 §8.2 collisions / strays, see RtpReceiver). */
 export const RTP_FOREIGN_SSRC = 8;
+/**
+ * Our own stream come back: our SSRC, or sent from our own address and port (RFC 3550 §8.2: "own traffic looped").
+ * An SDP naming our own RTP port would otherwise keep a call alive on its own packets.
+ */
+export const RTP_OWN_STREAM = 9;
 /** Number of reason codes (for per-reason counters). */
-export const RTP_REASONS = 9;
+export const RTP_REASONS = 10;
 /** Constant text of each reason code, for logs and tests. */
 export const RTP_REASON_TEXT: readonly string[] = Object.freeze([
 	"ok", "shorter than the RTP header", "version is not 2", "CSRC list past the end", "header extension past the end",
-	"bad padding count", "payload type 72-76 (RTCP)", "payload type not negotiated", "foreign SSRC",
+	"bad padding count", "payload type 72-76 (RTCP)", "payload type not negotiated", "foreign SSRC", "our own stream looped back",
 ]);
 
 /** Read a big-endian 16-bit unsigned integer. */
@@ -370,6 +375,10 @@ export class RtpReceiver {
 	#port = 0;
 	#latched = false;
 	#sourceChanges = 0;
+	/** Our own stream (see ownStream): its SSRC (-1: none), and where our packets come from (port -1: unknown). */
+	#ownSsrc = -1;
+	#ownAddress = "";
+	#ownPort = -1;
 
 	constructor(options: RtpReceiverOptions) {
 		for (let i = 0; i < options.payloadTypes.length; i++) this.#accept[options.payloadTypes[i] & 0x7f] = 1;
@@ -385,6 +394,17 @@ export class RtpReceiver {
 		this.#lastMs = -Infinity;
 		this.#address = remoteAddress;
 		this.#port = remotePort;
+	}
+
+	/**
+	 * Our own stream: packets carrying `ssrc`, or coming from `address`:`port` (our RTP socket as peers see it; port -1:
+	 * not known), are our own looped back (RFC 3550 §8.2), not media: dropped as RTP_OWN_STREAM, they neither lock,
+	 * latch nor count as received (the timeout runs on).
+	 */
+	ownStream(ssrc: number, address: string, port: number): void {
+		this.#ownSsrc = ssrc;
+		this.#ownAddress = address;
+		this.#ownPort = port;
 	}
 
 	/** Forget the locked SSRC: the next accepted packet locks again (new SDP, a transfer, a re-INVITE). */
@@ -404,6 +424,7 @@ export class RtpReceiver {
 	receive(buf: Uint8Array, start: number, end: number, address: string, port: number, nowMs: number): number {
 		const view = this.view;
 		let reason = readRtp(buf, start, end, view);
+		if (reason === RTP_OK && (view.ssrc === this.#ownSsrc || (port === this.#ownPort && address === this.#ownAddress))) reason = RTP_OWN_STREAM;
 		if (reason === RTP_OK && this.#accept[view.payloadType] === 0) reason = RTP_WRONG_PT;
 		if (reason === RTP_OK && this.#locked && view.ssrc !== this.#ssrc) {
 			if (nowMs - this.#lastMs >= this.relockMs) this.#relocks++;

@@ -3,12 +3,11 @@
 // telephone-event 101 — RFC 3550 §5, §6 (RTP, RTCP), RFC 3551 §4.5.14, RFC 4733 §2.5, DESIGN.md §3, §5.
 // Host-free (no node:* imports): the same class runs on Node and as part of an XS entry module (test/xs/media-vectors-
 // entry.ts, bench/xs-media-entry.ts). Everything is allocated at construction or, for the links' views of a datagram
-// length, the first time that length is seen; after that `frame()` allocates nothing of its own, and the links move
-// bytes with native copies (as a host's socket does), so what the XS meter sees per frame is MediaSession's work.
+// length, the first time that length is seen; after that `frame()` allocates nothing of its own and the links copy
+// nothing (a host's socket copies natively), so what the XS meter sees per frame is MediaSession's work.
 import type { DigitSink } from '../../src/media/dtmf-4733.js';
 import { FRAME_SAMPLES, PCMU } from '../../src/media/g711.js';
 import { MEDIA_RECV, MEDIA_SEND, MediaSession, type DatagramSender, type MediaParameters } from '../../src/media/media-session.js';
-import { RTP_MAX_PACKET_BYTES } from '../../src/media/rtp.js';
 import { FixedRandom } from './fixed-random.js';
 
 /** Fraction of a frame's energy at `hz` (Goertzel, one bin): 1 for a pure tone on the bin, ~0 for silence or another tone. */
@@ -40,9 +39,8 @@ class FrameClock {
 }
 
 /**
- * A view of `bytes[0, length)`, made once per array and length and then reused: the links copy and deliver datagrams
- * with native `set` (as a host socket copies natively) instead of a loop of per-byte JavaScript the meter would charge to
- * the session. The lengths seen are few (an audio packet, an event packet, an RTCP compound or two).
+ * A view of `bytes[0, length)`, made once per array and length and then reused (the lengths a session sends are few:
+ * an audio packet, an event packet, an RTCP compound or two).
  */
 class Views {
 	readonly #byArray = new WeakMap<Uint8Array, Map<number, Uint8Array>>();
@@ -62,45 +60,39 @@ class Views {
 }
 
 /**
- * One direction of one port pair's traffic: what a session sends is copied into a slot and delivered next frame, in a
- * datagram of its own length (as a host hands one over).
+ * One direction of one port pair's traffic: what a session sends is delivered next frame, in a datagram of its own
+ * length (as a host hands one over). It is not copied: a host's socket copies natively, which XS would not meter, and
+ * a MediaSession writes each of its packet buffers at most once per frame, after the link has delivered the last
+ * (RTP and RTCP have buffers of their own), so the view handed over still holds what was sent.
  */
 class PacketLink implements DatagramSender {
-	readonly #slots: Uint8Array[] = [];
-	readonly #lengths = new Int32Array(LINK_SLOTS);
+	readonly #queue: Uint8Array[] = [];
 	readonly #views = new Views();
 	#head = 0;
 	#count = 0;
 	sent = 0;
 	dropped = 0;
 	constructor(readonly from: string, readonly fromPort: number) {
-		for (let i = 0; i < LINK_SLOTS; i++) this.#slots.push(new Uint8Array(RTP_MAX_PACKET_BYTES));
+		for (let i = 0; i < LINK_SLOTS; i++) this.#queue.push(new Uint8Array(0));
 	}
 
 	send(bytes: Uint8Array, start: number, end: number, _address: string, _port: number): boolean {
-		const n = end - start;
-		if (this.#count >= LINK_SLOTS || n < 0 || n > RTP_MAX_PACKET_BYTES) {
+		if (this.#count >= LINK_SLOTS || start !== 0 || end > bytes.length) {
 			this.dropped++;
 			return false;
 		}
-		const slot = (this.#head + this.#count) % LINK_SLOTS;
-		const store = this.#slots[slot] as Uint8Array;
-		if (start === 0) store.set(this.#views.of(bytes, n));
-		else for (let i = 0; i < n; i++) store[i] = bytes[start + i];
-		this.#lengths[slot] = n;
+		this.#queue[(this.#head + this.#count) % LINK_SLOTS] = this.#views.of(bytes, end);
 		this.#count++;
 		this.sent++;
 		return true;
 	}
 
-	/** The oldest datagram held, as an array of its own length; it leaves the link. */
+	/** The oldest datagram held; it leaves the link. */
 	#next(): Uint8Array {
-		const slot = this.#head;
+		const datagram = this.#queue[this.#head] as Uint8Array;
 		this.#head = (this.#head + 1) % LINK_SLOTS;
-		// Emptied, the link starts again at its first slot: each frame's datagram lands in the same slot, so one view
-		// per length serves (no view is made after the first datagram of each length).
-		if (--this.#count === 0) this.#head = 0;
-		return this.#views.of(this.#slots[slot] as Uint8Array, this.#lengths[slot]);
+		this.#count--;
+		return datagram;
 	}
 
 	/** Every datagram held, in order, into `to`'s RTP port; returns how many. */
