@@ -22,8 +22,9 @@ const CALL_FRAMES = 30_000;
 const FRAME_US = 20_000;
 /** The row of the call through MediaSession (bench/xs-media-entry.ts callFrame), in both tables. */
 const CALL_ROW = 'MediaSession: both directions of a call, per 20 ms frame';
-/** The row of the whole per-frame path (bench/xs-media-entry.ts step). */
+/** The rows of the whole per-frame path (bench/xs-media-entry.ts step, stepSteady). */
 const PATH_ROW = 'whole path (step), 2 % lost';
+const STEADY_ROW = 'whole path, steady call (none lost)';
 /** Targets per 20 ms frame, XS compute units. */
 const PATH_TARGET = 8000;
 const CALL_TARGET = 16_000;
@@ -40,6 +41,7 @@ const BEFORE: Readonly<Record<string, number>> = Object.freeze({
   [media.STAGES[3]![0]]: 17_810,
   [media.STAGES[4]![0]]: 1_345,
   [PATH_ROW]: 54_660,
+  [STEADY_ROW]: 51_139,
   [CALL_ROW]: 121_091,
 });
 
@@ -198,11 +200,12 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   // The whole path over a 10-minute call (3 cranks of 10,000 frames); each stage over 10,000 frames.
   const frames = quick ? 3000 : 10_000;
   const whole = await measureXs(PATH_ROW, 'step', frames, quick ? 1 : CALL_FRAMES / frames, 'check');
+  const steady = await measureXs(STEADY_ROW, 'stepSteady', frames, 1, 'checkSteady');
   const stages: XsRow[] = [];
   for (const [label, name, most] of media.STAGES) stages.push(await measureXs(label, name, Math.min(frames, most), 1, null));
   // The call through MediaSession: a crank of 10,000 frames stays under the meter limit.
   const callXs = await measureXs(CALL_ROW, 'callFrame', frames, 1, 'callCheck');
-  const xsRows = [...stages, whole, callXs];
+  const xsRows = [...stages, whole, steady, callXs];
   console.log('');
   printTable(
     ['media on XS: compute per 20 ms frame', `before (${BEFORE_COMMIT})`, 'after', 'after ÷ before', 'slots/frame', 'heap growth', 'frames', 'organic GC', 'µs/frame wall'],
@@ -226,26 +229,32 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
     `compute = XS meter count per frame (deterministic: the same on every run; harness loop removed; ~1 per bytecode, +1 per ` +
       `typed-array element read or written by bytecode, ~2 per byte a native copy moves). "before" = the same jobs measured ` +
       `with the media code of commit ${BEFORE_COMMIT} (constants in bench/media.ts); "after" = measured now. Stages run each ` +
-      `on its own state (bench/xs-media-entry.ts); the path is one 20 ms period both ways with 2 % of packets lost; the ` +
+      `on its own state (bench/xs-media-entry.ts); the path is one 20 ms period both ways (as MediaSession.tick does it) with ` +
+      `2 % of packets lost, or none (a steady call: no concealment runs); the ` +
       `MediaSession row is one frame of two sessions back to back (both directions, RTCP, RFC 4733), its own check passed on XS. ` +
       `slots/frame = heap slots allocated per frame after a 1,000-frame warm-up; heap growth = slots at the end of each ` +
       `measured crank minus the live slots after gc() before it, summed; µs/frame wall: XS on THIS host, best of 3 runs of 2,000 frames.`,
   );
   const cyclesPerUnit = hostMhz === null ? null : (whole.wallUs * hostMhz) / whole.compute;
-  const esp32 = (units: number, cycles: number): string => `${fmtFixed((100 * units * cycles) / (ESP32_MHZ * FRAME_US), 1)} %`;
+  const share = (units: number, cycles: number): string => `${fmtFixed((100 * units * cycles) / (ESP32_MHZ * FRAME_US), 1)} %`;
+  const shares = (cycles: number): string =>
+    `steady path ${share(steady.compute, cycles)}, path with 2 % loss ${share(whole.compute, cycles)}, two-way MediaSession ` +
+    `frame ${share(callXs.compute, cycles)}`;
+  const sharesBefore = (cycles: number): string =>
+    `${share(BEFORE[STEADY_ROW] as number, cycles)}, ${share(BEFORE[PATH_ROW] as number, cycles)}, ${share(BEFORE[CALL_ROW] as number, cycles)}`;
   console.log(
-    `ESP32 estimate (240 MHz core, ${fmtInt(ESP32_MHZ * FRAME_US)} cycles per 20 ms frame): the meter counts XS steps, not ` +
-      `cycles. This host ran the path at ${cyclesPerUnit === null ? 'n/a' : fmtFixed(cyclesPerUnit, 1)} cycles per unit ` +
-      `(wall × ${hostMhz === null ? '?' : fmtInt(hostMhz)} MHz ÷ compute); at ${ASSUMED_CYCLES_PER_UNIT} cycles per unit the path ` +
-      `is ${esp32(whole.compute, ASSUMED_CYCLES_PER_UNIT)} of a core and a two-way MediaSession frame ${esp32(callXs.compute, ASSUMED_CYCLES_PER_UNIT)} ` +
-      `(before: ${esp32(BEFORE[PATH_ROW] as number, ASSUMED_CYCLES_PER_UNIT)} and ${esp32(BEFORE[CALL_ROW] as number, ASSUMED_CYCLES_PER_UNIT)}). ` +
-      `Unmeasured on the board: the in-order Xtensa running bytecode from flash likely needs more cycles per unit (at ` +
-      `${2 * ASSUMED_CYCLES_PER_UNIT}: ${esp32(whole.compute, 2 * ASSUMED_CYCLES_PER_UNIT)} and ${esp32(callXs.compute, 2 * ASSUMED_CYCLES_PER_UNIT)}).`,
+    `ESP32 estimate (one 240 MHz core: ${fmtInt(ESP32_MHZ * FRAME_US)} cycles per 20 ms frame). The meter counts XS steps, not ` +
+      `cycles; this host ran the path at ${cyclesPerUnit === null ? 'n/a' : fmtFixed(cyclesPerUnit, 1)} cycles per unit ` +
+      `(wall × ${hostMhz === null ? '?' : fmtInt(hostMhz)} MHz ÷ compute; a shared host's wall time is noisy). Assuming ` +
+      `${ASSUMED_CYCLES_PER_UNIT} cycles per unit: ${shares(ASSUMED_CYCLES_PER_UNIT)} of the core (before: ` +
+      `${sharesBefore(ASSUMED_CYCLES_PER_UNIT)}). Not measured on the board: the in-order Xtensa running bytecode from flash ` +
+      `likely needs more cycles per unit; at ${2 * ASSUMED_CYCLES_PER_UNIT}: ${shares(2 * ASSUMED_CYCLES_PER_UNIT)}.`,
   );
   console.log(
-    `target: path <= ${fmtInt(PATH_TARGET)} -> ${fmtInt(whole.compute)}; MediaSession frame <= ${fmtInt(CALL_TARGET)} -> ${fmtInt(callXs.compute)}; ` +
-      `0 heap slots per frame on XS -> path ${fmtFixed(whole.slots, 2)} (${fmtInt(whole.growth)} slots over ${fmtInt(whole.frames)} frames, ` +
-      `organic GC ${whole.organicGc ? 'yes' : 'no'}), MediaSession ${fmtFixed(callXs.slots, 2)} (${fmtInt(callXs.growth)} slots over ` +
+    `target: path <= ${fmtInt(PATH_TARGET)} in a steady call -> ${fmtInt(steady.compute)} (${fmtInt(whole.compute)} with 2 % loss); ` +
+      `MediaSession frame <= ${fmtInt(CALL_TARGET)} -> ${fmtInt(callXs.compute)}; 0 heap slots per frame on XS -> path ` +
+      `${fmtFixed(whole.slots, 2)} (${fmtInt(whole.growth)} slots over ${fmtInt(whole.frames)} frames, organic GC ${whole.organicGc ? 'yes' : 'no'}), ` +
+      `steady path ${fmtFixed(steady.slots, 2)}, MediaSession ${fmtFixed(callXs.slots, 2)} (${fmtInt(callXs.growth)} slots over ` +
       `${fmtInt(callXs.frames)} frames, organic GC ${callXs.organicGc ? 'yes' : 'no'}) (XS part ${fmtFixed((performance.now() - xsStarted) / 1000, 1)} s)`,
   );
 }

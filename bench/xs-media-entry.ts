@@ -216,7 +216,7 @@ let g711K = 0;
 export function stageG711(_i: number): void {
   const k = g711K++ % CAPTURE_FRAMES;
   encodeFrame160(ULAW_TABLES, capturePatterns[k] as Uint16Array, g711Codes);
-  decodeFrameTo(ULAW_TABLES, g711Codes, g711Out, g711OutViews);
+  decodeFrameTo(ULAW_TABLES, g711Codes, 0, g711Out, g711OutViews);
 }
 
 const stageSender = new RtpSender({ random: new FixedRandom(null, 0x72747021), payloadType: PCMU });

@@ -55,6 +55,8 @@ const EMPTY = 0, FILLED = 1, PLAYED = 2;
  * `set`, its header falling into the headroom and its tail into the next slot's; any other is copied byte by byte.
  */
 const HEADROOM = 32;
+/** A slot's level before it is measured (levels are at most 32,768). */
+const LEVEL_UNKNOWN = 0xffff;
 /** Bytes per slot: headroom, then one frame of G.711 bytes as they arrived. */
 const STRIDE = HEADROOM + FRAME_SAMPLES;
 /** Concealed frames after which an empty buffer refills to target before playing again (60 ms: silent by then). */
@@ -93,8 +95,6 @@ export class JitterBuffer {
 	readonly maxFrames: number;
 	readonly silenceLevel: number;
 	readonly #bytes: Uint8Array;
-	/** Each slot's 160 payload bytes as a view of #bytes (made once), for the decoder. */
-	readonly #frames: Uint8Array[] = [];
 	readonly #tables: G711Tables;
 	readonly #silenceCode: number;
 	readonly #outViews = new FrameViews();
@@ -102,9 +102,8 @@ export class JitterBuffer {
 	readonly #state: Uint8Array;
 	/** Payload bytes the packet brought (the rest of the slot is silence, which the level does not count). */
 	readonly #count: Uint8Array;
-	/** A slot's level once measured (see #levelOf), and whether it is. */
+	/** A slot's level once measured (see #levelOf); LEVEL_UNKNOWN until then. */
 	readonly #level: Uint16Array;
-	readonly #levelKnown: Uint8Array;
 	readonly #arrival: Float64Array;
 	readonly #plc = new Plc();
 	#started = false;
@@ -158,12 +157,10 @@ export class JitterBuffer {
 		this.#tables = tablesOf(this.law);
 		this.#silenceCode = this.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
 		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
-		for (let s = 0; s < capacity; s++) this.#frames.push(this.#bytes.subarray(s * STRIDE + HEADROOM, (s + 1) * STRIDE));
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
 		this.#count = new Uint8Array(capacity);
 		this.#level = new Uint16Array(capacity);
-		this.#levelKnown = new Uint8Array(capacity);
 		this.#arrival = new Float64Array(capacity);
 		this.#target = this.minFrames;
 	}
@@ -254,7 +251,7 @@ export class JitterBuffer {
 		else for (let i = 0; i < n; i++) bytes[at + i] = buf[start + i];
 		if (n < FRAME_SAMPLES) bytes.fill(this.#silenceCode, at + n, at + FRAME_SAMPLES);
 		this.#count[s] = n;
-		this.#levelKnown[s] = 0;
+		this.#level[s] = LEVEL_UNKNOWN;
 		this.#arrival[s] = arrivalMs;
 		this.#seq[s] = ext;
 		this.#state[s] = FILLED;
@@ -309,7 +306,7 @@ export class JitterBuffer {
 			return this.#conceal(out);
 		}
 		if (here) {
-			decodeFrameTo(this.#tables, this.#frames[s], out, this.#outViews);
+			decodeFrameTo(this.#tables, this.#bytes, s * STRIDE + HEADROOM, out, this.#outViews);
 			this.#state[s] = PLAYED;
 			this.#lastKnown = false;
 			this.#lastSlot = s;
@@ -350,7 +347,7 @@ export class JitterBuffer {
 	 * soon as it reaches silenceLevel per sample (a talk frame: after a few dozen samples).
 	 */
 	#levelOf(s: number): number {
-		if (this.#levelKnown[s] === 0) {
+		if (this.#level[s] === LEVEL_UNKNOWN) {
 			const b = this.#bytes, m = this.#tables.magnitude, at = s * STRIDE + HEADROOM, end = at + this.#count[s];
 			const limit = this.silenceLevel * FRAME_SAMPLES, eights = at + ((end - at) & ~7);
 			let sum = 0, i = at;
@@ -359,7 +356,6 @@ export class JitterBuffer {
 			}
 			for (; i < end && sum < limit; i++) sum += m[b[i]];
 			this.#level[s] = sum >= limit ? this.silenceLevel : (sum / FRAME_SAMPLES) | 0;
-			this.#levelKnown[s] = 1;
 		}
 		return this.#level[s];
 	}

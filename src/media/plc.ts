@@ -27,9 +27,7 @@ const CORR_WINDOW = 160;
  * the synthesis read is laid out from it only when a loss begins.
  */
 const RING = 480;
-/** First lag with a view of the lagged history: one below the search's, for the fine search's odd samples. */
-const PLC_LAG_FIRST = PLC_MIN_PITCH - 1;
-const hypot = Math.hypot;
+
 /** Samples after which the output is silent: 60 ms. */
 export const PLC_SILENT_AFTER = 6 * STEP;
 
@@ -41,19 +39,7 @@ export class Plc {
 	readonly #history = this.#buffer.subarray(RING);
 	/** Where the next received sample goes in the ring. */
 	#pos = 0;
-	/** The synthetic signal a cross-fade blends out of (10 ms at most). */
-	readonly #fade = new Float64Array(STEP);
-	/** The correlation window (the last 20 ms of the history), and the history `lag` samples before it, for each lag. */
-	readonly #recent = this.#history.subarray(PLC_HISTORY - CORR_WINDOW);
-	readonly #recentOdd = this.#history.subarray(PLC_HISTORY - CORR_WINDOW + 1);
-	/** #lagged[lag − PLC_LAG_FIRST]: the CORR_WINDOW samples `lag` before the window's end. */
-	readonly #lagged: Int16Array[] = [];
 
-	constructor() {
-		for (let lag = PLC_LAG_FIRST; lag <= PLC_MAX_PITCH; lag++) {
-			this.#lagged.push(this.#history.subarray(PLC_HISTORY - CORR_WINDOW - lag, PLC_HISTORY - lag));
-		}
-	}
 	/** Samples of real signal in the history (it is not full until 48.75 ms have been seen). */
 	#filled = 0;
 	#pitch = PLC_MAX_PITCH;
@@ -99,12 +85,7 @@ export class Plc {
 			let fade = 32 + 32 * (((this.#erased - 1) / STEP) | 0);
 			if (fade > STEP) fade = STEP;
 			if (fade > length) fade = length;
-			const synthetic = this.#fade;
-			this.#synthesize(synthetic, 0, fade, false);
-			for (let i = 0; i < fade; i++) {
-				const w = (i + 1) / (fade + 1);
-				pcm[start + i] = Math.round(w * pcm[start + i] + (1 - w) * synthetic[i]);
-			}
+			this.#synthesize(pcm, start, fade, true);
 			this.#erased = 0;
 		}
 		this.#push(pcm, start, length);
@@ -118,7 +99,7 @@ export class Plc {
 			this.#periods = 1;
 			this.#phase = 0;
 		}
-		this.#synthesize(out, start, length, true);
+		this.#synthesize(out, start, length, false);
 		this.#concealedFrames++;
 	}
 
@@ -135,10 +116,11 @@ export class Plc {
 
 	/**
 	 * The next `length` synthetic samples into out[start, …): the last 1..3 periods repeated with a smoothed wrap,
-	 * attenuated by the loss length; rounded into an Int16Array, or as computed into a Float64Array (the cross-fade's).
-	 * Once 60 ms are concealed the output is silence: the position moves on and zeros are written, nothing computed.
+	 * attenuated by the loss length. `fade`: instead, cross-fade the real samples there into them over `length` samples
+	 * (sample i weighs (i + 1) / (length + 1) real). Once 60 ms are concealed the synthetic signal is silence: nothing is
+	 * computed, the position moves on.
 	 */
-	#synthesize(out: Int16Array | Float64Array, start: number, length: number, rounded: boolean): void {
+	#synthesize(out: Int16Array, start: number, length: number, fade: boolean): void {
 		const h = this.#history, full = this.#filled >= PLC_HISTORY, p = this.#pitch, quarter = p >> 2, round = Math.round;
 		let n = this.#erased, periods = this.#periods, j = this.#phase;
 		let size = periods * p, base = PLC_HISTORY - size, overlap = size - quarter;
@@ -147,7 +129,8 @@ export class Plc {
 			if (n >= PLC_SILENT_AFTER) {
 				// Silent from here on (the segment has stopped growing: 3 periods, or 1 with a short history).
 				const rest = length - i;
-				out.fill(0, start + i, start + length);
+				if (!fade) out.fill(0, start + i, start + length);
+				else for (; i < length; i++) out[start + i] = round(((i + 1) / (length + 1)) * out[start + i] + 0);
 				j = (j + rest) % size;
 				n += rest;
 				break;
@@ -176,7 +159,12 @@ export class Plc {
 				j = j + 1 >= size ? 0 : j + 1;
 				// Full level for 10 ms, then −20 % per 10 ms, silent at 60 ms.
 				if (n > STEP) v *= 1 - (0.2 * (n - STEP)) / STEP;
-				out[start + i] = rounded ? round(v) : v;
+				if (fade) {
+					const w = (i + 1) / (length + 1);
+					out[start + i] = round(w * out[start + i] + (1 - w) * v);
+				} else {
+					out[start + i] = round(v);
+				}
 			}
 		}
 		this.#erased = n;
@@ -207,7 +195,7 @@ export class Plc {
 	 * order: the coarse search's energy slides from lag to lag (two samples in, two out) instead of being summed anew.
 	 */
 	#findPitch(): number {
-		const h = this.#history, recent = this.#recent;
+		const h = this.#history;
 		const end = PLC_HISTORY;
 		const from = end - CORR_WINDOW;
 		// Coarse: every other lag and sample (2:1 decimation).
@@ -220,25 +208,22 @@ export class Plc {
 				const a = h[from - lag], b = h[end - lag];
 				e += a * a - b * b;
 			}
-			const c = correlate80(recent, this.#lagged[lag - PLC_LAG_FIRST] as Int16Array);
+			const c = correlate80(h, from, from - lag);
 			const score = (c * (c < 0 ? -c : c)) / e;
 			if (score > bestScore) {
 				bestScore = score;
 				best = lag;
 			}
 		}
-		// Fine: lags around the coarse best, every sample: the even samples' correlation and the odd samples' (the window
-		// and the lagged history one sample on), and the lagged window's energy in one native pass (Math.hypot over it,
-		// squared back to the exact integer: sums below 2^51 come back exactly).
+		// Fine: lags around the coarse best, every sample: the even samples' correlation and the odd samples'.
 		const lo = best > PLC_MIN_PITCH ? best - 1 : best;
 		const hi = best < PLC_MAX_PITCH ? best + 1 : best;
 		bestScore = -Infinity;
 		let fine = best;
 		for (let lag = lo; lag <= hi; lag++) {
-			const b = this.#lagged[lag - PLC_LAG_FIRST] as Int16Array;
-			const c = correlate80(recent, b) + correlate80(this.#recentOdd, this.#lagged[lag - 1 - PLC_LAG_FIRST] as Int16Array);
-			const r = hypot.apply(null, b as unknown as number[]);
-			const f = 1 + Math.round(r * r);
+			const c = correlate80(h, from, from - lag) + correlate80(h, from + 1, from + 1 - lag);
+			let f = 1;
+			for (let i = from - lag; i < end - lag; i++) f += h[i] * h[i];
 			const score = (c * (c < 0 ? -c : c)) / f;
 			if (score > bestScore) {
 				bestScore = score;
@@ -250,26 +235,30 @@ export class Plc {
 }
 
 /**
- * Σ a[2m]·b[2m] for m < 80: the coarse search's correlation of the last 20 ms (a) with the history `lag` samples
- * earlier (b), every other sample, written out (no loop counter or index arithmetic for XS to run).
+ * Σ h[a + 2m]·h[b + 2m] for m < 80: a correlation of the last 20 ms of the history (a) with the history `lag` samples
+ * earlier (b = a − lag), every other sample, written out (no loop counter for XS to run).
  */
-function correlate80(a: Int16Array, b: Int16Array): number {
+function correlate80(h: Int16Array, a: number, b: number): number {
 	return (
-		a[0] * b[0] + a[2] * b[2] + a[4] * b[4] + a[6] * b[6] + a[8] * b[8]
-		+ a[10] * b[10] + a[12] * b[12] + a[14] * b[14] + a[16] * b[16] + a[18] * b[18]
-		+ a[20] * b[20] + a[22] * b[22] + a[24] * b[24] + a[26] * b[26] + a[28] * b[28]
-		+ a[30] * b[30] + a[32] * b[32] + a[34] * b[34] + a[36] * b[36] + a[38] * b[38]
-		+ a[40] * b[40] + a[42] * b[42] + a[44] * b[44] + a[46] * b[46] + a[48] * b[48]
-		+ a[50] * b[50] + a[52] * b[52] + a[54] * b[54] + a[56] * b[56] + a[58] * b[58]
-		+ a[60] * b[60] + a[62] * b[62] + a[64] * b[64] + a[66] * b[66] + a[68] * b[68]
-		+ a[70] * b[70] + a[72] * b[72] + a[74] * b[74] + a[76] * b[76] + a[78] * b[78]
-		+ a[80] * b[80] + a[82] * b[82] + a[84] * b[84] + a[86] * b[86] + a[88] * b[88]
-		+ a[90] * b[90] + a[92] * b[92] + a[94] * b[94] + a[96] * b[96] + a[98] * b[98]
-		+ a[100] * b[100] + a[102] * b[102] + a[104] * b[104] + a[106] * b[106] + a[108] * b[108]
-		+ a[110] * b[110] + a[112] * b[112] + a[114] * b[114] + a[116] * b[116] + a[118] * b[118]
-		+ a[120] * b[120] + a[122] * b[122] + a[124] * b[124] + a[126] * b[126] + a[128] * b[128]
-		+ a[130] * b[130] + a[132] * b[132] + a[134] * b[134] + a[136] * b[136] + a[138] * b[138]
-		+ a[140] * b[140] + a[142] * b[142] + a[144] * b[144] + a[146] * b[146] + a[148] * b[148]
-		+ a[150] * b[150] + a[152] * b[152] + a[154] * b[154] + a[156] * b[156] + a[158] * b[158]
+		h[a] * h[b] + h[a + 2] * h[b + 2] + h[a + 4] * h[b + 4] + h[a + 6] * h[b + 6]
+		+ h[a + 8] * h[b + 8] + h[a + 10] * h[b + 10] + h[a + 12] * h[b + 12] + h[a + 14] * h[b + 14]
+		+ h[a + 16] * h[b + 16] + h[a + 18] * h[b + 18] + h[a + 20] * h[b + 20] + h[a + 22] * h[b + 22]
+		+ h[a + 24] * h[b + 24] + h[a + 26] * h[b + 26] + h[a + 28] * h[b + 28] + h[a + 30] * h[b + 30]
+		+ h[a + 32] * h[b + 32] + h[a + 34] * h[b + 34] + h[a + 36] * h[b + 36] + h[a + 38] * h[b + 38]
+		+ h[a + 40] * h[b + 40] + h[a + 42] * h[b + 42] + h[a + 44] * h[b + 44] + h[a + 46] * h[b + 46]
+		+ h[a + 48] * h[b + 48] + h[a + 50] * h[b + 50] + h[a + 52] * h[b + 52] + h[a + 54] * h[b + 54]
+		+ h[a + 56] * h[b + 56] + h[a + 58] * h[b + 58] + h[a + 60] * h[b + 60] + h[a + 62] * h[b + 62]
+		+ h[a + 64] * h[b + 64] + h[a + 66] * h[b + 66] + h[a + 68] * h[b + 68] + h[a + 70] * h[b + 70]
+		+ h[a + 72] * h[b + 72] + h[a + 74] * h[b + 74] + h[a + 76] * h[b + 76] + h[a + 78] * h[b + 78]
+		+ h[a + 80] * h[b + 80] + h[a + 82] * h[b + 82] + h[a + 84] * h[b + 84] + h[a + 86] * h[b + 86]
+		+ h[a + 88] * h[b + 88] + h[a + 90] * h[b + 90] + h[a + 92] * h[b + 92] + h[a + 94] * h[b + 94]
+		+ h[a + 96] * h[b + 96] + h[a + 98] * h[b + 98] + h[a + 100] * h[b + 100] + h[a + 102] * h[b + 102]
+		+ h[a + 104] * h[b + 104] + h[a + 106] * h[b + 106] + h[a + 108] * h[b + 108] + h[a + 110] * h[b + 110]
+		+ h[a + 112] * h[b + 112] + h[a + 114] * h[b + 114] + h[a + 116] * h[b + 116] + h[a + 118] * h[b + 118]
+		+ h[a + 120] * h[b + 120] + h[a + 122] * h[b + 122] + h[a + 124] * h[b + 124] + h[a + 126] * h[b + 126]
+		+ h[a + 128] * h[b + 128] + h[a + 130] * h[b + 130] + h[a + 132] * h[b + 132] + h[a + 134] * h[b + 134]
+		+ h[a + 136] * h[b + 136] + h[a + 138] * h[b + 138] + h[a + 140] * h[b + 140] + h[a + 142] * h[b + 142]
+		+ h[a + 144] * h[b + 144] + h[a + 146] * h[b + 146] + h[a + 148] * h[b + 148] + h[a + 150] * h[b + 150]
+		+ h[a + 152] * h[b + 152] + h[a + 154] * h[b + 154] + h[a + 156] * h[b + 156] + h[a + 158] * h[b + 158]
 	);
 }

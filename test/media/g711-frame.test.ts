@@ -45,7 +45,7 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 					codes[2 * k] = (pair + k) >> 8;
 					codes[2 * k + 1] = (pair + k) & 0xff;
 				}
-				decodeFrame160(t, codes, words);
+				decodeFrame160(t, codes, 0, words);
 				for (let i = 0; i < FRAME_SAMPLES; i++) if (pcm[i] !== decode(codes[i])) assert.fail(`${name}: code ${codes[i]} at ${i} -> ${pcm[i]}`);
 			}
 		});
@@ -59,12 +59,12 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 		const odd = backing.subarray(1, 1 + FRAME_SAMPLES); // byte offset 2: no Int32 view
 		const views = new FrameViews();
 		assert.equal(views.words(odd), null);
-		decodeFrameTo(t, codes, odd, views);
+		decodeFrameTo(t, codes, 0, odd, views);
 		assert.equal(backing[0], 7);
 		assert.equal(backing[FRAME_SAMPLES + 1], 7);
 		for (let i = 0; i < FRAME_SAMPLES; i++) assert.equal(odd[i], ulawDecode(codes[i]));
 		const aligned = new Int16Array(FRAME_SAMPLES);
-		decodeFrameTo(t, codes, aligned, views);
+		decodeFrameTo(t, codes, 0, aligned, views);
 		assert.deepEqual(aligned, odd);
 	});
 
