@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XsSession } from '../test/xs/xsnap-host.js';
+import { XS_SLOT_BYTES_ESP32, XsSession } from '../test/xs/xsnap-host.js';
+import { ALAW_TABLES, ULAW_TABLES } from '../src/media/g711.js';
 import { countGc, fmtFixed, fmtInt, getGc, measureAllocation, measureThroughput, printTable, type ParseFn, type Sample } from './harness.js';
 import * as media from './xs-media-entry.js';
 
@@ -28,9 +29,15 @@ const STEADY_ROW = 'whole path, steady call (none lost)';
 /** Targets per 20 ms frame, XS compute units. */
 const PATH_TARGET = 8000;
 const CALL_TARGET = 16_000;
-/** The ESP32's core clock (MHz), and the cycles per compute unit assumed for the estimate (about what this host shows). */
+/** The ESP32's core clock (MHz), and the cycles per compute unit assumed for the estimate (what this host shows, rounded up). */
 const ESP32_MHZ = 240;
-const ASSUMED_CYCLES_PER_UNIT = 20;
+const ASSUMED_CYCLES_PER_UNIT = 30;
+/** The XS worker's CPU time per frame on this host with the media code of BEFORE_COMMIT, µs (measured as wallUs is now). */
+const BEFORE_CPU_US = Object.freeze({ steady: 300, path: 328, call: 720 });
+/** Heap slots of one MediaSession on XS with the media code of BEFORE_COMMIT. */
+const BEFORE_SESSION_SLOTS = 525;
+/** Cycles per unit of the path with the media code of BEFORE_COMMIT on this host (its CPU time × clock ÷ compute). */
+const BEFORE_CYCLES_PER_UNIT = 14;
 /** The commit whose media code the "before" column measured (src/media as it was before the compute work). */
 const BEFORE_COMMIT = 'aea3bda';
 /** XS compute per frame of each row, measured with the media code of BEFORE_COMMIT (the same jobs as now). */
@@ -96,17 +103,17 @@ async function measureXs(what: string, exportName: string, frames: number, crank
       const { value: faults } = await session.call<string[]>(ENTRY, checkExport);
       if (faults.length > 0) throw new Error(`${what} on XS:\n  ${faults.join('\n  ')}`);
     }
-    // Wall clock: best of three cranks of 2,000 frames, minus the same crank with a no-op function.
-    const n = 2000;
-    let best = Infinity, bestNoop = Infinity;
-    for (let k = 0; k < 3; k++) {
-      let t = performance.now();
-      await session.loop(ENTRY, exportName, n);
-      best = Math.min(best, performance.now() - t);
-      t = performance.now();
-      await session.loop(ENTRY, null, n);
-      bestNoop = Math.min(bestNoop, performance.now() - t);
-    }
+    // Time on this host: the worker's CPU time (user + system, /proc/<pid>/stat) over a crank of frames, minus the same
+    // crank of a no-op — CPU time, not wall time, which a shared machine's other work inflates. Wall time where there is
+    // no /proc.
+    const n = Math.max(500, Math.min(10_000, Math.round(2e8 / m.perIteration.compute)));
+    const cpu = (): number => cpuSeconds(session.pid) ?? performance.now() / 1000;
+    let t = cpu();
+    await session.loop(ENTRY, exportName, n);
+    const used = cpu() - t;
+    t = cpu();
+    await session.loop(ENTRY, null, n);
+    const idle = cpu() - t;
     return {
       what,
       compute: m.perIteration.compute,
@@ -114,7 +121,7 @@ async function measureXs(what: string, exportName: string, frames: number, crank
       growth,
       frames: frames * cranks,
       organicGc,
-      wallUs: ((best - bestNoop) * 1000) / n,
+      wallUs: ((used - idle) * 1e6) / n,
     };
   } finally {
     await session.close();
@@ -208,7 +215,7 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   const xsRows = [...stages, whole, steady, callXs];
   console.log('');
   printTable(
-    ['media on XS: compute per 20 ms frame', `before (${BEFORE_COMMIT})`, 'after', 'after ÷ before', 'slots/frame', 'heap growth', 'frames', 'organic GC', 'µs/frame wall'],
+    ['media on XS: compute per 20 ms frame', `before (${BEFORE_COMMIT})`, 'after', 'after ÷ before', 'slots/frame', 'heap growth', 'frames', 'organic GC', 'µs CPU/frame'],
     xsRows.map((r) => {
       const before = BEFORE[r.what];
       return [
@@ -233,22 +240,42 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
       `2 % of packets lost, or none (a steady call: no concealment runs); the ` +
       `MediaSession row is one frame of two sessions back to back (both directions, RTCP, RFC 4733), its own check passed on XS. ` +
       `slots/frame = heap slots allocated per frame after a 1,000-frame warm-up; heap growth = slots at the end of each ` +
-      `measured crank minus the live slots after gc() before it, summed; µs/frame wall: XS on THIS host, best of 3 runs of 2,000 frames.`,
+      `measured crank minus the live slots after gc() before it, summed; µs CPU/frame: the XS worker's CPU time on THIS host ` +
+      `(user + system, one crank of up to 10,000 frames, a no-op crank's taken off; 10 ms ticks).`,
   );
-  const cyclesPerUnit = hostMhz === null ? null : (whole.wallUs * hostMhz) / whole.compute;
+  const cyclesPerUnit = hostMhz === null ? null : (steady.wallUs * hostMhz) / steady.compute;
   const share = (units: number, cycles: number): string => `${fmtFixed((100 * units * cycles) / (ESP32_MHZ * FRAME_US), 1)} %`;
   const shares = (cycles: number): string =>
     `steady path ${share(steady.compute, cycles)}, path with 2 % loss ${share(whole.compute, cycles)}, two-way MediaSession ` +
     `frame ${share(callXs.compute, cycles)}`;
   const sharesBefore = (cycles: number): string =>
     `${share(BEFORE[STEADY_ROW] as number, cycles)}, ${share(BEFORE[PATH_ROW] as number, cycles)}, ${share(BEFORE[CALL_ROW] as number, cycles)}`;
+  const cpuRatio = (r: XsRow, before: number): string => `${fmtFixed(before, 0)} -> ${fmtFixed(r.wallUs, 0)} µs (${fmtFixed(before / r.wallUs, 1)}×)`;
   console.log(
-    `ESP32 estimate (one 240 MHz core: ${fmtInt(ESP32_MHZ * FRAME_US)} cycles per 20 ms frame). The meter counts XS steps, not ` +
-      `cycles; this host ran the path at ${cyclesPerUnit === null ? 'n/a' : fmtFixed(cyclesPerUnit, 1)} cycles per unit ` +
-      `(wall × ${hostMhz === null ? '?' : fmtInt(hostMhz)} MHz ÷ compute; a shared host's wall time is noisy). Assuming ` +
-      `${ASSUMED_CYCLES_PER_UNIT} cycles per unit: ${shares(ASSUMED_CYCLES_PER_UNIT)} of the core (before: ` +
-      `${sharesBefore(ASSUMED_CYCLES_PER_UNIT)}). Not measured on the board: the in-order Xtensa running bytecode from flash ` +
-      `likely needs more cycles per unit; at ${2 * ASSUMED_CYCLES_PER_UNIT}: ${shares(2 * ASSUMED_CYCLES_PER_UNIT)}.`,
+    `CPU time on this host, before -> after: steady path ${cpuRatio(steady, BEFORE_CPU_US.steady)}, path with 2 % loss ` +
+      `${cpuRatio(whole, BEFORE_CPU_US.path)}, MediaSession frame ${cpuRatio(callXs, BEFORE_CPU_US.call)} (before: measured once ` +
+      `the same way at ${BEFORE_COMMIT}). It falls less than the compute: the meter charges native work (copies, Math.hypot ` +
+      `over a frame) less than bytecode, so a unit now costs more cycles — ${cyclesPerUnit === null ? 'n/a' : fmtFixed(cyclesPerUnit, 1)} ` +
+      `per unit for the steady path here (CPU time × ${hostMhz === null ? '?' : fmtInt(hostMhz)} MHz ÷ compute), against about ` +
+      `${BEFORE_CYCLES_PER_UNIT} for the code before.`,
+  );
+  console.log(
+    `ESP32 estimate (one 240 MHz core: ${fmtInt(ESP32_MHZ * FRAME_US)} cycles per 20 ms frame), assuming ${ASSUMED_CYCLES_PER_UNIT} ` +
+      `cycles per unit (what this host shows for the new code, rounded up): ${shares(ASSUMED_CYCLES_PER_UNIT)} of the core (before, ` +
+      `at the ${BEFORE_CYCLES_PER_UNIT} its code ran at here: ${sharesBefore(BEFORE_CYCLES_PER_UNIT)}). Not measured on the board: the ` +
+      `in-order Xtensa running bytecode from flash likely needs more cycles per unit; at ${2 * ASSUMED_CYCLES_PER_UNIT}: ` +
+      `${shares(2 * ASSUMED_CYCLES_PER_UNIT)}.`,
+  );
+  const sessionSlots = await slotsPerSession();
+  const t = [ULAW_TABLES, ALAW_TABLES];
+  const typedBytes = t.reduce((n, x) => n + x.encode.byteLength + x.decode.byteLength + x.magnitude.byteLength, 0) + 256;
+  const pairNumbers = t.reduce((n, x) => n + x.even.length + x.odd.length, 0);
+  console.log(
+    `memory: the G.711 tables, built once at load (a preloaded ESP32 build keeps them in flash, not RAM), are ` +
+      `${fmtInt(typedBytes)} bytes of typed arrays (encode 2 × 65,536, decode 2 × 512, magnitude 2 × 512, segment 256) and ` +
+      `${fmtInt(pairNumbers)} numbers in frozen arrays (the decode pairs: ${fmtInt(pairNumbers * XS_SLOT_BYTES_ESP32)} bytes as ` +
+      `${XS_SLOT_BYTES_ESP32}-byte XS slots on the ESP32). A MediaSession holds ${fmtInt(sessionSlots)} heap slots on XS ` +
+      `(${BEFORE_SESSION_SLOTS} with the media code of ${BEFORE_COMMIT}), besides its buffers.`,
   );
   console.log(
     `target: path <= ${fmtInt(PATH_TARGET)} in a steady call -> ${fmtInt(steady.compute)} (${fmtInt(whole.compute)} with 2 % loss); ` +
@@ -257,6 +284,32 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
       `steady path ${fmtFixed(steady.slots, 2)}, MediaSession ${fmtFixed(callXs.slots, 2)} (${fmtInt(callXs.growth)} slots over ` +
       `${fmtInt(callXs.frames)} frames, organic GC ${callXs.organicGc ? 'yes' : 'no'}) (XS part ${fmtFixed((performance.now() - xsStarted) / 1000, 1)} s)`,
   );
+}
+
+/** Heap slots one MediaSession holds on XS: ten made and kept, the live heap after gc() before and after, ÷ 10. */
+async function slotsPerSession(): Promise<number> {
+  const session = await XsSession.open({ name: 'xsnap (media makeSession)' });
+  try {
+    await session.load(ENTRY);
+    await session.loop(ENTRY, 'makeSession', 1);
+    const before = await session.loop(ENTRY, null, 0);
+    await session.loop(ENTRY, 'makeSession', 10);
+    const after = await session.loop(ENTRY, null, 0);
+    return (after.meter.currentHeapCount - before.meter.currentHeapCount) / 10;
+  } finally {
+    await session.close();
+  }
+}
+
+/** CPU seconds (user + system) process `pid` has used, from /proc/<pid>/stat; null where there is none. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
 }
 
 /** The host's CPU clock (MHz) from /proc/cpuinfo, or null where there is none. */

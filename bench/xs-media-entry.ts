@@ -19,6 +19,7 @@ import { Plc } from '../src/media/plc.js';
 import { RTP_OK, RtpReceiver, RtpSender } from '../src/media/rtp.js';
 import { FixedRandom } from '../test/media/fixed-random.js';
 import { BackToBackCall } from '../test/media/session-call.js';
+import { MediaSession } from '../src/media/media-session.js';
 
 /** Frames of synthetic capture, cycled: 4 s. */
 const CAPTURE_FRAMES = 200;
@@ -294,4 +295,15 @@ export function callCheck(): string[] {
 /** The call's counters (for the benchmark's notes). */
 export function callCounters(): Record<string, number> {
   return call.counters();
+}
+
+// What a MediaSession holds: sessions made and kept, for the benchmark's memory line (heap slots per session on XS).
+const kept: MediaSession[] = [];
+const keptClock = { now: (): number => 0 };
+const keptSocket = { send: (): boolean => true };
+const keptDigits = { onDigit: (): void => {} };
+
+/** One more MediaSession (RTP + RTCP, echo suppressor on, both laws' jitter buffers), kept alive. */
+export function makeSession(_i: number): void {
+  kept.push(new MediaSession({ clock: keptClock, random: new FixedRandom(null, 9), rtp: keptSocket, rtcp: keptSocket, digits: keptDigits }));
 }
