@@ -72,11 +72,19 @@ export function writeRtpHeader(
 ): number {
 	const end = start + RTP_HEADER_BYTES + payloadLength;
 	if (payloadLength < 0 || start < 0 || end > buf.length) return -1;
+	// put16 / put32 written out: this runs for every packet sent.
 	buf[start] = RTP_VERSION << 6;
 	buf[start + 1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
-	put16(buf, start + 2, sequence);
-	put32(buf, start + 4, timestamp);
-	put32(buf, start + 8, ssrc);
+	buf[start + 2] = sequence >>> 8;
+	buf[start + 3] = sequence;
+	buf[start + 4] = timestamp >>> 24;
+	buf[start + 5] = timestamp >>> 16;
+	buf[start + 6] = timestamp >>> 8;
+	buf[start + 7] = timestamp;
+	buf[start + 8] = ssrc >>> 24;
+	buf[start + 9] = ssrc >>> 16;
+	buf[start + 10] = ssrc >>> 8;
+	buf[start + 11] = ssrc;
 	return end;
 }
 
@@ -278,27 +286,9 @@ export class RtpSender {
 	 * encoded in place): only the header is written. Returns the end offset, or -1 when it does not fit.
 	 */
 	writeHeader(buf: Uint8Array, start: number, marker: boolean, payloadType: number, timestamp: number, payloadLength: number, nowMs: number): number {
-		const end = start + RTP_HEADER_BYTES + payloadLength;
-		if (payloadLength < 0 || start < 0 || end > buf.length) return -1;
-		// writeRtpHeader written out: this runs for every packet sent.
-		const sequence = this.#sequence, ssrc = this.#ssrc;
-		buf[start] = RTP_VERSION << 6;
-		buf[start + 1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
-		buf[start + 2] = sequence >>> 8;
-		buf[start + 3] = sequence;
-		buf[start + 4] = timestamp >>> 24;
-		buf[start + 5] = timestamp >>> 16;
-		buf[start + 6] = timestamp >>> 8;
-		buf[start + 7] = timestamp;
-		buf[start + 8] = ssrc >>> 24;
-		buf[start + 9] = ssrc >>> 16;
-		buf[start + 10] = ssrc >>> 8;
-		buf[start + 11] = ssrc;
-		this.#sequence = (sequence + 1) & 0xffff;
-		this.#packets++;
-		this.#octets += payloadLength;
-		this.#lastSentMs = nowMs;
-		this.#lastTimestamp = timestamp;
+		const end = writeRtpHeader(buf, start, marker, payloadType, this.#sequence, timestamp, this.#ssrc, payloadLength);
+		if (end < 0) return -1;
+		this.#sent(payloadLength, timestamp, nowMs);
 		return end;
 	}
 
