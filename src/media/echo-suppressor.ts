@@ -70,14 +70,22 @@ function dbToFactor(db: number): number {
 }
 
 const hypot = Math.hypot;
+/**
+ * Math.hypot applied to a frame is one native pass on XS, which pushes the 160 arguments on its stack; V8 copies them
+ * into a heap array first (garbage every frame on Node), so there the loop runs. XS is told by its deep Object.freeze
+ * (a second argument other engines ignore).
+ */
+const probe = { inner: {} };
+(Object.freeze as (o: object, deep?: boolean) => object)(probe, true);
+const NATIVE_PASS = Object.isFrozen(probe.inner);
 
 /**
- * Σ x² over pcm[start, start + 160) (what of it pcm holds): the frame's energy, an exact integer. A whole 160-sample
- * array from 0 takes one native pass (Math.hypot over it, squared back: below 2^51 the square comes back exactly,
- * whatever the engine's rounding of the root); any other span a loop.
+ * Σ x² over pcm[start, start + 160) (what of it pcm holds): the frame's energy, an exact integer. On XS a whole
+ * 160-sample array from 0 takes one native pass (Math.hypot over it, squared back: below 2^51 the square comes back
+ * exactly, whatever the engine's rounding of the root); anything else a loop (the same integer).
  */
 export function frameEnergy(pcm: Int16Array, start: number): number {
-	if (start === 0 && pcm.length === FRAME_SAMPLES) {
+	if (NATIVE_PASS && start === 0 && pcm.length === FRAME_SAMPLES) {
 		const r = hypot.apply(null, pcm as unknown as number[]);
 		return Math.round(r * r);
 	}

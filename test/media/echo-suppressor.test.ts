@@ -281,7 +281,7 @@ describe("No clicks: a gain change is ramped across one frame", () => {
 });
 
 describe("Levels: a frame's energy in one native pass, exact", () => {
-	it("frameEnergy of a whole 160-sample frame equals the sum of squares, even at full scale (the square of the root comes back exactly)", () => {
+	it("frameEnergy of a whole 160-sample frame equals the sum of squares, even at full scale (XS: one native pass, its root squared back exactly; elsewhere the loop)", () => {
 		const frame = new Int16Array(N);
 		let seed = 5;
 		for (let round = 0; round < 200; round++) {
