@@ -4,57 +4,30 @@ import type { MessageView } from "../sip/message-view.js";
 import type { Validator } from "../sip/validate.js";
 import { Writer } from "../sip/writer.js";
 import { ascii, randomHex } from "../sip/bytes.js";
-import { H_CALL_ID, H_CSEQ, H_FROM, H_RETRY_AFTER, H_TIMESTAMP, H_TO } from "../sip/header-ids.js";
-import { METHOD_BYTES, M_ACK, M_CANCEL, M_INVITE } from "../sip/methods.js";
-import { hasTag, NameAddr } from "../sip/name-addr.js";
-import { Reason } from "../sip/verdict.js";
-import { BranchMaker, type ViaView } from "../sip/via.js";
+import { H_RETRY_AFTER } from "../sip/header-ids.js";
+import { METHOD_BYTES, M_INVITE } from "../sip/methods.js";
+import { BranchMaker } from "../sip/via.js";
 import type { TransactionConfig } from "./config.js";
-import { Admission, IN_DIALOG, OWN, STRANGER, type AdmissionOwner } from "./admission.js";
+import { Admission, OWN, type AdmissionOwner } from "./admission.js";
+import { ClientCancel } from "./client-cancel.js";
 import { REQUEST_TIMERS, RETRANSMIT, TIMEOUT, WAIT, type TransactionContext } from "./context.js";
-import { FNV_START, hashBytes, hashBytesIgnoreCase, hashNumber } from "./key.js";
-import { clientInviteResponse, clientInviteSent, clientInviteTimer } from "./client-invite.js";
-import { clientNonInviteResponse, clientNonInviteSent, clientNonInviteTimer } from "./client-non-invite.js";
+import { FNV_START, hashBytes } from "./key.js";
+import { clientInviteSent, clientInviteTimer } from "./client-invite.js";
+import { clientNonInviteSent, clientNonInviteTimer } from "./client-non-invite.js";
+import { serverInviteResponded, serverInviteTimer } from "./server-invite.js";
+import { serverNonInviteResponded, serverNonInviteTimer } from "./server-non-invite.js";
+import { finishResponse, startResponse } from "./server-response.js";
+import { Matching, type ServerTransactionUser } from "./matching.js";
 import {
-	serverInviteAck, serverInviteAckFor2xx, serverInviteReceived, serverInviteResponded, serverInviteRetransmission,
-	serverInviteTimer,
-} from "./server-invite.js";
-import { serverNonInviteOpen, serverNonInviteResponded, serverNonInviteRetransmission, serverNonInviteTimer } from "./server-non-invite.js";
-import {
-	ACCEPTED, CALLING, CLIENT_INVITE, CLIENT_NON_INVITE, FREE, PROCEEDING, SERVER_INVITE, SERVER_NON_INVITE, TCP,
-	TransactionTable, UDP, type ClientTransactionUser,
+	CLIENT_INVITE, CLIENT_NON_INVITE, FREE, SERVER_INVITE, SERVER_NON_INVITE, TCP, TransactionTable, UDP, type ClientTransactionUser,
 } from "./transaction-table.js";
 import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
 import type { Source, Transport, TransportUser } from "./transport.js";
 import { InviteDerived } from "./ack-cancel.js";
 
-/** What the server side tells the UA core (its transaction user). Views are valid only during the call. */
-export interface ServerTransactionUser {
-	/** A new request with its server transaction `tx` (retransmissions are absorbed below, §17.2). */
-	onRequest(tx: number, msg: MessageView, source: Source): void;
-	/** CANCEL matched INVITE transaction `inviteTx` (§9.2); `cancelTx` is the CANCEL's own (answer it 200). */
-	onCancel(inviteTx: number, cancelTx: number, msg: MessageView): void;
-	/** An ACK outside any transaction: for the 2xx of `inviteTx` (§13.3.1.4), or -1 when none matches. */
-	onAck(inviteTx: number, msg: MessageView, source: Source): void;
-	/** Timer H or L ran out with no ACK (§17.2.1; §13.3.1.4: for a 2xx the UA then ends the call with BYE). */
-	onAckTimeout(tx: number): void;
-	/** A response of transaction `tx` could not be sent (§17.2.4). */
-	onServerTransportError(tx: number): void;
-	/** A response that matches no client transaction (§17.1.3; e.g. a late 2xx after Timer M): the UA core decides. */
-	onStrayResponse(msg: MessageView, source: Source): void;
-	/**
-	 * Is this new request (it has a To tag) part of a live dialog of the user's (§12.2.2)? Such a request always finds
-	 * a slot (admission.ts). Unanswered: no.
-	 */
-	isInDialog?(msg: MessageView): boolean;
-	/** Does a live dialog of the user's run over TCP connection `index`? The transport then neither closes nor gives it up. */
-	carriesDialog?(index: number): boolean;
-}
+export type { ServerTransactionUser };
 
-const TRYING = ascii("Trying"), TAG = ascii(";tag="), R_SERVICE_UNAVAILABLE = ascii("Service Unavailable");
-/** `cancelPending` value once the CANCEL went out (1 = waiting for a provisional response). */
-const CANCEL_SENT = 2;
-const R_HEAD_TOO_LARGE = new Reason(513, "Message Too Large: Via stack");
+const TRYING = ascii("Trying"), R_SERVICE_UNAVAILABLE = ascii("Service Unavailable");
 
 export interface TransactionLayerOptions {
 	readonly config: TransactionConfig;
@@ -81,8 +54,9 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	readonly #tagRandom = new Uint8Array(8);
 	readonly #tag = new Uint8Array(16);
 	readonly #scratch: Writer;
-	readonly #nameAddr = new NameAddr();
 	readonly #derived: InviteDerived;
+	readonly #cancel: ClientCancel;
+	readonly #matching: Matching;
 
 	constructor(options: TransactionLayerOptions) {
 		this.config = options.config;
@@ -95,6 +69,8 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		this.#owner = options.wheel.register(this);
 		this.#scratch = new Writer(options.config.limits.maxMessageBytes);
 		this.#derived = new InviteDerived(options.config.limits);
+		this.#cancel = new ClientCancel(this, this.#admission, options.wheel, this.#derived);
+		this.#matching = new Matching({ ctx: this, admission: this.#admission, transport: options.transport, user: options.user });
 		options.transport.setUser(this);
 	}
 
@@ -172,18 +148,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	 * one arrives), or -1 when there is nothing to cancel (a final response came) or no slot.
 	 */
 	cancel(inviteTx: number): number {
-		const t = this.table;
-		const slot = t.slotOf(inviteTx);
-		if (slot < 0 || t.kind[slot] !== CLIENT_INVITE) return -1;
-		const state = t.state[slot];
-		if (state !== CALLING && state !== PROCEEDING) return -1; // a final response came: nothing to cancel
-		if (t.cancelPending[slot] !== 0) return 0; // asked already: one CANCEL per INVITE
-		if (state === CALLING) {
-			t.cancelPending[slot] = 1;
-			return 0;
-		}
-		t.cancelPending[slot] = CANCEL_SENT;
-		return this.#sendCancel(slot);
+		return this.#cancel.cancel(this.table.slotOf(inviteTx));
 	}
 
 	/**
@@ -192,10 +157,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	 * request." A Proceeding INVITE has no timer of its own that would end it.
 	 */
 	destroyCancelled(inviteTx: number): void {
-		const slot = this.table.slotOf(inviteTx);
-		if (slot >= 0 && this.table.kind[slot] === CLIENT_INVITE && (this.table.state[slot] === CALLING || this.table.state[slot] === PROCEEDING)) {
-			this.terminate(slot);
-		}
+		this.#cancel.destroyCancelled(this.table.slotOf(inviteTx));
 	}
 
 	// ---- server side (§17.2) ----
@@ -206,40 +168,21 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	 * headers and the body, then calls `sendResponse(tx)`. Null when the transaction can no longer respond.
 	 */
 	respond(tx: number, status: number, reason: Uint8Array, toTag?: Uint8Array): Writer | null {
-		const t = this.table;
-		const slot = t.slotOf(tx);
-		if (slot < 0 || !this.#mayRespond(slot)) return null;
-		const w = t.writer[slot].reset();
-		const head = t.head[slot];
-		w.statusLine(status, reason);
-		w.bytes(head.buf, 0, t.toStart[slot]);
-		w.name(H_TO).bytes(head.buf, t.toStart[slot], t.toEnd[slot]);
-		if (toTag !== undefined && t.toTagged[slot] === 0 && status > 100) w.bytes(TAG).bytes(toTag);
-		// §8.2.6.1: "any Timestamp header field present in the request MUST be copied into this 100 (Trying)".
-		w.crlf().bytes(head.buf, t.toEnd[slot], status === 100 ? head.pos : t.timestampAt[slot]);
-		t.length[slot] = -1; // being written
-		return w;
+		const slot = this.table.slotOf(tx);
+		return slot < 0 ? null : startResponse(this, slot, status, reason, toTag);
 	}
 
 	/** Send the response written for `tx` and move its state machine (§17.2.1, §17.2.2). */
 	sendResponse(tx: number): boolean {
-		const t = this.table;
-		const slot = t.slotOf(tx);
-		if (slot < 0 || t.length[slot] !== -1) return false;
-		const length = t.writer[slot].finish();
-		if (length < 0) {
-			t.length[slot] = 0;
-			return false;
-		}
-		t.length[slot] = length;
-		const status = parseStatus(t.writer[slot].buf);
-		t.status[slot] = status;
+		const slot = this.table.slotOf(tx);
+		const status = slot < 0 ? -1 : finishResponse(this, slot);
+		if (status < 0) return false;
 		if (!this.transmit(slot)) {
 			this.reportTransportError(slot);
 			this.terminate(slot);
 			return false;
 		}
-		if (t.kind[slot] === SERVER_INVITE) serverInviteResponded(this, slot, status);
+		if (this.table.kind[slot] === SERVER_INVITE) serverInviteResponded(this, slot, status);
 		else serverNonInviteResponded(this, slot, status);
 		return true;
 	}
@@ -266,74 +209,11 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	// ---- from the transport (§17.1.3, §17.2.3) ----
 
 	onResponse(msg: MessageView, validator: Validator, source: Source): void {
-		const via = validator.topVia;
-		const t = this.table;
-		const method = validator.cseq.methodId;
-		if (via.branch.start >= 0) {
-			const buf = msg.buf, bs = via.branch.start, be = via.branch.end;
-			const hash = hashBytes(FNV_START, buf, bs, be);
-			for (let slot = 0; slot < t.capacity; slot++) {
-				const kind = t.kind[slot];
-				if (t.state[slot] === FREE || (kind !== CLIENT_INVITE && kind !== CLIENT_NON_INVITE)) continue;
-				if (t.method[slot] !== method || !t.sameBranch(slot, buf, bs, be, hash)) continue;
-				if (kind === CLIENT_INVITE) clientInviteResponse(this, slot, msg);
-				else clientNonInviteResponse(this, slot, msg);
-				return;
-			}
-		}
-		this.#user.onStrayResponse(msg, source);
+		this.#matching.response(msg, validator, source);
 	}
 
 	onRequest(msg: MessageView, validator: Validator, source: Source): void {
-		const t = this.table;
-		const via = validator.topVia;
-		const method = msg.methodId;
-		const rfc3261 = via.branchIsRfc3261;
-		const keyHash = rfc3261 ? hashBytes(FNV_START, msg.buf, via.branch.start, via.branch.end) : this.#legacyHash(msg, via, validator.cseq.number);
-		const sentBy = hashSentBy(msg.buf, via);
-		// A retransmission, or an ACK / CANCEL for an existing INVITE transaction (§17.2.3, §9.2).
-		const lookFor = method === M_ACK ? M_INVITE : method;
-		const slot = this.#findServer(msg.buf, via, rfc3261, keyHash, sentBy, lookFor);
-		if (method === M_ACK) {
-			if (slot >= 0 && t.state[slot] !== ACCEPTED) {
-				serverInviteAck(this, slot);
-				return;
-			}
-			this.#ackOutsideTransaction(msg, validator, source);
-			return;
-		}
-		if (slot >= 0) {
-			if (t.kind[slot] === SERVER_INVITE) serverInviteRetransmission(this, slot);
-			else serverNonInviteRetransmission(this, slot);
-			return;
-		}
-		// A new request. A CANCEL of an INVITE we hold and a request of a live dialog (the user knows its dialogs) keep
-		// the call working and always find a slot; a stranger's takes one within its source's share (admission.ts).
-		const invite = method === M_CANCEL ? this.#findServer(msg.buf, via, rfc3261, keyHash, sentBy, M_INVITE) : -1;
-		const who = invite >= 0 || (this.#tagOf(msg, H_TO) >= 0 && this.#user.isInDialog?.(msg) === true) ? IN_DIALOG : STRANGER;
-		let fresh = -1;
-		if (who === IN_DIALOG || !this.#admission.overShare(source.address, this.#transport.responsePort(via, source))) {
-			if (invite >= 0) t.pinned[invite]++;
-			fresh = this.#admission.allocate(method === M_INVITE ? SERVER_INVITE : SERVER_NON_INVITE, method, who);
-			if (invite >= 0) t.pinned[invite]--;
-		}
-		if (fresh < 0) {
-			// Pool full, or the source has its share (DESIGN.md §3): answer statelessly, never grow.
-			this.#transport.respondStateless(msg, via, source, null, null, this.config.retryAfter);
-			return;
-		}
-		if (!this.#open(fresh, msg, validator, source, rfc3261, keyHash, sentBy)) return;
-		const tx = t.handleOf(fresh);
-		if (method === M_INVITE) serverInviteReceived(this, fresh);
-		t.pinned[fresh]++;
-		if (invite >= 0 && t.state[invite] !== FREE) {
-			t.pinned[invite]++;
-			this.#user.onCancel(t.handleOf(invite), tx, msg);
-			t.pinned[invite]--;
-		} else {
-			this.#user.onRequest(tx, msg, source);
-		}
-		t.pinned[fresh]--;
+		this.#matching.request(msg, validator, source);
 	}
 
 	onConnectionClosed(index: number): void {
@@ -444,8 +324,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	}
 
 	sendPendingCancel(slot: number): void {
-		this.table.cancelPending[slot] = CANCEL_SENT;
-		this.#sendCancel(slot);
+		this.#cancel.send(slot);
 	}
 
 	sendTrying(slot: number): void {
@@ -483,152 +362,6 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		this.#user.onAckTimeout(t.handleOf(slot));
 		t.pinned[slot]--;
 	}
-
-	// ---- private ----
-
-	#sendCancel(inviteSlot: number): number {
-		const t = this.table;
-		t.pinned[inviteSlot]++;
-		const slot = this.#admission.allocate(CLIENT_NON_INVITE, M_CANCEL, OWN);
-		t.pinned[inviteSlot]--;
-		if (slot < 0) return -1;
-		t.user[slot] = t.user[inviteSlot];
-		t.transport[slot] = t.transport[inviteSlot];
-		t.address[slot] = t.address[inviteSlot];
-		t.port[slot] = t.port[inviteSlot];
-		t.connection[slot] = t.connection[inviteSlot];
-		// §9.1: the CANCEL's top Via (so its branch) is the INVITE's.
-		const at = inviteSlot * 64;
-		t.setBranch(slot, t.branch, at, at + Math.min(t.branchLength[inviteSlot], 64), t.branchHash[inviteSlot]);
-		t.branchLength[slot] = t.branchLength[inviteSlot];
-		const length = this.#derived.cancel(t.writer[slot].reset(), t.writer[inviteSlot].buf, t.length[inviteSlot]);
-		if (length < 0) {
-			this.terminate(slot);
-			return -1;
-		}
-		t.length[slot] = length;
-		if (this.#wheel.capacity - this.#wheel.size < REQUEST_TIMERS || !this.transmit(slot) || !clientNonInviteSent(this, slot)) {
-			this.terminate(slot);
-			return -1;
-		}
-		return t.handleOf(slot);
-	}
-
-	#mayRespond(slot: number): boolean {
-		const t = this.table;
-		if (t.kind[slot] === SERVER_INVITE) return t.state[slot] === PROCEEDING;
-		if (t.kind[slot] === SERVER_NON_INVITE) return serverNonInviteOpen(this, slot);
-		return false;
-	}
-
-	#findServer(buf: Uint8Array, via: ViaView, rfc3261: boolean, keyHash: number, sentBy: number, method: number): number {
-		const t = this.table;
-		for (let slot = 0; slot < t.capacity; slot++) {
-			const kind = t.kind[slot];
-			if (t.state[slot] === FREE || (kind !== SERVER_INVITE && kind !== SERVER_NON_INVITE) || t.method[slot] !== method) continue;
-			if (rfc3261) {
-				if (t.legacy[slot] === 0 && t.sentByHash[slot] === sentBy && t.sameBranch(slot, buf, via.branch.start, via.branch.end, keyHash)) return slot;
-			} else if (t.legacy[slot] === 1 && t.legacyHash[slot] === keyHash) {
-				return slot;
-			}
-		}
-		return -1;
-	}
-
-	/** Set up a new server transaction: keys, where responses go, and the head every response copies. */
-	#open(slot: number, msg: MessageView, validator: Validator, source: Source, rfc3261: boolean, keyHash: number, sentBy: number): boolean {
-		const t = this.table;
-		const via = validator.topVia;
-		if (rfc3261) t.setBranch(slot, msg.buf, via.branch.start, via.branch.end, keyHash);
-		else {
-			t.legacy[slot] = 1;
-			t.legacyHash[slot] = keyHash;
-		}
-		t.sentByHash[slot] = sentBy;
-		t.cseq[slot] = validator.cseq.number;
-		t.transport[slot] = source.transport;
-		t.address[slot] = source.address;
-		t.port[slot] = this.#transport.responsePort(via, source);
-		t.connection[slot] = source.connection;
-		// §8.2.2.2 / §13.3.1.4 key: From tag, Call-ID, CSeq number.
-		const fromTag = this.#tagOf(msg, H_FROM);
-		let h = fromTag < 0 ? FNV_START : hashBytes(FNV_START, msg.buf, fromTag, this.#nameAddr.tag.end);
-		const callId = msg.find(H_CALL_ID);
-		h = hashNumber(hashBytes(h, msg.buf, msg.valueStart(callId), msg.valueEnd(callId)), validator.cseq.number);
-		t.dialogHash[slot] = h;
-		const toTag = this.#tagOf(msg, H_TO);
-		t.toTagged[slot] = toTag >= 0 ? 1 : 0;
-		if (toTag < 0) t.merged[slot] = this.#mergedWith(slot) ? 1 : 0;
-		// The head: Via stack (top amended, §18.2.1), From line, then the To value, then Call-ID and CSeq lines.
-		const head = t.head[slot].reset();
-		this.#transport.writeVias(head, msg, via, source);
-		head.copyHeader(msg, H_FROM);
-		t.toStart[slot] = head.pos;
-		const to = msg.find(H_TO);
-		head.bytes(msg.buf, msg.valueStart(to), msg.valueEnd(to));
-		t.toEnd[slot] = head.pos;
-		head.copyHeader(msg, H_CALL_ID);
-		head.copyField(msg, msg.find(H_CSEQ));
-		t.timestampAt[slot] = head.pos;
-		head.copyHeader(msg, H_TIMESTAMP);
-		if (head.overflow) {
-			this.#transport.respondStateless(msg, via, source, R_HEAD_TOO_LARGE, null);
-			this.table.release(slot);
-			return false;
-		}
-		return true;
-	}
-
-	/** The start of the `tag` value of From or To (in `#nameAddr`), or -1. */
-	#tagOf(msg: MessageView, id: number): number {
-		return hasTag(msg, id, this.#nameAddr) ? this.#nameAddr.tag.start : -1;
-	}
-
-	#mergedWith(slot: number): boolean {
-		const t = this.table;
-		for (let other = 0; other < t.capacity; other++) {
-			if (other === slot || t.state[other] === FREE || t.kind[other] < SERVER_INVITE) continue;
-			if (t.dialogHash[other] === t.dialogHash[slot] && t.method[other] === t.method[slot]) return true;
-		}
-		return false;
-	}
-
-	#ackOutsideTransaction(msg: MessageView, validator: Validator, source: Source): void {
-		// §13.3.1.4 / §17.2.3: an ACK for a 2xx has its own branch; match it to the Accepted INVITE by dialog key.
-		const t = this.table;
-		const fromTag = this.#tagOf(msg, H_FROM);
-		let h = fromTag < 0 ? FNV_START : hashBytes(FNV_START, msg.buf, fromTag, this.#nameAddr.tag.end);
-		const callId = msg.find(H_CALL_ID);
-		h = hashNumber(hashBytes(h, msg.buf, msg.valueStart(callId), msg.valueEnd(callId)), validator.cseq.number);
-		for (let slot = 0; slot < t.capacity; slot++) {
-			if (t.kind[slot] !== SERVER_INVITE || t.state[slot] !== ACCEPTED || t.dialogHash[slot] !== h) continue;
-			serverInviteAckFor2xx(this, slot);
-			this.#user.onAck(t.handleOf(slot), msg, source);
-			return;
-		}
-		this.#user.onAck(-1, msg, source);
-	}
-
-	/** §17.2.3 RFC 2543 matching: Request-URI, From tag, Call-ID, CSeq number and the top Via, as one hash. */
-	#legacyHash(msg: MessageView, via: ViaView, cseq: number): number {
-		let h = hashBytes(FNV_START, msg.buf, msg.uriStart, msg.uriEnd);
-		const fromTag = this.#tagOf(msg, H_FROM);
-		if (fromTag >= 0) h = hashBytes(h, msg.buf, fromTag, this.#nameAddr.tag.end);
-		const callId = msg.find(H_CALL_ID);
-		h = hashBytes(h, msg.buf, msg.valueStart(callId), msg.valueEnd(callId));
-		h = hashNumber(h, cseq);
-		return hashBytes(h, msg.buf, via.protocolStart, via.paramsEnd);
-	}
-}
-
-/** The sent-by of a Via (host case-insensitively, and port) as a hash. */
-function hashSentBy(buf: Uint8Array, via: ViaView): number {
-	return hashNumber(hashBytesIgnoreCase(FNV_START, buf, via.hostStart, via.hostEnd), via.port);
-}
-
-/** The status code of a Status-Line the writer produced ("SIP/2.0 NNN"). */
-function parseStatus(buf: Uint8Array): number {
-	return (buf[8] - 0x30) * 100 + (buf[9] - 0x30) * 10 + (buf[10] - 0x30);
 }
 
 export { UDP, TCP };
