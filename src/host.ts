@@ -48,27 +48,35 @@ export interface DatagramOpener {
 	open(localPort: number, remoteAddress: string, user: DatagramUser): DatagramSocket | null;
 }
 
-/** A connected TCP stream. */
+/** A connected stream: TCP, or TLS over TCP (the host does the TLS; the core sees the plaintext). */
 export interface StreamSocket {
 	write(bytes: Uint8Array, start: number, end: number): boolean;
 	/** Close it; after this the socket calls its `StreamUser` no more (the user object is reused for the next connection). */
 	close(): void;
 }
 
-/** Opens TCP connections (node:net in the simulator, embedded:io/socket/tcp on the ESP32). */
+/**
+ * Opens stream connections: TCP (node:net in the simulator, embedded:io/socket/tcp on the ESP32), or TLS (node:tls,
+ * embedded:io/socket/tcp/tls) — RFC 3261 §26.2, RFC 5630. A TLS connector checks the server's certificate against its
+ * trust anchors unless the installer turned that off, and fails the connection (with a reason) when it does not hold.
+ */
 export interface StreamConnector {
 	/**
 	 * Start connecting to address:port; `user` hears back. Bytes written before `onConnected` are queued by
 	 * the host. Returns null when no socket can be had (the transport reports a transport error, §18.1.1).
+	 * `serverName`: for TLS, the name the server's certificate must prove (RFC 5922 §4.1: the SIP URI's host, a name
+	 * or an address; also the SNI, RFC 6066 §3, when it is a name). TCP ignores it.
 	 */
-	connect(address: string, port: number, user: StreamUser): StreamSocket | null;
+	connect(address: string, port: number, user: StreamUser, serverName?: string): StreamSocket | null;
 }
 
 /** What a stream socket tells its owner. */
 export interface StreamUser {
+	/** Connected (for TLS: the handshake is done and the certificate checked). */
 	onConnected(): void;
 	onBytes(bytes: Uint8Array, start: number, end: number): void;
-	onClosed(error: boolean): void;
+	/** Closed; `error` when it broke, with the host's `reason` when it has one ("certificate has expired", "ECONNREFUSED"). */
+	onClosed(error: boolean, reason?: string): void;
 }
 
 /** Persistent key-value storage (Preference on the ESP32, a JSON file in the simulator). */

@@ -150,20 +150,28 @@ export class NodeDatagramSocket implements DatagramSocket {
 export class NodeStreamSocket implements StreamSocket {
 	#user: StreamUser | null = null;
 	#closed = false;
+	#failure = "";
 
-	constructor(readonly socket: TcpSocket) {
+	/**
+	 * `connected`: the event that says the stream is up ("connect"; "secureConnect" for TLS, after the handshake and
+	 * the certificate check). `describe` words an error for the transport (the TLS connector names certificate faults).
+	 */
+	constructor(readonly socket: TcpSocket, connected = "connect", describe: (err: NodeJS.ErrnoException) => string = (err) => err.message) {
 		socket.setNoDelay(true);
-		socket.on("connect", () => {
+		socket.on(connected, () => {
 			if (!this.#closed) this.#user?.onConnected();
 		});
 		socket.on("data", (data: Buffer) => {
 			if (!this.#closed) this.#user?.onBytes(data, 0, data.length);
 		});
-		socket.on("error", () => {}); // "close" (with hadError) follows
+		// "close" (with hadError) follows; the first error is the reason.
+		socket.on("error", (err: NodeJS.ErrnoException) => {
+			if (this.#failure === "") this.#failure = describe(err);
+		});
 		socket.on("close", (hadError: boolean) => {
 			if (this.#closed) return;
 			this.#closed = true;
-			this.#user?.onClosed(hadError);
+			this.#user?.onClosed(hadError || this.#failure !== "", this.#failure);
 		});
 	}
 
@@ -267,6 +275,8 @@ export interface SimNetworkOptions {
 	onTrace?: TransportOptions["onTrace"];
 	/** Listen for TCP and connect over it (default true). */
 	tcp?: boolean;
+	/** Opens TLS connections (RFC 3261 §26.2; tls-connector.ts), destroyed at close; none: TLS targets are transport errors. */
+	tls?: StreamConnector & { destroyAll(): void };
 	/**
 	 * The station's pool sizes and timer wheel (src/ua/sizing.ts `stationSizes`). Without them: a transaction layer
 	 * alone, its wheel counted from its pool and connections (`timerCapacity`).
@@ -328,6 +338,7 @@ export async function createSimTransport(options: Omit<SimNetworkOptions, "user"
 	const timers = sizes?.timers ?? timerCapacity({ transactions: config.maxTransactions, connections: maxConnections, calls: 0, registration: false });
 	const clock = new NodeClock();
 	const connector = new NodeStreamConnector(address);
+	const tls = options.tls;
 
 	// The transport needs its sent-by port before it exists, and the listener needs the transport: bind UDP
 	// first (learning the port), build the stack, then listen on TCP with the same port.
@@ -335,7 +346,7 @@ export async function createSimTransport(options: Omit<SimNetworkOptions, "user"
 		const udp = await NodeDatagramSocket.bind(address, wantPort);
 		const wheel = new TimerWheel({ capacity: timers, clock });
 		const transport = new Transport({
-			limits, udp, tcp: withTcp ? connector : undefined, clock, wheel, localAddress: address, localPort: udp.port,
+			limits, udp, tcp: withTcp ? connector : undefined, tls, clock, wheel, localAddress: address, localPort: udp.port,
 			maxConnections, idleTimeout: options.idleTimeout, messageTimeout: options.messageTimeout, streamKeepalive: options.streamKeepalive,
 			onTrace: options.onTrace,
 		});
@@ -358,6 +369,7 @@ export async function createSimTransport(options: Omit<SimNetworkOptions, "user"
 					clock.close();
 					transport.close();
 					connector.destroyAll();
+					tls?.destroyAll();
 					await Promise.all([udp.closed(), listener?.close()]);
 				})();
 				return closing;

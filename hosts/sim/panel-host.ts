@@ -4,7 +4,7 @@
 // application's events and status(), the indoor station's events, and the transports' trace hooks.
 import type { WebSocket } from "ws";
 import { describeEvent, type IntercomEvent } from "../../src/intercom/events.js";
-import { TCP } from "../../src/transaction/transaction-table.js";
+import { serverText } from "../../src/ua/ua-config.js";
 import { BrowserAudio } from "./browser-audio.js";
 import type { IndoorEvent, IndoorStation } from "./indoor-station.js";
 import type { PacketCapture } from "./packet-capture.js";
@@ -166,11 +166,12 @@ function stationInfo(station: SimStation, indoor: IndoorStation | null): Station
 	const door = endpoint(net.address, net.port);
 	const endpoints: Record<string, string> = { [door]: "door station" };
 	if (indoor !== null) endpoints[endpoint(indoor.net.address, indoor.net.port)] = "indoor station";
-	const registrar = config.sip.registrar;
-	if (registrar !== null) endpoints[endpoint(registrar.address, registrar.port)] = "PBX";
+	const registrar = config.sip.registrar, server = station.station.ua.registration.server;
+	// The PBX's address as the registration found it (a name resolves once registration starts).
+	if (server !== "") endpoints[server] = "PBX";
 	return {
 		aor: `sip:${ua.user}@${ua.domain}`, listen: door,
-		registrar: registrar === null ? null : `${endpoint(registrar.address, registrar.port)}${registrar.transport === TCP ? ";transport=tcp" : ""}`,
+		registrar: registrar === null ? null : serverText(registrar),
 		callList: config.callList.targets.map((t) => ({ name: t.name, uri: t.uri })),
 		relays: config.relays.map((r) => ({ name: r.name, pulseMs: r.pulseMs })),
 		endpoints, longPressMs: config.button.longPressMs,

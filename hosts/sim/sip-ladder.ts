@@ -6,7 +6,7 @@ import { text } from "../../src/sip/bytes.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { SipParser } from "../../src/sip/parser.js";
 import { summarize } from "../../src/sip/summary.js";
-import { TCP } from "../../src/transaction/transaction-table.js";
+import { TCP, TLS } from "../../src/transaction/transaction-table.js";
 import type { LadderEntry } from "./panel/protocol.js";
 
 /** Entries kept for a page that opens later. */
@@ -29,7 +29,7 @@ export class SipLadder {
 			if (end - start <= 4) return; // CRLF keep-alives
 			const remote = `${address.includes(":") ? `[${address}]` : address}:${port}`;
 			if (skip.includes(remote)) return;
-			this.#add(sent ? local : remote, sent ? remote : local, transport === TCP ? "TCP" : "UDP", bytes, start, end);
+			this.#add(sent ? local : remote, sent ? remote : local, transport === TLS ? "TLS" : transport === TCP ? "TCP" : "UDP", bytes, start, end);
 		};
 	}
 
@@ -42,7 +42,7 @@ export class SipLadder {
 		return this.#entries;
 	}
 
-	#add(from: string, to: string, transport: "UDP" | "TCP", bytes: Uint8Array, start: number, end: number): void {
+	#add(from: string, to: string, transport: "UDP" | "TCP" | "TLS", bytes: Uint8Array, start: number, end: number): void {
 		const copy = bytes.slice(start, end), p = this.#parser;
 		let label = `(unparsable, ${end - start} bytes)`, cseq = "", callId = "", whole = text(copy, 0, copy.length);
 		if (p.parse(copy, 0, copy.length) === 0) {

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { isObject, type JsonObject } from "../../src/intercom/config-reader.js";
-import { parseServerAddress, parseStationConfig, SERVER_FORM } from "../../src/intercom/config.js";
+import { DNS_SERVER_FORM, parseDnsServer, parseServerAddress, parseStationConfig, SERVER_FORM } from "../../src/intercom/config.js";
 import type { AudioSource } from "./audio-device.js";
 import { INDOOR_DEFAULTS } from "./indoor-station.js";
 import { PANEL_DEFAULTS } from "./panel-host.js";
@@ -31,14 +31,19 @@ options:
   --address IP            address to listen on and to put in Via/Contact (default 127.0.0.1)
   --port N                SIP port, UDP and TCP (sip.port; default 5070 in the simulator)
   --user NAME             the station's user (default door): AOR sip:NAME@DOMAIN
-  --domain HOST           the AOR's domain (default: the registrar's address, else --address)
+  --domain HOST           the AOR's domain (default: the registrar's host, else --address)
   --display-name TEXT     display name in From
   --password SECRET       digest password (shown by ps: prefer sip.password in --config or ${PASSWORD_VARIABLE})
                           (door codes, too, may come from ${DOOR_CODES_VARIABLE}="1234#,*" instead of the file)
   --auth-user NAME        digest username, if it differs from --user
-  --registrar IP[:PORT][;transport=tcp]   register there (none by default)
-  --proxy IP[:PORT][;transport=tcp]       send calls through this outbound proxy (default: the registrar)
+  --registrar HOST[:PORT][;transport=udp|tcp|tls]   register there (none by default); HOST is a name or an address:
+                          a name without port is located by DNS (NAPTR, SRV, A: RFC 3263); sips:HOST[:PORT] for TLS
+  --proxy HOST[:PORT][;transport=udp|tcp|tls]       send calls through this outbound proxy (default: the registrar)
   --no-proxy              call straight to the URI's host even with a registrar
+  --dns IP[:PORT],...     DNS servers to ask (sip.dnsServers; default: those of /etc/resolv.conf)
+  --tls-ca FILE           certificates (PEM) a TLS server's must lead to (sip.tlsCaFile; default: the system's)
+  --tls-no-verify         do not check a TLS server's certificate (a self-signed PBX; sip.tlsVerify false)
+                          (SSLKEYLOGFILE=FILE in the environment writes TLS session keys for Wireshark: debugging only)
   --expires S             registration lifetime asked for (default 600)
   --answer auto|manual|busy|decline       incoming calls: answer anybody (auto, after --answer-delay), ring until
                           "answer" (manual), refuse everybody with 486 (busy) or 603 (decline)
@@ -91,9 +96,9 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 	const values = new Map<string, string>();
 	const flags = new Set<string>();
 	const withValue = new Set(["--config", "--address", "--port", "--user", "--domain", "--display-name", "--password", "--auth-user", "--registrar",
-		"--proxy", "--expires", "--answer", "--answer-delay", "--session-expires", "--rtp-port", "--call", "--hangup-after",
+		"--proxy", "--dns", "--tls-ca", "--expires", "--answer", "--answer-delay", "--session-expires", "--rtp-port", "--call", "--hangup-after",
 		"--audio-in", "--audio-out", "--tone", "--http-port", "--http-address", "--indoor-port"]);
-	const bare = new Set(["--no-proxy", "--exit-after-call", "--trace", "--help", "--meters", "--echo-suppressor", "--audio-device", "--no-panel"]);
+	const bare = new Set(["--no-proxy", "--tls-no-verify", "--exit-after-call", "--trace", "--help", "--meters", "--echo-suppressor", "--audio-device", "--no-panel"]);
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf("=");
@@ -138,7 +143,8 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 	Object.assign(sip, defined({
 		user, domain: values.get("--domain"), displayName: values.get("--display-name"), authUser: values.get("--auth-user"),
 		registrar: server("--registrar"), proxy: flags.has("--no-proxy") ? null : server("--proxy"), registerExpires: int("--expires", 10, 86400),
-		sessionExpires, port: int("--port", 0, 65535), rtpPort,
+		sessionExpires, port: int("--port", 0, 65535), rtpPort, dnsServers: dnsServers(values.get("--dns")), tlsCaFile: values.get("--tls-ca"),
+		tlsVerify: flags.has("--tls-no-verify") ? false : undefined,
 	}));
 	const answer = values.get("--answer");
 	if (answer !== undefined) {
@@ -169,6 +175,7 @@ export function parseStationArgs(argv: readonly string[], log: (line: string) =>
 	return {
 		panel, document: doc,
 		station: { address: values.get("--address") ?? STATION_DEFAULTS.address, config: result.config, trace: flags.has("--trace"),
+			tlsKeyLogFile: env.SSLKEYLOGFILE !== undefined && env.SSLKEYLOGFILE !== "" ? env.SSLKEYLOGFILE : undefined,
 			meters: flags.has("--meters"), log, audio: { source: audioSource(values, flags, log), recordTo: audioOut(values) } },
 		call: values.get("--call") ?? null,
 		exitAfterCall: flags.has("--exit-after-call"),
@@ -201,6 +208,14 @@ export function merge(base: JsonObject, over: JsonObject): JsonObject {
 		out[k] = isObject(b) && isObject(v) ? merge(b, v) : v;
 	}
 	return out;
+}
+
+/** `--dns 192.0.2.53,192.0.2.54:5353` as the configuration's list (checked here to name the option). */
+function dnsServers(v: string | undefined): string[] | undefined {
+	if (v === undefined) return undefined;
+	const list = v.split(",").map((x) => x.trim());
+	for (const x of list) if (parseDnsServer(x) === null) throw new Error(`--dns: expected ${DNS_SERVER_FORM}, separated by commas, got "${x}"`);
+	return list;
 }
 
 function defined(o: Record<string, unknown>): Record<string, unknown> {

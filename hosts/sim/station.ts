@@ -7,15 +7,19 @@ import { SipParser } from "../../src/sip/parser.js";
 import { summarize } from "../../src/sip/summary.js";
 import type { DatagramUser } from "../../src/host.js";
 import type { TimerOwner } from "../../src/transaction/timer-wheel.js";
-import { TCP } from "../../src/transaction/transaction-table.js";
+import { readFileSync } from "node:fs";
+import { TCP, TLS, UDP } from "../../src/transaction/transaction-table.js";
 import type { MediaPorts } from "../../src/intercom/call-audio.js";
 import { redactedConfig, type StationConfig } from "../../src/intercom/config.js";
+import { serverText } from "../../src/ua/ua-config.js";
 import { applicationTimers, callSlots, DoorStation } from "../../src/intercom/door-station.js";
 import { describeEvent, INDICATOR_NAMES, type IndicatorName, type IntercomEvent, type IntercomEvents } from "../../src/intercom/events.js";
 import { AUDIO_DEFAULTS, SimAudioDevice, type SimAudioOptions } from "./audio-device.js";
 import { stationSizes } from "../../src/ua/sizing.js";
 import { createSimTransport, NodeDatagramSocket, type SimTransport } from "./node-host.js";
 import type { PacketCapture } from "./packet-capture.js";
+import { createSimDns, type SimDns } from "./sim-dns.js";
+import { NodeTlsConnector } from "./tls-connector.js";
 import { SimPin } from "./sim-pins.js";
 import { homeTimers } from "../../src/home/home-link.js";
 import { SimHome } from "./home.js";
@@ -35,12 +39,31 @@ export interface StationOptions {
 	readonly capture?: PacketCapture;
 	/** Called once the station is built, before it starts (registers): the web panel subscribes here to miss nothing. */
 	readonly observe?: (station: SimStation) => void;
+	/** The resolver configuration read when the configuration names no DNS servers (default /etc/resolv.conf). */
+	readonly resolvConf?: string;
+	/** Where TLS session keys are appended for Wireshark (the SSLKEYLOGFILE convention; debugging only). */
+	readonly tlsKeyLogFile?: string;
 }
 
 /** The transport's trace hook (src/transaction/transport.ts `onTrace`), as the web panel's ladder hears it. */
 export type SipTraceListener = (sent: boolean, bytes: Uint8Array, start: number, end: number, transport: number, address: string, port: number) => void;
 
 export const STATION_DEFAULTS = Object.freeze({ address: "127.0.0.1", port: 5070 });
+
+const TRANSPORT_NAMES = Object.freeze(["?", "UDP", "TCP", "TLS"]);
+
+/** The CA bundle sip.tlsCaFile names, read by the host; an error names the field and the file. */
+function readCaFile(file: string): string | undefined {
+	if (file === "") return undefined;
+	let pem: string;
+	try {
+		pem = readFileSync(file, "utf8");
+	} catch (err) {
+		throw new Error(`sip.tlsCaFile: cannot read ${file}: ${(err as Error).message}`);
+	}
+	if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error(`sip.tlsCaFile: ${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
+	return pem;
+}
 
 const COMMANDS = "commands: press | release | hold MS | list [1] | call URI | answer [n] | reject [n] | hangup [n] | open [relay] | " +
 	"dtmf DIGITS [n] | register | unregister | status | config | help | quit";
@@ -49,6 +72,7 @@ const COMMANDS = "commands: press | release | hold MS | list [1] | call URI | an
 export class SimStation implements IntercomEvents, TimerOwner {
 	readonly station: DoorStation;
 	readonly net: SimTransport;
+	readonly dns: SimDns;
 	readonly audio: SimAudioDevice;
 	readonly relays: readonly SimPin[];
 	readonly leds: Readonly<Record<IndicatorName, SimPin>>;
@@ -66,9 +90,10 @@ export class SimStation implements IntercomEvents, TimerOwner {
 	/** Home Assistant over MQTT and the HTTP API (config `mqtt`, `http`); null until started. */
 	home: SimHome | null = null;
 
-	private constructor(options: StationOptions, net: SimTransport, sockets: NodeDatagramSocket[]) {
+	private constructor(options: StationOptions, net: SimTransport, dns: SimDns, sockets: NodeDatagramSocket[]) {
 		this.#options = options;
 		this.net = net;
+		this.dns = dns;
 		this.#sockets = sockets;
 		const config = options.config, now = () => net.clock.now();
 		this.relays = config.relays.map((r) => new SimPin(`relay ${r.name}`, now));
@@ -84,7 +109,7 @@ export class SimStation implements IntercomEvents, TimerOwner {
 		}
 		this.station = new DoorStation({
 			config, transport: net.transport, wheel: net.wheel, transactionConfig: net.config, clock: net.clock, random: net.random,
-			ports, relays: this.relays, leds, events: this,
+			ports, relays: this.relays, leds, events: this, locator: dns.locator,
 		});
 		const user = (i: number, u: DatagramUser) => (capture === undefined ? u : capture.tapUser(u, sockets[i].address, sockets[i].port));
 		for (let i = 0; i < ports.length; i++) {
@@ -99,16 +124,27 @@ export class SimStation implements IntercomEvents, TimerOwner {
 	static async start(options: StationOptions): Promise<SimStation> {
 		const config = options.config;
 		let station: SimStation | null = null;
+		// One name resolution (and one DNS lookup) at a time per call slot and for the registration.
+		const resolutions = callSlots(config) + 1;
+		const tls = new NodeTlsConnector({
+			ca: readCaFile(config.sip.tlsCaFile), verify: config.sip.tlsVerify, localAddress: options.address, keyLogFile: options.tlsKeyLogFile,
+		});
 		const net = await createSimTransport({
-			address: options.address, port: config.sip.port,
+			address: options.address, port: config.sip.port, tls,
 			// The pools for the call slots, the wheel for every owner's timers: the application's, the home links'
-			// (MQTT, HTTP) and this host's two (the finger on the button, the audio device's frame clock).
-			sizes: stationSizes({ maxCalls: callSlots(config) }, { applicationTimers: applicationTimers(config) + homeTimers(config) + 2 }),
+			// (MQTT, HTTP), this host's two (the finger on the button, the audio device's frame clock) and the DNS lookups'.
+			sizes: stationSizes({ maxCalls: callSlots(config) }, { applicationTimers: applicationTimers(config) + homeTimers(config) + 2, dnsQueries: resolutions }),
 			onTrace: (sent, bytes, start, end, transport, address, port) => {
 				if (station === null) return; // (before the station exists, `net` is not assigned yet)
-				options.capture?.record(sent, transport === TCP ? "tcp" : "udp", net.address, net.port, address, port, bytes, start, end);
+				options.capture?.record(sent, transport === UDP ? "udp" : "tcp", net.address, net.port, address, port, bytes, start, end);
 				station.#traced(sent, bytes, start, end, transport, address, port);
 			},
+		});
+		// The resolver: the configuration's DNS servers, else the system's (resolv.conf).
+		const dns = createSimDns({
+			clock: net.clock, wheel: net.wheel, random: net.random, localAddress: options.address,
+			servers: config.sip.dnsServers.length > 0 ? config.sip.dnsServers : undefined, resolvConf: options.resolvConf,
+			config: { maxQueries: resolutions }, locator: { maxRequests: resolutions, transports: (1 << UDP) | (1 << TCP) | (1 << TLS) },
 		});
 		// The media ports of every call slot, RTP and RTCP (RFC 3550 §11), held so no other program takes them.
 		const sockets: NodeDatagramSocket[] = [], slots = callSlots(config), first = config.sip.rtpPort;
@@ -116,21 +152,29 @@ export class SimStation implements IntercomEvents, TimerOwner {
 			for (let i = 0; i < 2 * slots; i++) sockets.push(await NodeDatagramSocket.bind(options.address, first + i));
 		} catch (err) {
 			for (const s of sockets) s.close();
+			dns.close();
 			await net.close();
 			throw new Error(`cannot reserve the RTP ports ${first}-${first + 2 * slots - 1}: ${(err as Error).message} (choose others with --rtp-port or sip.rtpPort)`);
 		}
 		try {
-			station = new SimStation(options, net, sockets);
+			station = new SimStation(options, net, dns, sockets);
 		} catch (err) {
 			for (const s of sockets) s.close();
+			dns.close();
 			await net.close();
 			throw err;
 		}
 		const s = config.sip, ua = station.station.ua.config;
 		station.log(`listening on ${net.address}:${net.port} (UDP and TCP) as sip:${ua.user}@${ua.domain}` +
-			(s.registrar !== null ? `, registrar ${s.registrar.address}:${s.registrar.port}` : ", no registrar") +
+			(s.registrar !== null ? `, registrar ${serverText(s.registrar)}` : ", no registrar") +
 			`; call list: ${config.callList.targets.length === 0 ? "none" : `${config.callList.mode}, ${config.callList.targets.length} target(s)`}` +
 			`; incoming calls: ${config.incoming.allow.length === 0 ? `refused (${config.incoming.refuseStatus})` : config.incoming.answer}`);
+		station.log(`DNS: ${dns.servers.length === 0 ? "no server (host names cannot be resolved)" : dns.servers.map((p) => `${p.address}:${p.port}`).join(", ")}` +
+			(s.dnsServers.length > 0 ? " (sip.dnsServers)" : ` (${options.resolvConf ?? "/etc/resolv.conf"})`));
+		for (const line of dns.ignored) station.log(`DNS: ${options.resolvConf ?? "/etc/resolv.conf"} ${line} ignored`);
+		if (!s.tlsVerify) station.log("TLS: certificate verification is OFF (sip.tlsVerify false): any server is believed to be the PBX");
+		else if (s.tlsCaFile !== "") station.log(`TLS: servers' certificates are checked against ${s.tlsCaFile}`);
+		if (options.tlsKeyLogFile !== undefined) station.log(`TLS: session keys are written to ${options.tlsKeyLogFile} (SSLKEYLOGFILE): anyone with the file can read the calls' signalling`);
 		try {
 			const home = await SimHome.start({ station: station.station, address: options.address, log: station, wheel: net.wheel, clock: net.clock, random: net.random });
 			station.home = home;
@@ -227,6 +271,7 @@ export class SimStation implements IntercomEvents, TimerOwner {
 		if (!this.station.ua.idle) await new Promise((r) => setTimeout(r, Math.min(graceMs, 500)));
 		this.audio.close();
 		for (const s of this.#sockets) s.close();
+		this.dns.close();
 		await this.net.close();
 	}
 
@@ -314,7 +359,7 @@ export class SimStation implements IntercomEvents, TimerOwner {
 	/** One line per SIP message (→ sent, ← received), or the whole message with --trace. */
 	#traced(sent: boolean, bytes: Uint8Array, start: number, end: number, transport: number, address: string, port: number): void {
 		for (const l of this.#traceListeners) l(sent, bytes, start, end, transport, address, port);
-		const arrow = sent ? "→" : "←", where = `${transport === TCP ? "TCP" : "UDP"} ${address}:${port}`;
+		const arrow = sent ? "→" : "←", where = `${TRANSPORT_NAMES[transport] ?? "?"} ${address}:${port}`;
 		if (this.#options.trace) {
 			this.log(`${arrow} ${where}\n${text(bytes, start, end).trimEnd()}\n`);
 			return;

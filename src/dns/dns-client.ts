@@ -40,6 +40,9 @@ export interface DnsClientOptions {
 	readonly onRefused?: (reason: string, address: string, port: number) => void;
 }
 
+/** Timers one lookup holds at once: its retransmission (the station's wheel is sized with it, src/ua/sizing.ts). */
+export const DNS_QUERY_TIMERS = 1;
+
 /** `lookup` finished at once (cache, or a failure): the outcome is in `client.answer`. */
 export const LOOKUP_NOW = -1;
 
@@ -165,6 +168,11 @@ export class DnsClient implements DatagramUser, TimerOwner {
 		}
 		this.#servers = n;
 		this.cache.flush();
+	}
+
+	/** The clock answers' TTLs are counted on (ms). */
+	now(): number {
+		return this.#clock.now();
 	}
 
 	/** The network changed (new address, other Wi-Fi): cached answers may no longer hold (RFC 1035 §7.4 is silent). */

@@ -1,7 +1,8 @@
 // Locating SIP servers — RFC 3263 §4: NAPTR (§4.1) → SRV (§4.2, RFC 2782) → A/AAAA, into an ordered TargetList the
 // caller walks on a transport error or timeout (§4.3). Resolutions run in fixed request slots, one DNS lookup at a
 // time each; the caller hears through LocatorUser with an owner id and a request handle — no closure per request.
-// A numeric host, or a name already in the cache, is located at once (LOCATE_NOW), without a callback.
+// A numeric host, or a name already in the cache, is located at once (LOCATE_NOW), without a callback. Built without a
+// DNS client, it locates numeric hosts only and refuses names with a reason that says so.
 import type { Random } from "../host.js";
 import { ascii, equalsIgnoreCase, Span, text } from "../sip/bytes.js";
 import { findUriParam, HOST_IPV6, HOST_NAME, parseUri, scanHost, SCHEME_SIPS, UriView } from "../sip/uri.js";
@@ -22,7 +23,8 @@ export interface LocatorUser {
 }
 
 export interface LocatorOptions {
-	readonly client: DnsClient;
+	/** The resolver; null: numeric hosts only (a host that gave the station no DNS). */
+	readonly client: DnsClient | null;
 	readonly random: Random;
 	/** Resolutions at once (default 4: the registration and a few calls). */
 	readonly maxRequests?: number;
@@ -44,6 +46,7 @@ export const R_BAD_HOST = "not a host name or IP address";
 export const R_TRANSPORT = "transport not supported";
 export const R_NO_TARGET = "no SIP server found (no usable NAPTR, SRV or address record)";
 export const R_LOCATOR_BUSY = "too many resolutions at once (every request slot is in use)";
+export const R_NO_RESOLVER = "a host name, and the station has no DNS resolver";
 
 const FREE = 0, NAPTR = 1, SRV = 2, ADDRESS = 3, DONE = 4;
 const STEP_DONE = -2;
@@ -59,7 +62,7 @@ const TRANSPORT_PARAM = ascii("transport"), MADDR_PARAM = ascii("maddr");
 const UDP_NAME = ascii("udp"), TCP_NAME = ascii("tcp"), TLS_NAME = ascii("tls");
 
 export class SipLocator implements DnsUser {
-	readonly #client: DnsClient;
+	readonly #client: DnsClient | null;
 	readonly #random: Random;
 	readonly #dnsOwner: number;
 	readonly #users: LocatorUser[] = [];
@@ -105,7 +108,22 @@ export class SipLocator implements DnsUser {
 			this.#failure.push("");
 			this.#failureReason.push("");
 		}
-		this.#dnsOwner = options.client.register(this);
+		this.#dnsOwner = options.client?.register(this) ?? -1;
+	}
+
+	/** The resolver's clock (ms): when a TargetList it filled runs out (`expiresAt`); 0 without a resolver. */
+	now(): number {
+		return this.#client?.now() ?? 0;
+	}
+
+	/** Has `list` outlived its records (TTL), or never been filled? Then locate again. */
+	stale(list: TargetList): boolean {
+		return list.stale(this.now());
+	}
+
+	/** The network changed (other Wi-Fi, new address): what was resolved before may no longer hold. */
+	networkChanged(): void {
+		this.#client?.networkChanged();
 	}
 
 	/** Register a user once (configuration time); returns the owner id its requests are started with. */
@@ -157,6 +175,7 @@ export class SipLocator implements DnsUser {
 			list.expiresAt = Infinity;
 			return LOCATE_NOW;
 		}
+		if (this.#client === null) return this.#failNow(list, R_NO_RESOLVER, `${text(buf, hs, he)}: ${R_NO_RESOLVER}`);
 		let slot = 0;
 		while (slot < this.#state.length && this.#state[slot] !== FREE) slot++;
 		if (slot === this.#state.length) return this.#failNow(list, R_LOCATOR_BUSY, `${text(buf, hs, he)}: ${R_LOCATOR_BUSY}`);
@@ -194,7 +213,7 @@ export class SipLocator implements DnsUser {
 	cancel(request: number): boolean {
 		const slot = this.#live(request);
 		if (slot < 0) return false;
-		if (this.#query[slot] >= 0) this.#client.cancel(this.#query[slot]);
+		if (this.#query[slot] >= 0) this.#client?.cancel(this.#query[slot]);
 		this.#release(slot);
 		return true;
 	}
@@ -216,13 +235,13 @@ export class SipLocator implements DnsUser {
 				this.#query[slot] = q;
 				return;
 			}
-			this.#take(slot, this.#client.answer);
+			this.#take(slot, this.#client!.answer);
 		}
 	}
 
 	/** Start the lookup the request's state calls for: a DNS handle, LOOKUP_NOW, or STEP_DONE. */
 	#issue(slot: number): number {
-		const plan = this.#plan, client = this.#client, owner = this.#dnsOwner;
+		const plan = this.#plan, client = this.#client!, owner = this.#dnsOwner;
 		for (;;) {
 			switch (this.#state[slot]) {
 				case NAPTR:

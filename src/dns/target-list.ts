@@ -1,12 +1,11 @@
 // Where a SIP request may go, in the order RFC 3263 §4 gives: (address, port, transport) targets the caller walks
 // on a transport error or timeout (§4.3). Storage owned by the caller (one list per registration or call slot), filled
 // by the locator; an address string is made only when a target's address changed.
-import { UDP, TCP } from "../transaction/transaction-table.js";
+import { TCP, TLS, UDP } from "../transaction/transaction-table.js";
 import { MAX_ADDRESS_TEXT } from "./address-text.js";
 
-/** TLS over TCP (RFC 3261 §26); the transport layer will name it so too. UDP and TCP are the transport layer's. */
-export const TLS = 3;
-export { UDP, TCP };
+/** The transport layer's transports. */
+export { UDP, TCP, TLS };
 
 export class TargetList {
 	readonly capacity: number;
@@ -73,6 +72,23 @@ export class TargetList {
 		this.transport[i] = transport;
 		this.count = i + 1;
 		return true;
+	}
+
+	/** Take `other`'s targets, lifetime and error (a dialog copied for a fork): no string is made. */
+	copyFrom(other: TargetList): void {
+		const n = other.count < this.capacity ? other.count : this.capacity;
+		for (let i = 0; i < n; i++) {
+			this.address[i] = other.address[i];
+			this.port[i] = other.port[i];
+			this.transport[i] = other.transport[i];
+			const at = i * MAX_ADDRESS_TEXT, from = i * MAX_ADDRESS_TEXT, length = other.#textLength[i];
+			for (let k = 0; k < length; k++) this.#text[at + k] = other.#text[from + k];
+			this.#textLength[i] = length;
+		}
+		this.count = n;
+		this.expiresAt = other.expiresAt;
+		this.reason = other.reason;
+		this.error = other.error;
 	}
 
 	/** Mark the resolution failed (no target): `reason` a constant, `error` the sentence naming the name. */

@@ -1,8 +1,7 @@
 // Reading a JSON configuration document field by field — DESIGN.md §6: every error names the field path, the value
 // and what is allowed, and all errors are collected at once (an installer fixes the whole file in one go).
 // Configuration time only: allocates freely, never runs in a call.
-import { TCP, UDP } from "../transaction/transaction-table.js";
-import type { ServerAddress } from "../ua/ua-config.js";
+import type { Peer } from "../host.js";
 
 /** A JSON object as parsed (nothing else is known of it). */
 export type JsonObject = { readonly [key: string]: unknown };
@@ -113,15 +112,12 @@ function show(value: unknown): string {
 	return String(value);
 }
 
-/** `IP[:port][;transport=udp|tcp]` (an address: the station resolves no host names); the port defaults to `defaultPort`. */
-export function parseServerAddress(text: string, defaultPort = 5060): ServerAddress | null {
-	const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:;transport=(udp|tcp))?$/i.exec(text);
+/** `IP[:port]`: an IPv4 address or a bracketed IPv6 one; the port defaults to `defaultPort`. Null for anything else. */
+export function parseAddress(text: string, defaultPort: number): Peer | null {
+	const m = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?$/.exec(text);
 	if (m === null) return null;
-	if (m[1].includes(".") && !m[1].startsWith("[") && m[1].split(".").some((o) => Number(o) > 255)) return null;
+	if (!m[1].startsWith("[") && m[1].split(".").some((o) => Number(o) > 255)) return null;
 	const port = m[2] === undefined ? defaultPort : Number(m[2]);
 	if (port < 1 || port > 65535) return null;
-	return Object.freeze({ address: m[1].replace(/^\[|\]$/g, ""), port, transport: m[3]?.toLowerCase() === "tcp" ? TCP : UDP });
+	return Object.freeze({ address: m[1].replace(/^\[|\]$/g, ""), port });
 }
-
-/** The allowed form of a server, for error messages. */
-export const SERVER_FORM = "an IP address with an optional :port and ;transport=tcp (e.g. 192.168.1.10:5060)";

@@ -3,12 +3,11 @@
 // store. `parseStationConfig` returns every error at once, each naming the field path, the value and what is allowed
 // (`callList.targets[1].ringSeconds: expected a whole number 1-600, got 0`); secrets are shown as "***".
 import type { EchoSuppressorOptions } from "../media/echo-suppressor.js";
-import { TCP, UDP } from "../transaction/transaction-table.js";
-import type { ServerAddress } from "../ua/ua-config.js";
-import { ConfigReader, isObject, parseServerAddress, REDACTED, SERVER_FORM, type JsonObject } from "./config-reader.js";
+import type { Peer } from "../host.js";
+import { TCP, TLS, UDP } from "../transaction/transaction-table.js";
+import { server, serverText, type ServerAddress } from "../ua/ua-config.js";
+import { ConfigReader, isObject, parseAddress, REDACTED, type JsonObject } from "./config-reader.js";
 import { HTTP_DEFAULTS, MQTT_DEFAULTS, readHttp, readMqtt, redactHttp, redactMqtt, type HttpConfig, type MqttConfig } from "./remote-config.js";
-
-export { parseServerAddress, SERVER_FORM };
 
 export type CallListMode = "sequential" | "parallel";
 export type IndicatorMode = "off" | "on" | "blink";
@@ -18,16 +17,22 @@ export type TonePlan = "europe" | "north-america";
 export interface SipConfig {
 	/** The station's AOR is sip:user@domain (RFC 3261 §10.2). */
 	readonly user: string;
-	/** "" = the registrar's address, else the station's own address. */
+	/** "" = the registrar's host, else the station's own address. */
 	readonly domain: string;
 	readonly displayName: string;
 	/** Digest username; "" = `user`. */
 	readonly authUser: string;
 	readonly password: string;
-	/** null: no registration (calls by address, peer to peer). */
+	/** null: no registration (calls by address, peer to peer). A name is located by RFC 3263 (NAPTR, SRV, A). */
 	readonly registrar: ServerAddress | null;
 	/** Where calls go (§8.1.2 outbound proxy); null: straight to the target's host. Absent in the file: the registrar. */
 	readonly proxy: ServerAddress | null;
+	/** DNS servers to ask (at most 3); none: the host's (resolv.conf in the simulator, DHCP on the ESP32). */
+	readonly dnsServers: readonly Peer[];
+	/** Certificates (PEM) a TLS server's chain must lead to; "": the host's own trust store. */
+	readonly tlsCaFile: string;
+	/** false: a TLS server's certificate is not checked (a self-signed PBX); the host says so in its log. */
+	readonly tlsVerify: boolean;
 	readonly registerExpires: number;
 	/** RFC 4028 session interval asked for (0 = none). */
 	readonly sessionExpires: number;
@@ -147,7 +152,7 @@ export interface StationConfig {
 }
 
 /** Limits of the lists (each item costs preallocated state). */
-export const MAX_TARGETS = 8, MAX_RELAYS = 4, MAX_CODES = 16, MAX_CODE_LENGTH = 16, MAX_ALLOWED = 16;
+export const MAX_TARGETS = 8, MAX_RELAYS = 4, MAX_CODES = 16, MAX_CODE_LENGTH = 16, MAX_ALLOWED = 16, MAX_DNS_SERVERS = 3;
 
 const USER = /^[A-Za-z0-9._~!$&'()*+,;=-]+$/;
 const DIGITS = /^[0-9*#A-D]+$/;
@@ -162,7 +167,7 @@ const ECHO_DEFAULTS: Required<EchoSuppressorOptions> = Object.freeze({
 /** Every default, as the README documents them. */
 export const CONFIG_DEFAULTS: StationConfig = Object.freeze({
 	sip: Object.freeze({ user: "door", domain: "", displayName: "", authUser: "", password: "", registrar: null, proxy: null,
-		registerExpires: 600, sessionExpires: 1800, port: 5060, rtpPort: 16400 }),
+		dnsServers: Object.freeze([]), tlsCaFile: "", tlsVerify: true, registerExpires: 600, sessionExpires: 1800, port: 5060, rtpPort: 16400 }),
 	callList: Object.freeze({ mode: "sequential" as CallListMode, cycles: 1, targets: Object.freeze([]) }),
 	alternateCallList: null,
 	button: Object.freeze({ debounceMs: 30, longPressMs: 2000, inCall: "hangup" as const, longPress: "none" as LongPressAction }),
@@ -219,7 +224,8 @@ export function parseStationConfig(doc: unknown): ConfigResult {
 }
 
 function readSip(r: ConfigReader, value: unknown): SipConfig {
-	const o = r.object("sip", value, ["user", "domain", "displayName", "authUser", "password", "registrar", "proxy", "registerExpires", "sessionExpires", "port", "rtpPort"]);
+	const o = r.object("sip", value, ["user", "domain", "displayName", "authUser", "password", "registrar", "proxy", "dnsServers", "tlsCaFile", "tlsVerify",
+		"registerExpires", "sessionExpires", "port", "rtpPort"]);
 	const D = CONFIG_DEFAULTS.sip;
 	const registrar = o.registrar === undefined || o.registrar === null ? null : readServer(r, "sip.registrar", o.registrar);
 	const proxy = o.proxy === undefined ? registrar : o.proxy === null ? null : readServer(r, "sip.proxy", o.proxy);
@@ -234,12 +240,50 @@ function readSip(r: ConfigReader, value: unknown): SipConfig {
 		authUser: r.string("sip.authUser", o.authUser, D.authUser, 64, /^[^\x00-\x1f"\\]*$/, "a user name"),
 		password: r.string("sip.password", o.password, D.password, 128, /^[^\x00-\x1f]*$/, "a password", true),
 		registrar, proxy,
+		dnsServers: r.array("sip.dnsServers", o.dnsServers, D.dnsServers, 0, MAX_DNS_SERVERS, (p, v) => {
+			const peer = typeof v === "string" ? parseDnsServer(v) : null;
+			if (peer === null) r.fail(p, DNS_SERVER_FORM, v);
+			return peer ?? Object.freeze({ address: "", port: 0 });
+		}),
+		tlsCaFile: r.string("sip.tlsCaFile", o.tlsCaFile, D.tlsCaFile, 256, /^[^\x00-\x1f]*$/, "a file name"),
+		tlsVerify: r.bool("sip.tlsVerify", o.tlsVerify, D.tlsVerify),
 		registerExpires: r.int("sip.registerExpires", o.registerExpires, D.registerExpires, 10, 86400),
 		sessionExpires,
 		port: r.int("sip.port", o.port, D.port, 0, 65535),
 		rtpPort,
 	});
 }
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const HOST_NAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/;
+const TRANSPORTS: Readonly<Record<string, number>> = Object.freeze({ udp: UDP, tcp: TCP, tls: TLS });
+
+/**
+ * `[sip:|sips:]host[:port][;transport=udp|tcp|tls]`: a host name, an IPv4 address or a bracketed IPv6 one (RFC 3261
+ * §19.1.1 hostport). Without a port or a transport, RFC 3263 decides (NAPTR, SRV); `sips:` means TLS (§26.2.2).
+ */
+export function parseServerAddress(text: string): ServerAddress | null {
+	const m = /^(?:(sips?):)?(\[[0-9a-fA-F:.]+\]|[^:;\[\]]+)(?::(\d{1,5}))?(?:;transport=(udp|tcp|tls))?$/i.exec(text);
+	if (m === null) return null;
+	const secure = m[1]?.toLowerCase() === "sips", host = m[2];
+	if (IPV4.test(host) ? host.split(".").some((o) => Number(o) > 255) : !host.startsWith("[") && (!HOST_NAME.test(host) || /^[\d.]+$/.test(host))) return null;
+	const port = m[3] === undefined ? 0 : Number(m[3]);
+	if (m[3] !== undefined && (port < 1 || port > 65535)) return null;
+	let transport = m[4] === undefined ? 0 : TRANSPORTS[m[4].toLowerCase()];
+	if (secure && transport === UDP) return null; // §26.2.2: SIPS is never sent over UDP
+	if (secure && transport === TCP) transport = TLS; // RFC 5630 §3.1.3: TLS over TCP
+	return server(host, port, transport, secure);
+}
+
+/** The allowed form of a server, for error messages. */
+export const SERVER_FORM = "a host name or IP address with an optional :port and ;transport=udp|tcp|tls, or sips:host[:port] (e.g. pbx.example.com, 192.168.1.10:5060;transport=tcp)";
+
+/** `IP[:port]`: a DNS server (port 53 by default). */
+export function parseDnsServer(text: string): Peer | null {
+	return parseAddress(text, 53);
+}
+
+export const DNS_SERVER_FORM = "an IP address with an optional :port (e.g. 192.168.1.1, 127.0.0.1:5353)";
 
 function readServer(r: ConfigReader, path: string, value: unknown): ServerAddress | null {
 	const s = typeof value === "string" ? parseServerAddress(value) : null;
@@ -362,10 +406,11 @@ function readAudio(r: ConfigReader, value: unknown): AudioConfig {
 
 /** The configuration as a JSON document, secrets shown as "***" (for `status`, logs, the web panel). */
 export function redactedConfig(config: StationConfig): JsonObject {
-	const server = (s: ServerAddress | null) => (s === null ? null : `${s.address.includes(":") ? `[${s.address}]` : s.address}:${s.port}${s.transport === TCP ? ";transport=tcp" : ""}`);
+	const server = (s: ServerAddress | null) => (s === null ? null : serverText(s));
+	const dns = config.sip.dnsServers.map((p) => `${p.address.includes(":") ? `[${p.address}]` : p.address}:${p.port}`);
 	return {
 		...config,
-		sip: { ...config.sip, password: config.sip.password === "" ? "" : REDACTED, registrar: server(config.sip.registrar), proxy: server(config.sip.proxy) },
+		sip: { ...config.sip, password: config.sip.password === "" ? "" : REDACTED, registrar: server(config.sip.registrar), proxy: server(config.sip.proxy), dnsServers: dns },
 		doorCodes: { ...config.doorCodes, codes: config.doorCodes.codes.map((c) => ({ code: REDACTED, relay: c.relay })) },
 		mqtt: redactMqtt(config.mqtt),
 		http: redactHttp(config.http),

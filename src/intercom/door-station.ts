@@ -3,6 +3,7 @@
 // whether a caller is let in, when a door code opens the relay, when a call has lasted long enough. One policy for
 // every host (the ESP32 and the simulator build it the same way); everything is made once, at start.
 import type { Clock, Pin, Random } from "../host.js";
+import type { SipLocator } from "../dns/sip-locator.js";
 import { DIGIT_SOURCE_SIP_INFO } from "../media/dtmf-4733.js";
 import { CALL_END_WARNING, DOOR_OPENED, INVALID_CODE, type Tone } from "../media/tones.js";
 import type { TransactionConfig } from "../transaction/config.js";
@@ -41,6 +42,11 @@ export interface DoorStationOptions {
 	readonly events: IntercomEvents;
 	/** User-Agent / Server header (default "sip-intercom/0.1"). */
 	readonly product?: string;
+	/**
+	 * The host's resolver (src/dns: a DnsClient and its SipLocator, on this station's wheel): servers and call targets
+	 * named by host names are located through it (RFC 3263). Without it only numeric addresses are reached.
+	 */
+	readonly locator?: SipLocator;
 }
 
 /** Call slots the station needs: two for a sequential list (one rings while the last one's CANCEL completes), one per
@@ -61,7 +67,7 @@ export function applicationTimers(config: StationConfig): number {
 export function uaConfigFor(config: StationConfig, localAddress: string, product = "sip-intercom/0.1"): UaConfig {
 	const s = config.sip;
 	return uaConfig({
-		user: s.user, domain: s.domain !== "" ? s.domain : s.registrar?.address ?? localAddress, displayName: s.displayName,
+		user: s.user, domain: s.domain !== "" ? s.domain : s.registrar?.host ?? localAddress, displayName: s.displayName,
 		authUser: s.authUser !== "" ? s.authUser : s.user, password: s.password, registrar: s.registrar, outboundProxy: s.proxy,
 		registerExpires: s.registerExpires, sessionExpires: s.sessionExpires, maxCalls: callSlots(config), rtpPort: s.rtpPort,
 		userAgent: product,
@@ -139,7 +145,7 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 		this.#registration = config.sip.registrar === null ? "none" : "registering";
 		this.ua = new UserAgent({
 			config: uaConfigFor(config, options.transport.localAddress, options.product), transactionConfig: options.transactionConfig,
-			transport: options.transport, wheel, random: options.random, events: this,
+			transport: options.transport, wheel, random: options.random, events: this, locator: options.locator,
 		});
 		this.audio = new CallAudio({ ports: options.ports, clock: options.clock, random: options.random, config: config.audio, user: this });
 		this.button = new Button({ wheel, config: config.button, user: this, now });
@@ -221,7 +227,7 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 	#placeCall(uri: string): number {
 		const call = this.ua.call(uri);
 		if (call < 0) {
-			this.#refuse("call", `cannot call ${uri}: no free call slot, or no numeric host and no proxy`);
+			this.#refuse("call", `cannot call ${uri}: ${this.ua.callError}`);
 			return -1;
 		}
 		this.#take(call, DIRECT, uri, this.config.doorCodes.fromCallList, "calling");
@@ -381,7 +387,7 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 
 	registrationFailed(status: number, reason: string): void {
 		this.#registration = "failed";
-		this.#emit({ type: "registration", state: "failed", detail: `${status} ${reason}` });
+		this.#emit({ type: "registration", state: "failed", detail: status > 0 ? `${status} ${reason}` : reason });
 		this.#updateIndicators();
 		this.#startPending(); // the PBX may still route the calls (or the list has direct addresses)
 	}
@@ -452,13 +458,13 @@ export class DoorStation implements UaEvents, ButtonUser, RelayUser, IndicatorUs
 		this.#onDigit(call, digit, DIGIT_SOURCE_SIP_INFO);
 	}
 
-	ended(call: number, why: number, status: number): void {
+	ended(call: number, why: number, status: number, detail = ""): void {
 		const kind = this.#kind[call];
 		this.audio.stop(call);
 		this.#cancelAnswerTimer(call);
 		// A direct call refused as busy: the visitor hears the busy tone (a list plays it once the whole list failed).
 		if (kind === DIRECT && why === END_REJECTED && (status === 486 || status === 600)) this.#playLocal("busy", BUSY_TONE_MS);
-		if (kind !== NONE) this.#emit({ type: "ended", call, why: END_NAMES[why], status });
+		if (kind !== NONE) this.#emit({ type: "ended", call, why: END_NAMES[why], status, detail });
 		if (call === this.#active) {
 			this.#active = -1;
 			this.#limits.stop();

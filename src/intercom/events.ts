@@ -25,7 +25,8 @@ export type IntercomEvent =
 	/** A re-INVITE or UPDATE moved or changed the media (hold, resume, new address; RFC 3264 §8). */
 	| { readonly type: "media-changed"; readonly call: number; readonly remote: string; readonly direction: string; readonly held: boolean }
 	| { readonly type: "incoming"; readonly call: number; readonly from: string; readonly decision: "answer" | "ring" | "refuse" | "busy"; readonly status: number }
-	| { readonly type: "ended"; readonly call: number; readonly why: string; readonly status: number }
+	/** `detail`: what could not be reached, when that ended the call ("pbx.example.com NAPTR: no such domain (NXDOMAIN)"). */
+	| { readonly type: "ended"; readonly call: number; readonly why: string; readonly status: number; readonly detail?: string }
 	/** A DTMF digit arrived (never which: it may be part of a door code). */
 	| { readonly type: "digit"; readonly call: number; readonly source: "RFC 4733" | "SIP INFO" }
 	/** A tone began: at the door (ringback, busy) or in the call (door-opened, invalid-code, call-ending). */
@@ -73,7 +74,7 @@ export function describeEvent(e: IntercomEvent): string {
 		case "incoming":
 			return `call ${e.call}: incoming from ${e.from}: ${e.decision === "refuse" || e.decision === "busy" ? `refused ${e.status} (${e.decision === "busy" ? "busy" : "not allowed"})` : e.decision === "answer" ? "answering" : "ringing"}`;
 		case "ended":
-			return `call ${e.call}: ended: ${e.why}${e.status > 0 ? ` (${e.status})` : ""}`;
+			return `call ${e.call}: ended: ${e.why}${e.status > 0 ? ` (${e.status})` : ""}${e.detail !== undefined && e.detail !== "" ? `: ${e.detail}` : ""}`;
 		case "digit":
 			return `call ${e.call}: DTMF (${e.source})`;
 		case "tone":

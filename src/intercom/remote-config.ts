@@ -2,13 +2,13 @@
 // commands) and `http` (the 2N-style HTTP API) — DESIGN.md §6. Both are off unless enabled; both refuse to open a door
 // or place a call unless their `allowOpen` / `allowCalls` says so. Read with the same ConfigReader as the rest:
 // every error names the field, passwords are shown as "***".
-import type { ServerAddress } from "../ua/ua-config.js";
-import { type ConfigReader, parseServerAddress, REDACTED, type JsonObject } from "./config-reader.js";
+import type { Peer } from "../host.js";
+import { type ConfigReader, parseAddress, REDACTED, type JsonObject } from "./config-reader.js";
 
 export interface MqttConfig {
 	readonly enabled: boolean;
 	/** The broker, an IP address (port 1883 when none is given); null only while disabled. */
-	readonly broker: ServerAddress | null;
+	readonly broker: Peer | null;
 	/** Broker credentials (MQTT 3.1.1 §3.1.3.4-5); "" = none. A password needs a user name (§3.1.2.9). */
 	readonly username: string;
 	readonly password: string;
@@ -84,10 +84,10 @@ export function readMqtt(r: ConfigReader, value: unknown, sipUser: string): Mqtt
 		"discovery", "discoveryPrefix", "configurationUrl", "keepAliveSeconds", "allowOpen", "allowCalls"]);
 	const D = MQTT_DEFAULTS;
 	const enabled = r.bool("mqtt.enabled", o.enabled, D.enabled);
-	let broker: ServerAddress | null = null;
+	let broker: Peer | null = null;
 	const form = `an IP address with an optional :port (e.g. 192.168.1.10:${MQTT_PORT}; TLS is not supported)`;
 	if (o.broker !== undefined && o.broker !== null && o.broker !== "") {
-		broker = typeof o.broker === "string" && !o.broker.includes(";") ? parseServerAddress(o.broker, MQTT_PORT) : null;
+		broker = typeof o.broker === "string" ? parseAddress(o.broker, MQTT_PORT) : null;
 		if (broker === null) r.fail("mqtt.broker", form, o.broker);
 	} else if (enabled) r.error("mqtt.broker", `needed when mqtt.enabled is true: ${form}`);
 	const username = r.string("mqtt.username", o.username, D.username, 64, TEXT, "a user name");

@@ -1,8 +1,10 @@
-// One TCP connection: stream framing, reuse per destination, keep-alive, closing — RFC 3261 §18.3, §18.2.2; RFC 5626 §3.5.1.
+// One stream connection (TCP, or TLS over TCP): stream framing, reuse per destination, keep-alive, closing — RFC 3261
+// §18.3, §18.2.2, §26.2; RFC 5626 §3.5.1.
 import type { StreamSocket, StreamUser } from "../host.js";
 import type { Limits } from "../sip/limits.js";
 import { MessageView } from "../sip/message-view.js";
 import { FRAME_ERROR, FRAME_MESSAGE, FRAME_NEED_MORE, FRAME_PING, FRAME_PONG, StreamFramer } from "../sip/stream-framer.js";
+import { TCP } from "./transaction-table.js";
 
 export const CLOSED = 0, CONNECTING = 1, OPEN = 2;
 
@@ -15,6 +17,7 @@ export interface ConnectionOwner {
 }
 
 const CRLF = new Uint8Array([0x0d, 0x0a]);
+const R_FRAMING = "a message could not be framed (§18.3)", R_NO_PONG = "no answer to a keep-alive ping (RFC 5626 §4.4.1)";
 
 /**
  * A connection slot. It is the socket's `StreamUser` (one object per slot, made at start: no closure per
@@ -25,6 +28,12 @@ export class Connection implements StreamUser {
 	socket: StreamSocket | null = null;
 	address = "";
 	port = 0;
+	/** TCP or TLS. */
+	transport = TCP;
+	/** For TLS: the name the server's certificate had to prove (connection reuse is per destination and name). */
+	serverName = "";
+	/** Why it broke, when it did ("" otherwise): the host's reason, or ours (framing, keep-alive). */
+	failure = "";
 	/** Last time bytes arrived or were sent (for idle closing). */
 	lastActivity = 0;
 	/** Accepted from a peer (true), or opened by the station (false: its own, never given up for another). */
@@ -42,10 +51,13 @@ export class Connection implements StreamUser {
 	}
 
 	/** An accepted connection (the host's listener took it). */
-	open(socket: StreamSocket, address: string, port: number): void {
+	open(socket: StreamSocket, address: string, port: number, transport = TCP): void {
 		this.socket = socket;
 		this.address = address;
 		this.port = port;
+		this.transport = transport;
+		this.serverName = "";
+		this.failure = "";
 		this.inbound = true;
 		this.state = OPEN;
 		this.pingOutstanding = false;
@@ -53,9 +65,12 @@ export class Connection implements StreamUser {
 	}
 
 	/** Claim the slot for an outgoing connection before the host's connect() (events may come from inside it). */
-	reserve(address: string, port: number): void {
+	reserve(address: string, port: number, transport: number, serverName: string): void {
 		this.address = address;
 		this.port = port;
+		this.transport = transport;
+		this.serverName = serverName;
+		this.failure = "";
 		this.socket = null;
 		this.inbound = false;
 		this.state = CONNECTING;
@@ -83,14 +98,18 @@ export class Connection implements StreamUser {
 	}
 
 	/** Close from our side (idle, no pong, framing error); the owner hears onStreamClosed. */
-	close(error: boolean): void {
+	close(error: boolean, why = ""): void {
 		if (this.state === CLOSED) return;
+		if (error) this.failure = why;
 		const socket = this.socket;
 		this.state = CLOSED;
 		this.socket = null;
 		socket?.close();
 		this.owner.onStreamClosed(this.index, error);
 	}
+
+	/** Why a keep-alive closes it (connections.ts). */
+	static readonly NO_PONG = R_NO_PONG;
 
 	onConnected(): void {
 		if (this.state === CONNECTING) this.state = OPEN;
@@ -109,7 +128,7 @@ export class Connection implements StreamUser {
 				else if (r === FRAME_PONG) this.pingOutstanding = false;
 				else if (r === FRAME_ERROR) {
 					// §18.3: a stream that cannot be framed cannot be resynchronised.
-					this.close(true);
+					this.close(true, R_FRAMING);
 					return;
 				}
 				if (this.state === CLOSED) return;
@@ -117,8 +136,9 @@ export class Connection implements StreamUser {
 		}
 	}
 
-	onClosed(error: boolean): void {
+	onClosed(error: boolean, reason = ""): void {
 		if (this.state === CLOSED) return;
+		if (error) this.failure = reason;
 		this.state = CLOSED;
 		this.socket = null;
 		this.owner.onStreamClosed(this.index, error);

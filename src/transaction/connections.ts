@@ -1,11 +1,13 @@
-// The transport's TCP connections: one per destination, reused; closed when idle or silent; CRLF keep-alive pings;
-// which one gives way when all are taken — RFC 3261 §18.2.2, §18.3; RFC 5626 §4.4.1; DESIGN.md §3, §4.
+// The transport's stream connections (TCP, and TLS over TCP): one per destination, reused; closed when idle or silent;
+// CRLF keep-alive pings; which one gives way when all are taken — RFC 3261 §18.2.2, §18.3, §26.2; RFC 5626 §4.4.1;
+// DESIGN.md §3, §4.
 import type { Clock, StreamConnector, StreamSocket, StreamUser } from "../host.js";
 import { ascii } from "../sip/bytes.js";
 import type { Limits } from "../sip/limits.js";
 import type { MessageView } from "../sip/message-view.js";
 import { CLOSED, Connection, OPEN, type ConnectionOwner } from "./connection.js";
 import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
+import { TLS } from "./transaction-table.js";
 
 /** Timers one connection holds at once, at most: its idle / keep-alive check and a pong wait. */
 export const CONNECTION_TIMERS = 2;
@@ -27,6 +29,8 @@ export interface ConnectionsUser {
 export interface ConnectionsOptions {
 	readonly limits: Limits;
 	readonly tcp?: StreamConnector;
+	/** TLS connections (RFC 3261 §26.2); none: TLS targets are transport errors. */
+	readonly tls?: StreamConnector;
 	readonly clock: Clock;
 	readonly wheel: TimerWheel;
 	readonly user: ConnectionsUser;
@@ -49,6 +53,7 @@ export interface ConnectionsOptions {
 export class Connections implements ConnectionOwner, TimerOwner {
 	readonly #slots: Connection[] = [];
 	readonly #tcp: StreamConnector | undefined;
+	readonly #tls: StreamConnector | undefined;
 	readonly #clock: Clock;
 	readonly #wheel: TimerWheel;
 	readonly #owner: number;
@@ -61,6 +66,7 @@ export class Connections implements ConnectionOwner, TimerOwner {
 
 	constructor(options: ConnectionsOptions) {
 		this.#tcp = options.tcp;
+		this.#tls = options.tls;
 		this.#clock = options.clock;
 		this.#wheel = options.wheel;
 		this.#owner = options.wheel.register(this);
@@ -74,9 +80,14 @@ export class Connections implements ConnectionOwner, TimerOwner {
 		this.#keepalive = options.streamKeepalive ?? 0;
 	}
 
-	/** Can the station open connections at all (the host gave it a connector)? */
+	/** Can the station open TCP connections at all (the host gave it a connector)? */
 	get canConnect(): boolean {
 		return this.#tcp !== undefined;
+	}
+
+	/** Can it open TLS connections? */
+	get canConnectTls(): boolean {
+		return this.#tls !== undefined;
 	}
 
 	/** Connection `index` (a valid index). */
@@ -90,22 +101,23 @@ export class Connections implements ConnectionOwner, TimerOwner {
 	}
 
 	/**
-	 * The connection to use for address:port: `preferred` while it is open (§18.2.2: responses go back on the
-	 * request's connection), else an open one to that destination, else a new one (§18.1.1). -1 when none can be had.
+	 * The connection to use for address:port over `transport` (TCP or TLS): `preferred` while it is open (§18.2.2:
+	 * responses go back on the request's connection), else an open one to that destination, else a new one (§18.1.1;
+	 * for TLS one whose certificate proves `serverName`, RFC 5922 §4.1). -1 when none can be had.
 	 */
-	toDestination(address: string, port: number, preferred: number): number {
+	toDestination(address: string, port: number, preferred: number, transport: number, serverName: string): number {
 		if (preferred >= 0 && this.#slots[preferred].state !== CLOSED) return preferred;
-		const c = this.#find(address, port);
-		return c >= 0 ? c : this.#connect(address, port);
+		const c = this.#find(address, port, transport, serverName);
+		return c >= 0 ? c : this.#connect(address, port, transport, serverName);
 	}
 
-	/** A connection the host's TCP listener accepted; null when no slot can be had (the host closes it). */
-	accept(socket: StreamSocket, address: string, port: number): StreamUser | null {
+	/** A connection the host's TCP (or TLS) listener accepted; null when no slot can be had (the host closes it). */
+	accept(socket: StreamSocket, address: string, port: number, transport?: number): StreamUser | null {
 		let c = this.#free();
 		if (c < 0) c = this.#giveUpSilentPeer();
 		if (c < 0) return null;
 		const conn = this.#slots[c];
-		conn.open(socket, address, port);
+		conn.open(socket, address, port, transport);
 		conn.lastActivity = conn.lastMessage = this.#clock.now();
 		if (!this.#arm(c)) {
 			conn.release(); // no timer to close it when silent: not taken (DESIGN.md §4)
@@ -143,7 +155,7 @@ export class Connections implements ConnectionOwner, TimerOwner {
 		if (conn.state === CLOSED) return;
 		if (kind === PONG_TIMER) {
 			this.#pongTimers[index] = -1;
-			if (conn.pingOutstanding) conn.close(true); // a silent connection is a broken one
+			if (conn.pingOutstanding) conn.close(true, Connection.NO_PONG); // a silent connection is a broken one
 			return;
 		}
 		this.#timers[index] = -1;
@@ -166,10 +178,12 @@ export class Connections implements ConnectionOwner, TimerOwner {
 
 	// ---- private ----
 
-	#find(address: string, port: number): number {
+	#find(address: string, port: number, transport: number, serverName: string): number {
 		for (let i = 0; i < this.#slots.length; i++) {
 			const c = this.#slots[i];
-			if (c.state !== CLOSED && c.port === port && c.address === address) return i;
+			if (c.state === CLOSED || c.port !== port || c.address !== address || c.transport !== transport) continue;
+			// A TLS connection serves the name its certificate proved (or one a peer opened, which we cannot tell apart).
+			if (transport !== TLS || c.inbound || c.serverName === serverName) return i;
 		}
 		return -1;
 	}
@@ -179,15 +193,16 @@ export class Connections implements ConnectionOwner, TimerOwner {
 		return -1;
 	}
 
-	#connect(address: string, port: number): number {
-		if (this.#tcp === undefined) return -1;
+	#connect(address: string, port: number, transport: number, serverName: string): number {
+		const connector = transport === TLS ? this.#tls : this.#tcp;
+		if (connector === undefined) return -1;
 		let c = this.#free();
 		if (c < 0) c = this.#giveUpSilentPeer();
 		if (c < 0) return -1;
 		const conn = this.#slots[c];
 		// Claim the slot before asking the host: a host may report onConnected / onClosed from inside connect().
-		conn.reserve(address, port);
-		const socket = this.#tcp.connect(address, port, conn);
+		conn.reserve(address, port, transport, serverName);
+		const socket = connector.connect(address, port, conn, serverName);
 		if (socket === null || !conn.attach(socket)) {
 			conn.release();
 			return -1;

@@ -1,7 +1,7 @@
 // What the four transaction state machines need from the layer that runs them (RFC 3261 §17).
 import type { MessageView } from "../sip/message-view.js";
 import type { TransactionConfig } from "./config.js";
-import type { TransactionTable } from "./transaction-table.js";
+import { type TransactionTable, UDP } from "./transaction-table.js";
 
 /** Timer kinds of a transaction slot (the timer wheel's `kind`; `arg` is the slot). */
 export const RETRANSMIT = 1, TIMEOUT = 2, WAIT = 3, TRYING_DELAY = 4;
@@ -34,9 +34,9 @@ export interface TransactionContext {
 	reportAckTimeout(slot: number): void;
 }
 
-/** Is the slot's transport reliable (TCP)? Retransmission timers are not used then (§17.1.1.2, §17.1.2.2), save for the 2xx (§13.3.1.4). */
+/** Is the slot's transport reliable (TCP, TLS)? Retransmission timers are not used then (§17.1.1.2, §17.1.2.2), save for the 2xx (§13.3.1.4). */
 export function reliable(ctx: TransactionContext, slot: number): boolean {
-	return ctx.table.transport[slot] === 2;
+	return ctx.table.transport[slot] !== UDP;
 }
 
 /**

@@ -44,6 +44,11 @@ export interface TransactionLayerOptions {
 export class TransactionLayer implements TransportUser, TimerOwner, TransactionContext, AdmissionOwner {
 	readonly table: TransactionTable;
 	readonly config: TransactionConfig;
+	/**
+	 * The last `send` failed because the transport could not send the request (§18.1.1: a refused connection, a full
+	 * socket): RFC 3263 §4.3 then tries the next target. False after a failure for want of a timer or a slot.
+	 */
+	transportFailed = false;
 	readonly #transport: Transport;
 	readonly #wheel: TimerWheel;
 	readonly #random: Random;
@@ -81,7 +86,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	 * other headers and the body with `writer(tx)`, then calls `send(tx)`. Returns -1 when the pool is full.
 	 */
 	request(user: ClientTransactionUser, method: number, uri: Uint8Array, uriStart: number, uriEnd: number,
-		transport: number, address: string, port: number): number {
+		transport: number, address: string, port: number, serverName = ""): number {
 		const t = this.table;
 		const slot = this.#admission.allocate(method === M_INVITE ? CLIENT_INVITE : CLIENT_NON_INVITE, method, OWN);
 		if (slot < 0) return -1;
@@ -89,6 +94,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		t.transport[slot] = transport;
 		t.address[slot] = address;
 		t.port[slot] = port;
+		t.serverName[slot] = serverName;
 		const branch = this.#branch.next(this.#random);
 		t.setBranch(slot, branch, 0, branch.length, hashBytes(FNV_START, branch, 0, branch.length));
 		const w = t.writer[slot].reset();
@@ -107,6 +113,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	send(tx: number): boolean {
 		const t = this.table;
 		const slot = t.slotOf(tx);
+		this.transportFailed = false;
 		if (slot < 0 || t.length[slot] !== 0) return false;
 		const w = t.writer[slot];
 		const length = w.finish();
@@ -132,6 +139,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 			sent = this.transmit(slot);
 		}
 		if (!sent) {
+			this.transportFailed = true;
 			this.terminate(slot);
 			return false;
 		}
@@ -219,7 +227,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	onConnectionClosed(index: number): void {
 		const t = this.table;
 		for (let slot = 0; slot < t.capacity; slot++) {
-			if (t.state[slot] === FREE || t.transport[slot] !== TCP || t.connection[slot] !== index) continue;
+			if (t.state[slot] === FREE || t.transport[slot] === UDP || t.connection[slot] !== index) continue;
 			t.connection[slot] = -1;
 			const kind = t.kind[slot];
 			// §18.2.2: a server transaction's later responses open a new connection (source address, sent-by port);
@@ -238,10 +246,10 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		return this.#user.carriesDialog?.(index) === true;
 	}
 
-	/** The TCP connection transaction `tx` runs over, or -1 (UDP, or none yet): the UA notes which carries a dialog. */
+	/** The stream connection transaction `tx` runs over, or -1 (UDP, or none yet): the UA notes which carries a dialog. */
 	connectionOf(tx: number): number {
 		const slot = this.table.slotOf(tx);
-		return slot < 0 || this.table.transport[slot] !== TCP ? -1 : this.table.connection[slot];
+		return slot < 0 || this.table.transport[slot] === UDP ? -1 : this.table.connection[slot];
 	}
 
 	onTimer(kind: number, slot: number): void {
@@ -279,9 +287,9 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 
 	transmit(slot: number): boolean {
 		const t = this.table;
-		const c = this.#transport.send(t.transport[slot], t.address[slot], t.port[slot], t.connection[slot], t.writer[slot].buf, 0, t.length[slot]);
+		const c = this.#transport.send(t.transport[slot], t.address[slot], t.port[slot], t.connection[slot], t.writer[slot].buf, 0, t.length[slot], t.serverName[slot]);
 		if (c < 0) return false;
-		if (t.transport[slot] === TCP) t.connection[slot] = c;
+		if (t.transport[slot] !== UDP) t.connection[slot] = c;
 		return true;
 	}
 

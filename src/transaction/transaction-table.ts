@@ -9,8 +9,8 @@ export const CLIENT_INVITE = 1, CLIENT_NON_INVITE = 2, SERVER_INVITE = 3, SERVER
 /** States (§17 figures 5–8, RFC 6026 §7 Accepted). FREE = the slot holds no transaction. */
 export const FREE = 0, CALLING = 1, TRYING = 2, PROCEEDING = 3, COMPLETED = 4, CONFIRMED = 5, ACCEPTED = 6, TERMINATED = 7;
 
-/** Transports a transaction runs over (§18). */
-export const UDP = 1, TCP = 2;
+/** Transports a transaction runs over (§18; TLS over TCP, §26, RFC 5630). TCP and TLS are the stream transports. */
+export const UDP = 1, TCP = 2, TLS = 3;
 
 /** How many branch bytes are kept for an exact compare; a longer branch is also compared by hash and length. */
 export const BRANCH_BYTES = 64;
@@ -47,6 +47,8 @@ export class TransactionTable {
 	readonly connection: Int16Array;
 	readonly port: Int32Array;
 	readonly address: string[];
+	/** For TLS: the name the server's certificate must prove (RFC 5922 §4.1); "" otherwise. */
+	readonly serverName: string[];
 	/** Matching keys: the branch (hash, length, first BRANCH_BYTES bytes), the sent-by hash (server side). */
 	readonly branchHash: Uint32Array;
 	readonly branchLength: Int32Array;
@@ -103,6 +105,7 @@ export class TransactionTable {
 		this.connection = new Int16Array(n).fill(-1);
 		this.port = new Int32Array(n);
 		this.address = new Array<string>(n).fill("");
+		this.serverName = new Array<string>(n).fill("");
 		this.branchHash = new Uint32Array(n);
 		this.branchLength = new Int32Array(n);
 		this.branch = new Uint8Array(n * BRANCH_BYTES);
@@ -152,6 +155,7 @@ export class TransactionTable {
 			this.length[slot] = 0;
 			this.user[slot] = null;
 			this.address[slot] = "";
+			this.serverName[slot] = "";
 			return slot;
 		}
 		return -1;

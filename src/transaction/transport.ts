@@ -1,4 +1,5 @@
-// The transport layer — RFC 3261 §18 (UDP and TCP), RFC 3581 (rport), RFC 5626 §3.5.1 (CRLF keep-alives).
+// The transport layer — RFC 3261 §18 (UDP and TCP), §26.2 and RFC 5630 (TLS: Via TLS, port 5061), RFC 3581 (rport),
+// RFC 5626 §3.5.1 (CRLF keep-alives), RFC 5923 (the alias a TLS connection of ours is reused by).
 import type { Clock, DatagramSocket, DatagramUser, StreamConnector, StreamSocket, StreamUser } from "../host.js";
 import type { Limits } from "../sip/limits.js";
 import { MessageView } from "../sip/message-view.js";
@@ -10,10 +11,10 @@ import { ascii, equalsBytes, hex32Into, spansEqualIgnoreCase } from "../sip/byte
 import { H_VIA, H_RETRY_AFTER, H_TO, H_CALL_ID, H_CSEQ, H_FROM } from "../sip/header-ids.js";
 import { M_ACK } from "../sip/methods.js";
 import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
-import { T_TCP, T_UDP, parseVia, ViaView } from "../sip/via.js";
+import { T_TCP, T_TLS, T_UDP, parseVia, ViaView } from "../sip/via.js";
 import { Connections, type ConnectionsUser } from "./connections.js";
 import { FNV_START, hashBytes } from "./key.js";
-import { TCP, UDP } from "./transaction-table.js";
+import { TCP, TLS, UDP } from "./transaction-table.js";
 import type { TimerWheel } from "./timer-wheel.js";
 
 /** Where a received message came from; one object, refilled per message, valid during the call. */
@@ -21,7 +22,7 @@ export class Source {
 	transport = UDP;
 	address = "";
 	port = 0;
-	/** The TCP connection it arrived on, or -1. */
+	/** The stream connection (TCP or TLS) it arrived on, or -1. */
 	connection = -1;
 }
 
@@ -39,6 +40,8 @@ export interface TransportOptions {
 	readonly limits: Limits;
 	readonly udp: DatagramSocket;
 	readonly tcp?: StreamConnector;
+	/** TLS connections (RFC 3261 §26.2; the host verifies the server's certificate). None: TLS targets are transport errors. */
+	readonly tls?: StreamConnector;
 	readonly clock: Clock;
 	readonly wheel: TimerWheel;
 	/** The address and port this station is reached at: its Via sent-by (§18.1.1). */
@@ -62,10 +65,11 @@ export interface TransportOptions {
 /** §18.1.1: a request larger than this over UDP goes over TCP (the path MTU being unknown). */
 export const UDP_MAX_REQUEST = 1300;
 
-const VIA_UDP = ascii("Via: SIP/2.0/UDP "), VIA_TCP = ascii("Via: SIP/2.0/TCP "), BRANCH = ascii(";branch="),
-	RPORT = ascii(";rport"), RECEIVED = ascii(";received="), EQUALS = ascii("="),
+const VIA_UDP = ascii("Via: SIP/2.0/UDP "), VIA_TCP = ascii("Via: SIP/2.0/TCP "), VIA_TLS = ascii("Via: SIP/2.0/TLS "), BRANCH = ascii(";branch="),
+	RPORT = ascii(";rport"), ALIAS = ascii(";alias"), RECEIVED = ascii(";received="), EQUALS = ascii("="),
 	VIA_NAME = ascii("Via: "), TCP_TOKEN = ascii("TCP"), UDP_TOKEN = ascii("UDP"), SERVICE_UNAVAILABLE = ascii("Service Unavailable"),
 	TAG = ascii(";tag=");
+const TRANSPORT_NAMES = Object.freeze(["", "UDP", "TCP", "TLS"]);
 /** Headers a stateless To tag is derived from: the same request gets the same tag (§8.2.7). */
 const TAG_SOURCES = Object.freeze([H_VIA, H_FROM, H_CALL_ID, H_CSEQ]);
 
@@ -77,6 +81,13 @@ const TAG_SOURCES = Object.freeze([H_VIA, H_FROM, H_CALL_ID, H_CSEQ]);
 export class Transport implements DatagramUser, ConnectionsUser {
 	readonly localAddress: string;
 	readonly localPort: number;
+	/** The host's clock (the UA times what failed lately by it). */
+	readonly clock: Clock;
+	/**
+	 * The last transport failure in words ("TLS 192.0.2.1:5061: certificate verify failed ..."), for the user who hears
+	 * of it as a transport error (§17.1.4); "" when the host gave no reason.
+	 */
+	lastFailure = "";
 	readonly #local: Uint8Array;
 	readonly #udp: DatagramSocket;
 	readonly #scanner: Scanner;
@@ -99,13 +110,14 @@ export class Transport implements DatagramUser, ConnectionsUser {
 	constructor(options: TransportOptions) {
 		this.localAddress = options.localAddress;
 		this.localPort = options.localPort;
+		this.clock = options.clock;
 		this.#local = ascii(options.localAddress + ":" + options.localPort);
 		this.#udp = options.udp;
 		this.#scanner = new Scanner(options.limits);
 		this.#view = new MessageView(options.limits);
 		this.#writer = new Writer(options.limits.maxMessageBytes);
 		this.#connections = new Connections({
-			limits: options.limits, tcp: options.tcp, clock: options.clock, wheel: options.wheel, user: this,
+			limits: options.limits, tcp: options.tcp, tls: options.tls, clock: options.clock, wheel: options.wheel, user: this,
 			maxConnections: options.maxConnections, idleTimeout: options.idleTimeout, messageTimeout: options.messageTimeout,
 			streamKeepalive: options.streamKeepalive,
 		});
@@ -120,27 +132,38 @@ export class Transport implements DatagramUser, ConnectionsUser {
 
 	/**
 	 * Write the top Via of a new request: `Via: SIP/2.0/<transport> <sent-by>;branch=<branch>;rport` (§18.1.1,
-	 * RFC 3581 §3). A UDP request that turns out larger than 1300 bytes is switched to TCP by `send`.
+	 * RFC 3581 §3). A UDP request that turns out larger than 1300 bytes is switched to TCP by `send`. Over TLS also
+	 * `;alias` (RFC 5923 §5): the station accepts no TLS connections (it has no certificate), so requests to it come
+	 * back over the connection it opened.
 	 */
 	writeVia(w: Writer, transport: number, branch: Uint8Array, branchStart: number, branchEnd: number): void {
-		w.bytes(transport === TCP ? VIA_TCP : VIA_UDP).bytes(this.#local).bytes(BRANCH).bytes(branch, branchStart, branchEnd).bytes(RPORT).crlf();
+		w.bytes(transport === TLS ? VIA_TLS : transport === TCP ? VIA_TCP : VIA_UDP).bytes(this.#local).bytes(BRANCH).bytes(branch, branchStart, branchEnd).bytes(RPORT);
+		if (transport === TLS) w.bytes(ALIAS);
+		w.crlf();
 	}
 
 	/**
-	 * Send buf[start, end) to address:port. For TCP, reuse an open connection to that destination or open
-	 * one (§18.1.1, §18.2.2: responses prefer `connection`). Returns the connection index for TCP, 0 for UDP,
-	 * or -1 on a transport error (§18.1.1, §18.2.4).
+	 * Send buf[start, end) to address:port. For TCP and TLS, reuse an open connection to that destination or open
+	 * one (§18.1.1, §18.2.2: responses prefer `connection`; TLS: one whose certificate proves `serverName`, RFC 5922
+	 * §4.1). Returns the connection index for TCP and TLS, 0 for UDP, or -1 on a transport error (§18.1.1, §18.2.4),
+	 * whose reason `lastFailure` gives when one is known.
 	 */
-	send(transport: number, address: string, port: number, connection: number, buf: Uint8Array, start: number, end: number): number {
+	send(transport: number, address: string, port: number, connection: number, buf: Uint8Array, start: number, end: number, serverName = ""): number {
+		this.lastFailure = "";
 		if (transport === UDP) {
 			this.#trace?.(true, buf, start, end, UDP, address, port);
 			return this.#udp.send(buf, start, end, address, port) ? 0 : -1;
 		}
-		const c = this.#connections.toDestination(address, port, connection);
-		if (c < 0) return -1;
+		const c = this.#connections.toDestination(address, port, connection, transport, serverName);
+		if (c < 0) {
+			this.lastFailure = `${TRANSPORT_NAMES[transport] ?? "?"} ${address}:${port}: no connection could be opened`;
+			return -1;
+		}
 		const conn = this.#connections.at(c);
-		this.#trace?.(true, buf, start, end, TCP, conn.address, conn.port);
-		return conn.write(buf, start, end) ? c : -1;
+		this.#trace?.(true, buf, start, end, conn.transport, conn.address, conn.port);
+		if (conn.write(buf, start, end)) return c;
+		this.lastFailure = `${TRANSPORT_NAMES[conn.transport]} ${conn.address}:${conn.port}: ${conn.failure !== "" ? conn.failure : "the connection could not take the message"}`;
+		return -1;
 	}
 
 	/** §18.1.1: a UDP request above 1300 bytes must go over TCP; the top Via says so (patched in place: same length). */
@@ -168,7 +191,7 @@ export class Transport implements DatagramUser, ConnectionsUser {
 	 */
 	responsePort(via: ViaView, source: Source): number {
 		if (source.transport === UDP && via.rport.start >= 0) return source.port;
-		return via.port >= 0 ? via.port : 5060;
+		return via.port >= 0 ? via.port : via.transport === T_TLS ? 5061 : 5060; // §18.2.2, §19.1.2: 5061 for TLS
 	}
 
 	/**
@@ -266,15 +289,15 @@ export class Transport implements DatagramUser, ConnectionsUser {
 	 * gone longest without a message and carries no transaction or dialog is closed for it; null when there is none
 	 * (the host closes the new one).
 	 */
-	accept(socket: StreamSocket, address: string, port: number): StreamUser | null {
-		return this.#connections.accept(socket, address, port);
+	accept(socket: StreamSocket, address: string, port: number, transport = TCP): StreamUser | null {
+		return this.#connections.accept(socket, address, port, transport);
 	}
 
 	onConnectionMessage(index: number, msg: MessageView): void {
 		const conn = this.#connections.at(index);
-		this.#trace?.(false, msg.buf, msg.start, msg.end, TCP, conn.address, conn.port);
+		this.#trace?.(false, msg.buf, msg.start, msg.end, conn.transport, conn.address, conn.port);
 		const source = this.#source;
-		source.transport = TCP;
+		source.transport = conn.transport;
 		source.address = conn.address;
 		source.port = conn.port;
 		source.connection = index;
@@ -282,6 +305,8 @@ export class Transport implements DatagramUser, ConnectionsUser {
 	}
 
 	onConnectionClosed(index: number): void {
+		const conn = this.#connections.at(index);
+		if (conn.failure !== "") this.lastFailure = `${TRANSPORT_NAMES[conn.transport]} ${conn.address}:${conn.port}: ${conn.failure}`;
 		this.#user?.onConnectionClosed(index);
 	}
 

@@ -90,12 +90,12 @@ export class Close {
 		else if (call.state === CALL_ENDING) this.release();
 	}
 
-	/** End the call now and tell the application, unless it was told when the call began to end. */
-	end(why: number, status: number): void {
+	/** End the call now and tell the application (with `detail`: what was not found), unless it was told when the call began to end. */
+	end(why: number, status: number, detail = ""): void {
 		// A call that is ENDING was reported when it began to end (a BYE crossing ours must not report it twice).
 		const call = this.#call, wasActive = call.state !== CALL_IDLE && call.state !== CALL_ENDING;
 		this.release();
-		if (wasActive) this.#ctx.events.ended(call.index, why, status);
+		if (wasActive) this.#ctx.events.ended(call.index, why, status, detail);
 	}
 
 	/** Free the slot: timers stopped, exchanges forgotten. */

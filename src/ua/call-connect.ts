@@ -11,40 +11,55 @@ import { ByteField } from "./byte-field.js";
 import { contentTypeIs, hasBody } from "./content-type.js";
 import { AUTH_RETRY } from "./credentials.js";
 import { DIALOG_CONFIRMED, DIALOG_EARLY } from "./dialog.js";
-import { NextHop } from "./next-hop.js";
-import { END_AUTH, END_CANCELLED, END_LOCAL, END_NO_COMMON_CODEC, END_REJECTED, END_TRANSPORT } from "./ua-events.js";
+import { HOP_FAILED, HOP_WAIT, NextHop, type NextHopUser } from "./next-hop.js";
+import { END_AUTH, END_CANCELLED, END_LOCAL, END_NO_COMMON_CODEC, END_NO_SERVER, END_REJECTED, END_TRANSPORT } from "./ua-events.js";
 
 const LT = ascii("<"), GT = ascii(">"), AT = ascii("@");
 
-/** The UAC side of a call slot: from `start` to the 2xx that confirms the dialog, or the final answer that ends it. */
-export class Connect {
+/**
+ * The UAC side of a call slot: from `start` to the 2xx that confirms the dialog, or the final answer that ends it. The
+ * first hop (the outbound proxy, else the Request-URI's host) is located first (RFC 3263 §4): while a name resolves the
+ * slot is calling with no INVITE yet; a transport error or timeout before any response moves to the next target (§4.3).
+ */
+export class Connect implements NextHopUser {
 	readonly #call: Call;
 	readonly #ctx: CallContext;
 	readonly #requestUri = new ByteField(256);
-	readonly #firstHop = new NextHop();
+	readonly #firstHop: NextHop;
+	readonly #proxy: Uint8Array | null;
 	readonly #nameAddr = new NameAddr();
 	readonly #scratch16 = new Uint8Array(16);
 	readonly #idBytes = new Uint8Array(32);
 	#redirects = 0;
 	#cancelAsked = false;
+	/** A response came to the INVITE in flight: from then on its failure ends the call (§4.3 is for unanswered requests). */
+	#heard = false;
 
 	constructor(call: Call, ctx: CallContext) {
 		this.#call = call;
 		this.#ctx = ctx;
+		this.#firstHop = new NextHop(ctx.reach, this);
+		const proxy = ctx.config.outboundProxy;
+		this.#proxy = proxy === null ? null : ascii(proxy.uri);
 	}
 
 	reset(): void {
 		this.#redirects = 0;
 		this.#cancelAsked = false;
+		this.#heard = false;
 	}
 
-	/** INVITE `target` (a SIP URI). False when the URI cannot be reached (no numeric host, no proxy). */
+	/**
+	 * INVITE `target` (a SIP URI): true when it went out or waits for its first hop's name to resolve. False (nothing
+	 * started; `ctx.callError` says why) when the URI or its first hop cannot be reached at all.
+	 */
 	start(target: Uint8Array): boolean {
 		const call = this.#call, ctx = this.#ctx, c = ctx.config, d = call.dialog;
 		d.reset();
-		if (!this.#requestUri.set(target)) return false;
-		if (c.outboundProxy !== null) this.#firstHop.set(c.outboundProxy.address, c.outboundProxy.port, c.outboundProxy.transport);
-		else if (!this.#firstHop.fromUri(target, 0, target.length)) return false;
+		if (!this.#requestUri.set(target)) return this.#refuse("the URI is too long");
+		const proxy = this.#proxy, hop = this.#firstHop;
+		const located = proxy !== null ? hop.resolve(proxy, 0, proxy.length) : hop.resolve(target, 0, target.length);
+		if (located === HOP_FAILED) return this.#refuse(hop.error);
 		// §8.1.1.4: Call-IDs globally unique: 16 random bytes as hex, then our host.
 		randomHex(ctx.random, this.#scratch16, this.#idBytes);
 		d.callId.set(this.#idBytes);
@@ -62,12 +77,50 @@ export class Connect {
 		call.state = CALL_CALLING;
 		call.credentials.reset();
 		call.prepareMedia();
+		return located === HOP_WAIT || this.#sendInvite();
+	}
+
+	/** The first hop's name resolved (or did not): the INVITE goes, or the call ends naming what was not found. */
+	onHopResolved(hop: NextHop): void {
+		const call = this.#call;
+		if (call.state !== CALL_CALLING || call.inviteTx >= 0) return;
+		if (!hop.ready) return call.close.end(END_NO_SERVER, 0, hop.error);
+		this.#sendInvite();
+	}
+
+	/** Is the first hop's name still resolving (no INVITE yet)? */
+	get resolving(): boolean {
+		return this.#firstHop.waiting;
+	}
+
+	/**
+	 * RFC 3263 §4.3: our INVITE met a transport error or a timeout before any response: a new INVITE to the next target
+	 * (true), unless none is left or the call is being given up (false: the call ends).
+	 */
+	failover(): boolean {
+		if (this.#heard || this.#cancelAsked || !this.#firstHop.next()) return false;
+		this.#call.inviteTx = -1;
 		return this.#sendInvite();
+	}
+
+	/**
+	 * Why the call could not be placed, for the application's log: the name whose targets all failed, and for a
+	 * transport error (`status` 503) the transport's reason ("TLS 192.0.2.1:5061: certificate has expired"); or "".
+	 */
+	failure(status: number): string {
+		const named = this.#firstHop.ready ? "" : this.#firstHop.error, transport = status === 503 ? this.#ctx.transport.lastFailure : "";
+		return named !== "" && transport !== "" ? `${named}: ${transport}` : named + transport;
+	}
+
+	#refuse(why: string): false {
+		this.#ctx.callError = why;
+		return false;
 	}
 
 	#sendInvite(): boolean {
 		const call = this.#call, ctx = this.#ctx, d = call.dialog, uri = this.#requestUri, hop = this.#firstHop;
-		const tx = ctx.layer.request(call, M_INVITE, uri.buf, 0, uri.length, hop.transport, hop.address, hop.port);
+		this.#heard = false;
+		const tx = ctx.layer.request(call, M_INVITE, uri.buf, 0, uri.length, hop.transport, hop.address, hop.port, hop.serverName);
 		if (tx < 0) {
 			call.close.end(END_TRANSPORT, 503);
 			return false;
@@ -82,7 +135,9 @@ export class Connect {
 		w.header(H_CONTENT_TYPE, SDP).endHeaders();
 		writeOffer(w, call.local);
 		if (!ctx.layer.send(tx)) {
-			call.close.end(END_TRANSPORT, 503);
+			// §4.3: a target that cannot be reached at all (a refused connection) is a transport error too.
+			if (ctx.layer.transportFailed && this.failover()) return true;
+			call.close.end(END_TRANSPORT, 503, this.failure(503));
 			return false;
 		}
 		return true;
@@ -91,6 +146,10 @@ export class Connect {
 	/** A response to our INVITE while it is calling. */
 	onResponse(msg: MessageView): void {
 		const call = this.#call, status = msg.status, d = call.dialog;
+		if (!this.#heard) {
+			this.#heard = true;
+			this.#firstHop.answered();
+		}
 		if (status < 200) {
 			if (status === 100) return;
 			if (hasTag(msg, H_TO, this.#nameAddr) && d.fromResponse(msg)) {
@@ -174,17 +233,24 @@ export class Connect {
 		if (e < 0 || !parseNameAddr(msg.buf, msg.valueStart(e), msg.valueEnd(e), this.#nameAddr)) return false;
 		const uri = this.#nameAddr.uri;
 		if (!uri.isSip || !this.#requestUri.set(msg.buf, uri.start, uri.end)) return false;
-		const c = this.#ctx.config;
-		if (c.outboundProxy === null && !this.#firstHop.fromUri(msg.buf, uri.start, uri.end)) return false;
+		let located = 0;
+		if (this.#proxy === null) {
+			located = this.#firstHop.resolve(msg.buf, uri.start, uri.end);
+			if (located === HOP_FAILED) return false;
+		}
 		this.#redirects++;
 		this.#call.credentials.reset();
 		// §8.1.3.4: only the Request-URI changes; To still names the party first asked for.
-		return this.#sendInvite();
+		return located === HOP_WAIT || this.#sendInvite();
 	}
 
-	/** Hang up while calling (§9.1): CANCEL now, or once a provisional response came. */
+	/** Hang up while calling (§9.1): CANCEL now, or once a provisional response came; while resolving, just stop. */
 	hangup(): void {
 		if (this.#cancelAsked) return;
+		if (this.#call.inviteTx < 0) {
+			this.#firstHop.cancel();
+			return this.#call.close.end(END_CANCELLED, 0);
+		}
 		this.cancelInvite();
 		// When nothing can be cancelled any more the final response is on its way and ends the call (a 2xx is ACKed
 		// and BYEd). If no final response comes within 64·T1, the call is over; with no timer free to wait, it is now.

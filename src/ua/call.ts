@@ -38,7 +38,7 @@ const R_NOT_ALLOWED = ascii("Method Not Allowed");
 export class Call implements ClientTransactionUser, TimerOwner {
 	state = CALL_IDLE;
 	role = 0;
-	readonly dialog = new Dialog();
+	readonly dialog: Dialog;
 	readonly local = new LocalMedia({ address: "0.0.0.0", rtpPort: 0 });
 	/** The media agreed (valid once `answered`, or with early media). */
 	readonly media = new Negotiated();
@@ -66,6 +66,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	constructor(readonly index: number, ctx: CallContext) {
 		this.#ctx = ctx;
 		this.credentials = new Credentials(ctx.account);
+		this.dialog = new Dialog(ctx.reach);
 		this.#owner = ctx.wheel.register(this);
 		this.connect = new Connect(this, ctx);
 		this.accept = new Accept(this, ctx);
@@ -80,7 +81,7 @@ export class Call implements ClientTransactionUser, TimerOwner {
 
 	// ---- what the UA core calls ----
 
-	/** INVITE `target` (a SIP URI). False when the URI cannot be reached (no numeric host, no proxy). */
+	/** INVITE `target` (a SIP URI), perhaps once its first hop's name resolved. False (`ctx.callError` says why) when it cannot. */
 	startOutgoing(target: Uint8Array): boolean {
 		return this.connect.start(target);
 	}
@@ -171,8 +172,10 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	}
 
 	#failed(tx: number, status: number): void {
-		if (tx === this.inviteTx && this.state === CALL_CALLING) this.close.end(status === 408 ? END_TIMEOUT : END_TRANSPORT, status);
-		else if (!this.modify.onFailed(tx, status)) this.close.onFailed(tx);
+		if (tx === this.inviteTx && this.state === CALL_CALLING) {
+			// RFC 3263 §4.3: the next target first; the call ends only when none is left.
+			if (!this.connect.failover()) this.close.end(status === 408 ? END_TIMEOUT : END_TRANSPORT, status, this.connect.failure(status));
+		} else if (!this.modify.onFailed(tx, status)) this.close.onFailed(tx);
 	}
 
 	// ---- timers ----
@@ -270,7 +273,8 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	/** A request in `d` (BYE, re-INVITE refresh): Request-URI = remote target, next hop = first route (§12.2.1.1). */
 	sendInDialog(d: Dialog, method: number, withOffer: boolean): number {
 		const ctx = this.#ctx, t = d.remoteTarget, hop = d.hop;
-		const tx = ctx.layer.request(this, method, t.buf, 0, t.length, hop.transport, hop.address, hop.port);
+		if (!hop.ready) return -1; // its name is still resolving, or did not resolve: as a transport error
+		const tx = ctx.layer.request(this, method, t.buf, 0, t.length, hop.transport, hop.address, hop.port, hop.serverName);
 		if (tx < 0) return -1;
 		const w = ctx.layer.writer(tx)!;
 		d.writeHeaders(w, method, ++d.localCSeq);
@@ -292,12 +296,13 @@ export class Call implements ClientTransactionUser, TimerOwner {
 	/** The ACK of a 2xx (§13.2.2.4): its own transaction-less request with a new branch, over the route set. */
 	sendAck(d: Dialog, cseq: number): void {
 		const ctx = this.#ctx, w = ctx.ackWriter.reset(), t = d.remoteTarget, hop = d.hop;
+		if (!hop.ready) return; // a name still resolving: the 2xx is retransmitted (§13.3.1.4) and ACKed then
 		const branch = this.#branch.next(ctx.random);
 		w.requestLine(METHOD_BYTES[M_ACK], t.buf, 0, t.length);
 		ctx.transport.writeVia(w, hop.transport, branch, 0, branch.length);
 		d.writeHeaders(w, M_ACK, cseq);
 		w.endHeaders();
 		const length = w.finish();
-		if (length > 0) ctx.transport.send(hop.transport, hop.address, hop.port, -1, w.buf, 0, length);
+		if (length > 0) ctx.transport.send(hop.transport, hop.address, hop.port, -1, w.buf, 0, length, hop.serverName);
 	}
 }

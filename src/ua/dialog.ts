@@ -7,7 +7,7 @@ import { METHOD_BYTES } from "../sip/methods.js";
 import { hasTag, NameAddr, parseNameAddr } from "../sip/name-addr.js";
 import type { Writer } from "../sip/writer.js";
 import { ByteField } from "./byte-field.js";
-import { NextHop } from "./next-hop.js";
+import { HOP_FAILED, NextHop, type Reachability } from "./next-hop.js";
 
 export const DIALOG_NONE = 0, DIALOG_EARLY = 1, DIALOG_CONFIRMED = 2;
 /** Most Record-Route entries kept (more: the dialog cannot be formed, and the call is refused or ended). */
@@ -32,11 +32,18 @@ export class Dialog {
 	localCSeq = 0;
 	/** -1 until the peer sent a request in this dialog (§12.1.2: the remote sequence number is empty). */
 	remoteCSeq = -1;
-	/** Where in-dialog requests go: the first route (loose routing, §12.2.1.1) or the remote target. */
-	readonly hop = new NextHop();
+	/**
+	 * Where in-dialog requests go: the first route (loose routing, §12.2.1.1) or the remote target. A name there is
+	 * located in the background (RFC 3263 §4); a request before it resolved fails like a transport error.
+	 */
+	readonly hop: NextHop;
 	/** The TCP connection the dialog's requests last came over or its INVITE went over (-1: none): kept open for it. */
 	connection = -1;
 	readonly #nameAddr = new NameAddr();
+
+	constructor(reach: Reachability) {
+		this.hop = new NextHop(reach, null);
+	}
 
 	reset(): void {
 		this.state = DIALOG_NONE;
@@ -118,10 +125,10 @@ export class Dialog {
 			const r = this.routeSet;
 			if (!parseNameAddr(r.buf, 0, this.routeEnds[0], this.#nameAddr, true)) return false;
 			const uri = this.#nameAddr.uri;
-			return this.hop.fromUri(r.buf, uri.start, uri.end);
+			return this.hop.resolve(r.buf, uri.start, uri.end) !== HOP_FAILED;
 		}
 		const t = this.remoteTarget;
-		return t.length > 0 && this.hop.fromUri(t.buf, 0, t.length);
+		return t.length > 0 && this.hop.resolve(t.buf, 0, t.length) !== HOP_FAILED;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 // Registration with the building's registrar — RFC 3261 §10.2 (add, refresh, remove bindings), §10.2.8 (423),
-// §22 (401/407), RFC 3581 (learning the public address), with back-off and jitter after failures.
+// §22 (401/407), RFC 3581 (learning the public address), with back-off and jitter after failures; the registrar's name
+// located by RFC 3263 (§4.3: a transport error or timeout moves to the next server; each refresh starts from the best).
 import { ascii, randomHex } from "../sip/bytes.js";
 import { H_CALL_ID, H_CONTACT, H_CSEQ, H_EXPIRES, H_FROM, H_MAX_FORWARDS, H_MIN_EXPIRES, H_TO } from "../sip/header-ids.js";
 import type { MessageView } from "../sip/message-view.js";
@@ -7,9 +8,10 @@ import { M_REGISTER, METHOD_BYTES } from "../sip/methods.js";
 import { NameAddr, parseNameAddr } from "../sip/name-addr.js";
 import { parseUri, uriEquals, UriView } from "../sip/uri.js";
 import type { TimerOwner } from "../transaction/timer-wheel.js";
-import { FREE, type ClientTransactionUser } from "../transaction/transaction-table.js";
+import { FREE, UDP, type ClientTransactionUser } from "../transaction/transaction-table.js";
 import { ByteField } from "./byte-field.js";
 import { AUTH_REJECTED, AUTH_RETRY, Credentials } from "./credentials.js";
+import { HOP_FAILED, HOP_WAIT, NextHop, type NextHopUser } from "./next-hop.js";
 import { numericHeader, numericParam, type UaContext } from "./ua-context.js";
 
 export const REG_IDLE = 0, REG_REGISTERING = 1, REG_REGISTERED = 2, REG_UNREGISTERING = 3, REG_STOPPED = 4;
@@ -19,7 +21,7 @@ export const REGISTRATION_TIMERS = 1;
 const EXPIRES = ascii("expires"), LT = ascii("<"), GT = ascii(">"),
 	TAG = ascii(";tag="), REGISTER_SP = ascii(" REGISTER"), EXPIRES_0 = ascii(";expires=0");
 
-export class Registration implements ClientTransactionUser, TimerOwner {
+export class Registration implements ClientTransactionUser, TimerOwner, NextHopUser {
 	state = REG_IDLE;
 	/** The lifetime the registrar granted (s), 0 when not registered. */
 	expires = 0;
@@ -28,6 +30,9 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 	readonly #owner: number;
 	readonly #aor: Uint8Array;
 	readonly #requestUri: Uint8Array;
+	/** The registrar as the locator takes it (its URI), and where REGISTER goes now. */
+	readonly #registrar: Uint8Array;
+	readonly #hop: NextHop;
 	readonly #callId = new ByteField(48);
 	readonly #fromTag = new ByteField(16);
 	readonly #scratch = new Uint8Array(8);
@@ -46,7 +51,10 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		this.#owner = ctx.wheel.register(this);
 		const c = ctx.config;
 		this.#aor = ascii("sip:" + c.user + "@" + c.domain);
-		this.#requestUri = ascii("sip:" + c.domain);
+		// §10.2: the Request-URI names the domain of the registrar; sips: when the registrar is one (§26.2.2).
+		this.#requestUri = ascii((c.registrar?.secure === true ? "sips:" : "sip:") + c.domain);
+		this.#registrar = ascii(c.registrar?.uri ?? "");
+		this.#hop = new NextHop(ctx.reach, this);
 		// §10.2: one Call-ID for all registrations of this UA to this registrar, CSeq increasing.
 		const id = new Uint8Array(32);
 		randomHex(ctx.random, new Uint8Array(16), id);
@@ -56,7 +64,10 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		this.#fromTag.set(tag);
 	}
 
-	/** Register now (start, a network change, or after a stop for a wrong password once the user fixed it). */
+	/**
+	 * Register now (start, a network change, or after a stop for a wrong password once the user fixed it): the
+	 * registrar's name is located again and its best server tried first.
+	 */
 	register(): void {
 		if (this.#ctx.config.registrar === null) return;
 		this.#failures = 0;
@@ -64,6 +75,8 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		this.credentials.reset();
 		this.#asked = this.#ctx.config.registerExpires;
 		this.state = REG_REGISTERING;
+		this.#cancelTimer();
+		this.#hop.invalidate();
 		this.#send();
 	}
 
@@ -73,6 +86,11 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		if (this.#ctx.config.registrar === null || this.state === REG_IDLE || this.state === REG_STOPPED) {
 			this.state = REG_IDLE;
 			return;
+		}
+		if (!this.#hop.ready) {
+			// Nothing was registered where the name has not resolved yet: nothing to remove.
+			this.#hop.cancel();
+			return this.#unregistered();
 		}
 		this.state = REG_UNREGISTERING;
 		this.#asked = 0;
@@ -86,13 +104,24 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 			this.state = REG_REGISTERING;
 			this.credentials.reset();
 			this.#asked = this.#ctx.config.registerExpires;
+			// A refresh or a retry starts again from the best server (RFC 3263 order): registration comes back to it
+			// once it answers again. Records whose TTL ran out are located anew first (`#send`).
+			this.#hop.best();
 			this.#send();
 		}
+	}
+
+	/** The registrar's name resolved (or did not). */
+	onHopResolved(hop: NextHop): void {
+		if (this.#tx >= 0 || (this.state !== REG_REGISTERING && this.state !== REG_UNREGISTERING)) return;
+		if (!hop.ready) return this.#noServer();
+		this.#send();
 	}
 
 	onResponse(tx: number, msg: MessageView): void {
 		if (tx !== this.#tx) return;
 		const status = msg.status;
+		this.#hop.answered();
 		if (status < 200) return;
 		this.#tx = -1;
 		const unregistering = this.state === REG_UNREGISTERING;
@@ -122,24 +151,52 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		if (tx !== this.#tx) return;
 		this.#tx = -1;
 		if (this.state === REG_UNREGISTERING) return this.#unregistered();
-		this.#fail(408, "no response from the registrar");
+		if (this.#failover()) return;
+		this.#fail(408, this.#unreached("no response from the registrar", ""));
 	}
 
 	onTransportError(tx: number): void {
 		if (tx !== this.#tx) return;
 		this.#tx = -1;
 		if (this.state === REG_UNREGISTERING) return this.#unregistered();
-		this.#fail(503, "registrar unreachable");
+		if (this.#failover()) return;
+		this.#fail(503, this.#unreached("registrar unreachable", this.#ctx.transport.lastFailure));
 	}
 
-	/** No REGISTER is in flight and nothing is scheduled (tests' leak check). */
+	/** RFC 3263 §4.3: the server did not answer: REGISTER goes to the next one at once (a new server challenges anew). */
+	#failover(): boolean {
+		if (!this.#hop.next()) return false;
+		this.credentials.reset();
+		this.#send();
+		return true;
+	}
+
+	/** What failed: the registrar's name and how many of its servers were tried, and the transport's reason when it gave one. */
+	#unreached(what: string, transportFailure: string): string {
+		return `${what}${this.#hop.error !== "" ? ` (${this.#hop.error})` : ""}${transportFailure !== "" ? `: ${transportFailure}` : ""}`;
+	}
+
+	/** The registrar's name did not resolve: a failure that may pass (the DNS comes back), named as the locator says. */
+	#noServer(): void {
+		if (this.state === REG_UNREGISTERING) return this.#unregistered();
+		this.#fail(0, this.#hop.error);
+	}
+
+	/** No REGISTER is in flight, no name is resolving and nothing is scheduled (tests' leak check). */
 	get idle(): boolean {
-		return this.#ctx.layer.stateOf(this.#tx) === FREE && this.#timer < 0;
+		return this.#ctx.layer.stateOf(this.#tx) === FREE && this.#timer < 0 && !this.#hop.waiting;
+	}
+
+	/** Where REGISTER goes now, `address:port` (IPv6 in brackets), or "" before the registrar's name resolved: for status lines. */
+	get server(): string {
+		const hop = this.#hop;
+		return hop.ready ? `${hop.address.includes(":") ? `[${hop.address}]` : hop.address}:${hop.port}` : "";
 	}
 
 	#registered(msg: MessageView): void {
-		// RFC 3581 §6 / RFC 5626 §4.4: if the registrar saw another address than our Contact, register that one.
-		if (this.#ctx.learnPublicAddress(msg) && this.#natRetries++ < 2) {
+		// RFC 3581 §6 / RFC 5626 §4.4: if the registrar saw another address than our Contact, register that one. Over
+		// UDP only: on TCP and TLS the port it saw is the connection's, gone with it (RFC 5923's alias reaches us there).
+		if (this.#hop.transport === UDP && this.#ctx.learnPublicAddress(msg) && this.#natRetries++ < 2) {
 			this.credentials.reset();
 			return void this.#send();
 		}
@@ -198,9 +255,14 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 	}
 
 	#send(): void {
-		const ctx = this.#ctx, r = ctx.config.registrar!;
+		const ctx = this.#ctx, hop = this.#hop;
+		// The registrar's targets: located before the first REGISTER, and again once their records' TTL ran out.
+		const located = hop.ready ? hop.refresh() : hop.waiting ? HOP_WAIT : hop.resolve(this.#registrar, 0, this.#registrar.length);
+		if (located === HOP_WAIT) return;
+		if (located === HOP_FAILED) return this.#noServer();
+		ctx.useContactTransport(hop.transport);
 		const uri = this.#requestUri;
-		const tx = ctx.layer.request(this, M_REGISTER, uri, 0, uri.length, r.transport, r.address, r.port);
+		const tx = ctx.layer.request(this, M_REGISTER, uri, 0, uri.length, hop.transport, hop.address, hop.port, hop.serverName);
 		if (tx < 0) return this.#fail(503, "no transaction free");
 		this.#tx = tx;
 		const w = ctx.layer.writer(tx)!;
@@ -221,7 +283,9 @@ export class Registration implements ClientTransactionUser, TimerOwner {
 		if (!ctx.layer.send(tx)) {
 			this.#tx = -1;
 			if (this.state === REG_UNREGISTERING) return this.#unregistered();
-			this.#fail(503, "registrar unreachable");
+			// §4.3: a server that cannot be reached at all (a refused connection) is a transport error too.
+			if (ctx.layer.transportFailed && this.#failover()) return;
+			this.#fail(503, this.#unreached("registrar unreachable", ctx.transport.lastFailure));
 		}
 	}
 

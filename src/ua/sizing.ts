@@ -3,6 +3,7 @@
 import { TRANSACTION_TIMERS } from "../transaction/context.js";
 import { KEEPALIVE_TIMERS } from "../transaction/keepalive.js";
 import { CONNECTION_TIMERS } from "../transaction/connections.js";
+import { DNS_QUERY_TIMERS } from "../dns/dns-client.js";
 import { CALL_TIMERS } from "./call-context.js";
 import { REGISTRATION_TIMERS } from "./registration.js";
 import type { UaConfig } from "./ua-config.js";
@@ -26,6 +27,8 @@ export interface SizingOptions {
 	 * blinking, call limits, inter-digit timeout ...): the application counts its own.
 	 */
 	readonly applicationTimers?: number;
+	/** DNS lookups in flight at once (the host's DnsClient `maxQueries`): each holds a retransmission timer. */
+	readonly dnsQueries?: number;
 }
 
 /** The sizes a host builds the station with (transactionConfig, Transport, TimerWheel). */
@@ -48,16 +51,18 @@ export interface TimerOwners {
 	/** A registration and a keep-alive (the UA has one of each; a bare transaction layer none). */
 	readonly registration: boolean;
 	readonly application?: number;
+	/** DNS lookups in flight at once: one retransmission timer each (src/dns/dns-client.ts). */
+	readonly dnsQueries?: number;
 }
 
 /**
  * The timers all owners can hold at once: 3 per transaction (retransmission, timeout, wait), 2 per connection (idle
  * check, pong), 5 per call (session refresh and expiry, glare, CANCEL and BYE give-up), 1 for the registration, 1 for
- * the keep-alive, and what the application says it needs.
+ * the keep-alive, 1 per DNS lookup in flight, and what the application says it needs.
  */
 export function timerCapacity(o: TimerOwners): number {
 	return o.transactions * TRANSACTION_TIMERS + o.connections * CONNECTION_TIMERS + o.calls * CALL_TIMERS +
-		(o.registration ? REGISTRATION_TIMERS + KEEPALIVE_TIMERS : 0) + (o.application ?? 0);
+		(o.registration ? REGISTRATION_TIMERS + KEEPALIVE_TIMERS : 0) + (o.dnsQueries ?? 0) * DNS_QUERY_TIMERS + (o.application ?? 0);
 }
 
 /** Size the station from its UA configuration: a pool for `maxCalls` calls at once (a parallel call list), and the wheel. */
@@ -68,6 +73,6 @@ export function stationSizes(ua: Pick<UaConfig, "maxCalls">, options: SizingOpti
 	const reservedTransactions = RESERVED_PER_CALL * calls + RESERVED_BESIDE_CALLS;
 	const maxPerSource = Math.max(2, Math.floor((transactions - reservedTransactions) / 2));
 	const connections = options.connections ?? DEFAULT_CONNECTIONS;
-	const timers = timerCapacity({ transactions, connections, calls, registration: true, application: options.applicationTimers });
+	const timers = timerCapacity({ transactions, connections, calls, registration: true, application: options.applicationTimers, dnsQueries: options.dnsQueries });
 	return Object.freeze({ transactions, reservedTransactions, maxPerSource, connections, timers });
 }

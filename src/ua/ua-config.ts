@@ -1,13 +1,22 @@
 // What the user agent is configured with — RFC 3261 §10 (registration), §8.1.2 (outbound proxy), RFC 4028.
 // The intercom's JSON schema (src/intercom/config.ts) fills this; defaults are what a door station needs.
-import { UDP } from "../transaction/transaction-table.js";
+import { TLS } from "../transaction/transaction-table.js";
 
-/** A server by address (the station resolves no names: DESIGN.md §1, installers give the PBX's address). */
+/**
+ * A server as the installer names it: a host name or an address, perhaps a port and a transport, located by RFC 3263
+ * (NAPTR, SRV, A/AAAA) when a request goes there.
+ */
 export interface ServerAddress {
-	readonly address: string;
+	/** The server as a SIP or SIPS URI, which the locator takes ("sip:pbx.example.com;transport=tcp", "sips:192.0.2.1:5061"). */
+	readonly uri: string;
+	/** The host as a URI holds it: a name, an IPv4 address, a bracketed IPv6 reference. */
+	readonly host: string;
+	/** 0 when none was given (RFC 3263 §4.2: SRV decides, else 5060, or 5061 for TLS). */
 	readonly port: number;
-	/** UDP or TCP (transaction-table.ts constants). */
+	/** 0 when none was given (§4.1: NAPTR decides), else UDP, TCP or TLS (transaction-table.ts constants). */
 	readonly transport: number;
+	/** A SIPS URI: TLS on every hop (RFC 3261 §26.2.2). */
+	readonly secure: boolean;
 }
 
 export interface UaConfig {
@@ -60,6 +69,15 @@ export function uaConfig(changes: Partial<UaConfig> & Pick<UaConfig, "user" | "d
 	});
 }
 
-export function server(address: string, port = 5060, transport = UDP): ServerAddress {
-	return Object.freeze({ address, port, transport });
+const TRANSPORT_NAMES = Object.freeze(["", "udp", "tcp", "tls"]);
+
+/** A server from its parts (`host` as a URI holds it; port and transport 0: not given). */
+export function server(host: string, port = 0, transport = 0, secure = false): ServerAddress {
+	const uri = `${secure ? "sips" : "sip"}:${host}${port > 0 ? `:${port}` : ""}${transport > 0 && !(secure && transport === TLS) ? `;transport=${TRANSPORT_NAMES[transport]}` : ""}`;
+	return Object.freeze({ uri, host, port, transport, secure });
+}
+
+/** How an installer writes it: `host[:port][;transport=...]`, or the SIPS URI (`sips:host[:port]`). */
+export function serverText(s: ServerAddress): string {
+	return s.secure ? s.uri : s.uri.slice(4);
 }

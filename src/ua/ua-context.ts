@@ -11,6 +11,7 @@ import type { TransactionLayer } from "../transaction/transaction-layer.js";
 import type { Transport } from "../transaction/transport.js";
 import type { ByteField } from "./byte-field.js";
 import type { Account } from "./credentials.js";
+import type { Reachability } from "./next-hop.js";
 import type { UaConfig } from "./ua-config.js";
 import type { UaEvents } from "./ua-events.js";
 
@@ -34,6 +35,15 @@ export interface UaContext {
 	readonly account: Account;
 	/** The station's Contact URI (addr-spec): the local address, or the public one learned from responses. */
 	readonly contact: ByteField;
+	/** The locator and the targets that failed lately, shared by every next hop (RFC 3263). */
+	readonly reach: Reachability;
+	/** Why the last call could not be placed (a name that did not resolve, a URI too long ...). */
+	callError: string;
+	/**
+	 * The transport the registration uses (UDP, TCP, TLS): the Contact says it (`;transport=tcp`, `;transport=tls`), so
+	 * that requests reach the station the same way (RFC 3261 §10.2.1, RFC 5630 §3.1.1); sips: for a SIPS registrar.
+	 */
+	useContactTransport(transport: number): void;
 	/** User-Agent, Allow and Supported: every request and response that may open or refresh a dialog carries them. */
 	writeCapabilities(w: Writer, accept: boolean, response?: boolean): void;
 	/** The address and port the registrar saw (received / rport): true when the Contact changed (RFC 3581 §6). */

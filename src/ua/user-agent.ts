@@ -2,6 +2,7 @@
 // Require, merged, dialog, CSeq order) and hands it to registration or to a call in a fixed slot; and the API the
 // application uses (register, call, answer, reject, hang up).
 import type { Random } from "../host.js";
+import { SipLocator } from "../dns/sip-locator.js";
 import { ascii, equalsIgnoreCase, randomHex, text } from "../sip/bytes.js";
 import { DigestClient } from "../sip/digest.js";
 import { H_ACCEPT, H_ALLOW, H_FROM, H_REQUIRE, H_SERVER, H_SUPPORTED, H_TO, H_UNSUPPORTED, H_VIA } from "../sip/header-ids.js";
@@ -15,13 +16,14 @@ import { Writer } from "../sip/writer.js";
 import type { TransactionConfig } from "../transaction/config.js";
 import type { TimerWheel } from "../transaction/timer-wheel.js";
 import { TransactionLayer, type ServerTransactionUser } from "../transaction/transaction-layer.js";
-import { TCP } from "../transaction/transaction-table.js";
+import { TCP, TLS } from "../transaction/transaction-table.js";
 import type { Source, Transport } from "../transaction/transport.js";
 import { ByteField } from "./byte-field.js";
 import { Call, CALL_RINGING_IN, type CallContext } from "./call.js";
 import type { Account } from "./credentials.js";
 import { Dialog } from "./dialog.js";
 import { DtmfInfoSender } from "./dtmf-info-sender.js";
+import { Reachability } from "./next-hop.js";
 import { Registration } from "./registration.js";
 import { writeCapabilities, ACCEPT, ALLOW, SUPPORTED, WITH_ACCEPT, WITH_ALLOW } from "./ua-context.js";
 export { WITH_ACCEPT, WITH_ALLOW };
@@ -41,6 +43,11 @@ export interface UserAgentOptions {
 	readonly wheel: TimerWheel;
 	readonly random: Random;
 	readonly events: UaEvents;
+	/**
+	 * Locates servers and call targets named by host names (RFC 3263), from the host's DNS client. Without it the
+	 * station reaches numeric addresses only, and says so for a name.
+	 */
+	readonly locator?: SipLocator;
 }
 
 export class UserAgent implements ServerTransactionUser, CallContext {
@@ -54,7 +61,9 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 	readonly contact = new ByteField(128);
 	readonly sdp: SdpView;
 	readonly ackWriter: Writer;
-	readonly forkDialog = new Dialog();
+	readonly reach: Reachability;
+	readonly forkDialog: Dialog;
+	callError = "";
 	readonly localNameAddr: Uint8Array;
 	readonly localHost: Uint8Array;
 	mediaAddress: string;
@@ -68,6 +77,8 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 	readonly #tag = new Uint8Array(16);
 	#contactAddress: string;
 	#contactPort: number;
+	/** The registration's transport, which the Contact names (0 until known: none named). */
+	#contactTransport: number;
 
 	constructor(options: UserAgentOptions) {
 		const c = options.config;
@@ -79,6 +90,8 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		this.layer = new TransactionLayer({
 			config: options.transactionConfig, transport: options.transport, wheel: options.wheel, random: options.random, user: this,
 		});
+		this.reach = new Reachability(options.locator ?? new SipLocator({ client: null, random: options.random }), options.transport.clock);
+		this.forkDialog = new Dialog(this.reach);
 		this.account = Object.freeze({ digest: new DigestClient(), username: ascii(c.authUser), password: ascii(c.password), random: options.random });
 		this.sdp = new SdpView();
 		this.ackWriter = new Writer(options.transactionConfig.limits.maxMessageBytes);
@@ -89,6 +102,7 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		this.mediaAddress = this.transport.localAddress;
 		this.#contactAddress = this.transport.localAddress;
 		this.#contactPort = this.transport.localPort;
+		this.#contactTransport = c.registrar?.transport ?? 0;
 		this.#writeContactUri();
 		this.registration = new Registration(this);
 		for (let i = 0; i < c.maxCalls; i++) {
@@ -109,15 +123,22 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		this.registration.unregister();
 	}
 
-	/** The host says the network changed (new address, Wi-Fi reconnect): register again at once. */
+	/** The host says the network changed (new address, Wi-Fi reconnect): names are located anew, and registration starts again. */
 	networkChanged(): void {
+		this.reach.locator.networkChanged();
 		if (this.config.registrar !== null) this.registration.register();
 	}
 
-	/** Call `uri` (e.g. `sip:alice@192.0.2.1`): the call's number, or -1 (no free slot, or a URI that cannot be reached). */
+	/**
+	 * Call `uri` (e.g. `sip:alice@192.0.2.1`, `sip:alice@pbx.example.com`): the call's number, or -1 with `callError`
+	 * saying why (no free slot, a URI or first hop that cannot be reached). A first hop whose name is resolving leaves
+	 * the call calling until it resolves (RFC 3263): then the INVITE goes, or the call ends naming what was not found.
+	 */
 	call(uri: string): number {
 		const call = this.#freeCall();
+		this.callError = "no free call slot";
 		if (call === null) return -1;
+		this.callError = "";
 		return call.startOutgoing(ascii(uri)) ? call.index : -1;
 	}
 
@@ -333,9 +354,17 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		return this.#tag;
 	}
 
+	useContactTransport(transport: number): void {
+		if (transport === this.#contactTransport) return;
+		this.#contactTransport = transport;
+		this.#writeContactUri();
+	}
+
 	#writeContactUri(): void {
-		const c = this.contact, tcp = this.config.registrar !== null && this.config.registrar.transport === TCP;
-		c.set(ascii("sip:" + this.config.user + "@" + this.#contactAddress + ":" + this.#contactPort + (tcp ? ";transport=tcp" : "")));
+		const c = this.contact, t = this.#contactTransport, sips = this.config.registrar?.secure === true;
+		// §8.1.1.8: a SIPS Request-URI asks for a SIPS Contact; otherwise the transport parameter says how to reach us.
+		const param = sips ? "" : t === TCP ? ";transport=tcp" : t === TLS ? ";transport=tls" : "";
+		c.set(ascii((sips ? "sips:" : "sip:") + this.config.user + "@" + this.#contactAddress + ":" + this.#contactPort + param));
 	}
 }
 

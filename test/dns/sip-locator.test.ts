@@ -8,21 +8,9 @@ import { R_NXDOMAIN, R_TIMEOUT } from "../../src/dns/dns-answer.js";
 import { ascii } from "../../src/sip/bytes.js";
 import { FixedRandom } from "../media/fixed-random.js";
 import { a, aaaa, naptr, type Rr, srv } from "../vectors/dns-messages.js";
-import { VirtualDns, type VirtualDnsOptions, type Zone } from "./virtual-dns.js";
+import { VirtualDns, type VirtualDnsOptions, type Zone, zoneOf } from "./virtual-dns.js";
 
 const NAMES = ["", "udp", "tcp", "tls"];
-
-/** A zone from records: answers for (name, type) in the list; NXDOMAIN for a name with nothing at or below it (RFC 8020). */
-function zoneOf(records: Rr[], options: { silent?: string[] } = {}): Zone {
-	return (name, type) => {
-		if (options.silent?.includes(name)) return null;
-		const lower = name.toLowerCase();
-		const owned = records.filter((r) => r.name.toLowerCase() === lower);
-		if (!records.some((r) => r.name.toLowerCase() === lower || r.name.toLowerCase().endsWith(`.${lower}`))) return { rcode: 3 };
-		const answers = owned.filter((r) => r.type === type);
-		return { answers };
-	};
-}
 
 /** The zone of RFC 3263 §4.1's example, with two servers and failover by priority. */
 const EXAMPLE: Rr[] = [

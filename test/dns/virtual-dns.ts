@@ -7,7 +7,7 @@ import { dnsConfig, type DnsConfig } from "../../src/dns/dns-config.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { FixedRandom } from "../media/fixed-random.js";
 import { VirtualClock } from "../virtual-clock.js";
-import { readQuery, response, type ResponseOptions } from "../vectors/dns-messages.js";
+import { readQuery, response, type ResponseOptions, type Rr } from "../vectors/dns-messages.js";
 
 export const SERVER_1: Peer = Object.freeze({ address: "192.0.2.53", port: 53 });
 export const SERVER_2: Peer = Object.freeze({ address: "198.51.100.53", port: 53 });
@@ -44,6 +44,18 @@ export class VirtualSocket implements DatagramSocket {
 /** What a zone says for (name, type): a response's parts (id and question are filled in), or null for silence. */
 export type Zone = (name: string, type: number, server: Peer) => Omit<ResponseOptions, "id" | "name" | "type"> | null;
 
+/** A zone from records: answers for (name, type) in the list; NXDOMAIN for a name with nothing at or below it (RFC 8020). */
+export function zoneOf(records: Rr[], options: { silent?: string[] } = {}): Zone {
+	return (name, type) => {
+		if (options.silent?.includes(name)) return null;
+		const lower = name.toLowerCase();
+		const owned = records.filter((r) => r.name.toLowerCase() === lower);
+		if (!records.some((r) => r.name.toLowerCase() === lower || r.name.toLowerCase().endsWith(`.${lower}`))) return { rcode: 3 };
+		const answers = owned.filter((r) => r.type === type);
+		return { answers };
+	};
+}
+
 /** A lookup's outcome as the user heard it. */
 export interface Heard {
 	at: number;
@@ -59,6 +71,9 @@ export interface Heard {
 }
 
 export interface VirtualDnsOptions {
+	/** The clock and wheel of a larger virtual host (a user agent's) instead of the network's own. */
+	clock?: VirtualClock;
+	wheel?: TimerWheel;
 	config?: Partial<DnsConfig>;
 	servers?: Peer[];
 	/** Use one shared socket (and one for mDNS) instead of a socket per query. */
@@ -69,7 +84,7 @@ export interface VirtualDnsOptions {
 }
 
 export class VirtualDns implements DatagramOpener, DnsUser {
-	readonly clock = new VirtualClock(1000);
+	readonly clock: VirtualClock;
 	readonly wheel: TimerWheel;
 	readonly random = new FixedRandom();
 	readonly client: DnsClient;
@@ -85,7 +100,8 @@ export class VirtualDns implements DatagramOpener, DnsUser {
 	#answered = 0;
 
 	constructor(options: VirtualDnsOptions = {}) {
-		this.wheel = new TimerWheel({ capacity: options.wheelCapacity ?? 32, clock: this.clock });
+		this.clock = options.clock ?? new VirtualClock(1000);
+		this.wheel = options.wheel ?? new TimerWheel({ capacity: options.wheelCapacity ?? 32, clock: this.clock });
 		this.zone = options.zone ?? null;
 		const shared = options.shared === true;
 		// The client is built after the shared sockets exist; they deliver to it through `this.client`.

@@ -1,8 +1,8 @@
 // The configuration document (src/intercom/config.ts): documented defaults, and for every bad field an error naming
 // the field path, the value and what is allowed — all errors at once, secrets never shown.
 import assert from "node:assert/strict";
-import { CONFIG_DEFAULTS, parseStationConfig, redactedConfig } from "../../src/intercom/config.js";
-import { TCP } from "../../src/transaction/transaction-table.js";
+import { CONFIG_DEFAULTS, parseServerAddress, parseStationConfig, redactedConfig, SERVER_FORM } from "../../src/intercom/config.js";
+import { TCP, TLS, UDP } from "../../src/transaction/transaction-table.js";
 
 function errors(doc: unknown): readonly string[] {
 	const r = parseStationConfig(doc);
@@ -34,7 +34,7 @@ describe("Configuration (src/intercom/config.ts)", () => {
 		});
 		assert.ok(r.ok, JSON.stringify(r));
 		const c = r.config;
-		assert.deepEqual(c.sip.registrar, { address: "192.168.1.10", port: 5061, transport: TCP });
+		assert.deepEqual(c.sip.registrar, { uri: "sip:192.168.1.10:5061;transport=tcp", host: "192.168.1.10", port: 5061, transport: TCP, secure: false });
 		assert.equal(c.sip.proxy, null);
 		assert.deepEqual(c.callList.targets.map((t) => [t.uri, t.name, t.ringSeconds]), [["sip:101@192.168.1.10", "", 30], ["sip:102@192.168.1.10", "Flat 2", 15]]);
 		assert.deepEqual(c.relays.map((x) => [x.name, x.pulseMs, x.activeLow]), [["door", 5000, true], ["gate", 3000, false]]);
@@ -48,11 +48,44 @@ describe("Configuration (src/intercom/config.ts)", () => {
 		assert.match(dump, /"registrar":"192\.168\.1\.10:5061;transport=tcp"/);
 	});
 
+	it("servers as installers name them: a host name, an address, a port, a transport, a SIPS URI (RFC 3263 §4, RFC 3261 §26.2)", () => {
+		const cases: [string, string, string, number, number, boolean][] = [
+			// text, the URI the locator gets, host, port (0: none), transport (0: none), sips
+			["pbx.example.com", "sip:pbx.example.com", "pbx.example.com", 0, 0, false],
+			["fritz.box:5060", "sip:fritz.box:5060", "fritz.box", 5060, 0, false],
+			["sip.provider.net;transport=tcp", "sip:sip.provider.net;transport=tcp", "sip.provider.net", 0, TCP, false],
+			["pbx.example.com;transport=TLS", "sip:pbx.example.com;transport=tls", "pbx.example.com", 0, TLS, false],
+			["sips:pbx.example.com", "sips:pbx.example.com", "pbx.example.com", 0, 0, true],
+			["sips:pbx.example.com:5081;transport=tcp", "sips:pbx.example.com:5081", "pbx.example.com", 5081, TLS, true],
+			["sip:192.168.1.10:5062;transport=udp", "sip:192.168.1.10:5062;transport=udp", "192.168.1.10", 5062, UDP, false],
+			["homeassistant.local", "sip:homeassistant.local", "homeassistant.local", 0, 0, false],
+			["[2001:db8::1]:5060", "sip:[2001:db8::1]:5060", "[2001:db8::1]", 5060, 0, false],
+		];
+		for (const [written, uri, host, port, transport, secure] of cases) {
+			assert.deepEqual(parseServerAddress(written), { uri, host, port, transport, secure }, written);
+		}
+		for (const bad of ["pbx..example.com", "-pbx.example.com", "pbx.example.com:0", "sips:pbx.example.com;transport=udp", "pbx.example.com;transport=sctp", "1.2.3", "sip:alice@pbx.example.com"]) {
+			assert.equal(parseServerAddress(bad), null, bad);
+		}
+		const r = parseStationConfig({ sip: { registrar: "sips:pbx.example.com", dnsServers: ["192.0.2.53", "[2001:db8::53]:5353"], tlsCaFile: "/etc/pbx-ca.pem", tlsVerify: false } });
+		assert.ok(r.ok, JSON.stringify(r));
+		assert.deepEqual(r.config.sip.dnsServers, [{ address: "192.0.2.53", port: 53 }, { address: "2001:db8::53", port: 5353 }]);
+		assert.equal(r.config.sip.proxy, r.config.sip.registrar, "the registrar is the outbound proxy unless the file says otherwise");
+		const dump = redactedConfig(r.config).sip as Record<string, unknown>;
+		assert.deepEqual([dump.registrar, dump.proxy, dump.dnsServers, dump.tlsCaFile, dump.tlsVerify],
+			["sips:pbx.example.com", "sips:pbx.example.com", ["192.0.2.53:53", "[2001:db8::53]:5353"], "/etc/pbx-ca.pem", false]);
+	});
+
 	it("names the path, the value and what is allowed for each bad field, all at once", () => {
 		const cases: [unknown, string][] = [
 			[{ sip: { user: "door phone" } }, `sip.user: expected a SIP user name (letters, digits, . - _ ! ~ ...) (at most 64 characters), got "door phone"`],
-			[{ sip: { registrar: "pbx.local" } }, `sip.registrar: expected an IP address with an optional :port and ;transport=tcp (e.g. 192.168.1.10:5060), got "pbx.local"`],
-			[{ sip: { proxy: "10.0.0.1:70000" } }, `sip.proxy: expected an IP address with an optional :port and ;transport=tcp (e.g. 192.168.1.10:5060), got "10.0.0.1:70000"`],
+			[{ sip: { registrar: "pbx_1.local" } }, `sip.registrar: expected ${SERVER_FORM}, got "pbx_1.local"`],
+			[{ sip: { registrar: "sips:pbx.example.com;transport=udp" } }, `sip.registrar: expected ${SERVER_FORM}, got "sips:pbx.example.com;transport=udp"`],
+			[{ sip: { registrar: "192.168.1.256" } }, `sip.registrar: expected ${SERVER_FORM}, got "192.168.1.256"`],
+			[{ sip: { proxy: "10.0.0.1:70000" } }, `sip.proxy: expected ${SERVER_FORM}, got "10.0.0.1:70000"`],
+			[{ sip: { dnsServers: ["192.0.2.53", "dns.example.com"] } }, `sip.dnsServers[1]: expected an IP address with an optional :port (e.g. 192.168.1.1, 127.0.0.1:5353), got "dns.example.com"`],
+			[{ sip: { dnsServers: ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"] } }, "sip.dnsServers: expected a list of 0-3 items, got a list of 4"],
+			[{ sip: { tlsVerify: "no" } }, `sip.tlsVerify: expected true or false, got "no"`],
 			[{ sip: { sessionExpires: 60 } }, "sip.sessionExpires: expected 0 (no session timer) or 90-86400 (RFC 4028 §4: at least 90 s), got 60"],
 			[{ sip: { rtpPort: 16401 } }, "sip.rtpPort: expected an even port (RFC 3550 §11: RTP even, RTCP the odd one above), got 16401"],
 			[{ sip: { port: "5060" } }, `sip.port: expected a whole number 0-65535, got "5060"`],
@@ -85,7 +118,7 @@ describe("Configuration (src/intercom/config.ts)", () => {
 			[{ audio: { tonePlan: "uk" } }, `audio.tonePlan: expected one of "europe", "north-america", got "uk"`],
 			[{ audio: { jitterMinMs: 100, jitterMaxMs: 60 } }, "audio.jitterMaxMs: expected at least audio.jitterMinMs (100), got 60"],
 			[{ audio: { echoSuppressor: { micAttenuationDb: 99 } } }, "audio.echoSuppressor.micAttenuationDb: expected a number 0 to 60, got 99"],
-			[{ sip: { pasword: "x" } }, "sip.pasword: unknown field (allowed here: user, domain, displayName, authUser, password, registrar, proxy, registerExpires, sessionExpires, port, rtpPort)"],
+			[{ sip: { pasword: "x" } }, "sip.pasword: unknown field (allowed here: user, domain, displayName, authUser, password, registrar, proxy, dnsServers, tlsCaFile, tlsVerify, registerExpires, sessionExpires, port, rtpPort)"],
 			[{ callList: "sip:a@b" }, `callList: expected an object, got "sip:a@b"`],
 			[[], "the configuration: expected an object, got a list of 0"],
 		];

@@ -77,6 +77,8 @@ export interface AnalyseOptions {
 	readonly failOn?: Severity;
 	/** tshark -d rules, e.g. "udp.port==16998,rtp". */
 	readonly decodeAs?: readonly string[];
+	/** tshark -o preferences, e.g. "tls.keylog_file:/tmp/keys" (TLS decrypted with the session keys the station logged). */
+	readonly preferences?: readonly string[];
 	readonly timeoutMs?: number;
 }
 
@@ -89,6 +91,7 @@ export async function analysePcap(tshark: string, file: string, options: Analyse
 	];
 	const args = ["-n", "-r", file, "-T", "json"];
 	for (const rule of options.decodeAs ?? []) args.push("-d", rule);
+	for (const preference of options.preferences ?? []) args.push("-o", preference);
 	for (const f of fields) args.push("-e", f);
 	const json = await run(tshark, args, options.timeoutMs ?? 30000);
 	const packets = JSON.parse(json.trim() === "" ? "[]" : json) as { _source: { layers: Record<string, string[] | undefined> } }[];

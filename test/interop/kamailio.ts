@@ -33,6 +33,8 @@ export const SIP_USERS: readonly SipUser[] = Object.freeze([DOOR, ALICE, BOB]);
 export interface KamailioOptions {
 	/** UDP and TCP port on 127.0.0.1 (default 5060: user AORs are sip:user@127.0.0.1, which is "this proxy" only on 5060). */
 	readonly port?: number;
+	/** Also SIP over TLS (the tls module) on 127.0.0.1:`port` (default 5061) with this certificate and key (PEM files). */
+	readonly tls?: { readonly certificateFile: string; readonly keyFile: string; readonly port?: number };
 	readonly realm?: string;
 	readonly users?: readonly SipUser[];
 	/** Until it answers the probe (default 10 s). */
@@ -84,6 +86,8 @@ function dbTextTables(users: readonly SipUser[], realm: string): { subscriber: s
  */
 export class Kamailio extends PeerHelper {
 	readonly port: number;
+	/** The TLS port, or 0 without TLS. */
+	readonly tlsPort: number;
 	readonly realm: string;
 	readonly configFile: string;
 	readonly ctlSocket: string;
@@ -91,10 +95,11 @@ export class Kamailio extends PeerHelper {
 	readonly #binary: string;
 	#stopped = false;
 
-	private constructor(binary: string, port: number, realm: string, dir: string, proc: PeerProcess) {
+	private constructor(binary: string, port: number, tlsPort: number, realm: string, dir: string, proc: PeerProcess) {
 		super(dir, proc);
 		this.#binary = binary;
 		this.port = port;
+		this.tlsPort = tlsPort;
 		this.realm = realm;
 		this.configFile = join(dir, "kamailio.cfg");
 		this.ctlSocket = join(dir, "kamailio.ctl");
@@ -115,15 +120,24 @@ export class Kamailio extends PeerHelper {
 		const tables = dbTextTables(users, realm);
 		writeFileSync(join(db, "subscriber"), tables.subscriber);
 		writeFileSync(join(db, "version"), tables.version);
+		const tls = options.tls;
+		const tlsPort = tls === undefined ? 0 : tls.port ?? 5061;
+		if (tls !== undefined && isBound(tlsPort, "tcp") === true) throw new Error(`kamailio: 127.0.0.1:${tlsPort} (TLS) is already in use`);
 		const config = renderTemplate(readFileSync(CONFIG_TEMPLATE, "utf8"), {
-			PORT: port, REALM: realm, RUN_DIR: dir, DB_DIR: db, LOCAL_USERS: users.map((u) => u.user).join("|"),
+			PORT: port, TLS_PORT: tlsPort, REALM: realm, RUN_DIR: dir, DB_DIR: db, LOCAL_USERS: users.map((u) => u.user).join("|"),
 		}, CONFIG_TEMPLATE);
 		writeFileSync(join(dir, "kamailio.cfg"), config);
+		if (tls !== undefined) {
+			// The tls module's own file: our certificate; clients are not asked for one (the station has none).
+			writeFileSync(join(dir, "tls.cfg"), ["[server:default]", "method = TLSv1.2+", "verify_certificate = no", "require_certificate = no",
+				`certificate = ${tls.certificateFile}`, `private_key = ${tls.keyFile}`, "", "[client:default]", "method = TLSv1.2+",
+				"verify_certificate = no", "require_certificate = no", ""].join("\n"));
+		}
 
 		// -DD: stay in the foreground (worker processes are still forked, into our process group); -E: log to stderr.
-		const args = ["-f", join(dir, "kamailio.cfg"), "-DD", "-E", "-m", "64", "-M", "8"];
+		const args = ["-f", join(dir, "kamailio.cfg"), "-DD", "-E", "-m", "64", "-M", "8", ...(tls !== undefined ? ["-A", "WITH_TLS"] : [])];
 		const proc = new PeerProcess("kamailio", binary, args, { cwd: dir, logFile: join(dir, "kamailio.log") });
-		const k = new Kamailio(binary, port, realm, dir, proc);
+		const k = new Kamailio(binary, port, tlsPort, realm, dir, proc);
 		return k.ready(k.#waitReady(options.startTimeoutMs ?? 10000));
 	}
 
@@ -251,7 +265,7 @@ export class Kamailio extends PeerHelper {
 				throw new Error(`${this.peer.exitedAtStart()}\n${this.describe()}`);
 			}
 			const answer = await this.probe(200);
-			if (answer !== null && / 200 /.test(answer) && isBound(this.port, "tcp") !== false) return;
+			if (answer !== null && / 200 /.test(answer) && isBound(this.port, "tcp") !== false && (this.tlsPort === 0 || isBound(this.tlsPort, "tcp") !== false)) return;
 			if (performance.now() > until) throw new Error(`kamailio did not answer OPTIONS on 127.0.0.1:${this.port} within ${timeoutMs} ms\n${this.describe()}`);
 			await sleep(50);
 		}

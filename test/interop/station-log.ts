@@ -1,13 +1,13 @@
 // The log lines of an in-process simulated station, kept for a test: wait for a line that may already have come.
-import { SimStation } from "../../hosts/sim/station.js";
+import { SimStation, type StationOptions } from "../../hosts/sim/station.js";
 import { parseStationConfig } from "../../src/intercom/config.js";
 
 /** Start the simulated station on 127.0.0.1 with the configuration document `doc`, logging into `journal`. */
-export async function startSimStation(doc: unknown, journal: StationLog, trace = false): Promise<SimStation> {
+export async function startSimStation(doc: unknown, journal: StationLog, trace = false, options: Partial<StationOptions> = {}): Promise<SimStation> {
 	const config = parseStationConfig(doc);
 	if (!config.ok) throw new Error(`test configuration: ${config.errors.join("; ")}`);
 	journal.reset();
-	return SimStation.start({ address: "127.0.0.1", config: config.config, trace, log: journal.push });
+	return SimStation.start({ address: "127.0.0.1", config: config.config, trace, log: journal.push, ...options });
 }
 
 export class StationLog {

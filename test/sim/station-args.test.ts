@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DOOR_CODES_VARIABLE, parseStationArgs, PASSWORD_VARIABLE, STATION_USAGE, type StationArgs } from "../../hosts/sim/station-args.js";
-import { TCP, UDP } from "../../src/transaction/transaction-table.js";
+import { TCP } from "../../src/transaction/transaction-table.js";
 
 function parse(...argv: string[]): StationArgs {
 	const args = parseStationArgs(argv, () => {}, {});
@@ -43,7 +43,7 @@ describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
 			(l) => lines.push(l), {});
 		assert.notEqual(a, "help");
 		const c = (a as StationArgs).station.config;
-		assert.deepEqual(c.sip.registrar, { address: "127.0.0.1", port: 5060, transport: UDP });
+		assert.deepEqual(c.sip.registrar, { uri: "sip:127.0.0.1:5060", host: "127.0.0.1", port: 5060, transport: 0, secure: false });
 		assert.deepEqual(c.sip.proxy, c.sip.registrar);
 		assert.equal(c.sip.password, "door-secret");
 		assert.equal((a as StationArgs).call, "sip:alice@127.0.0.1");
@@ -65,7 +65,7 @@ describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
 	it("--option=value works like --option value; ;transport=tcp, --no-proxy and --answer are read", () => {
 		const a = parse("--registrar=192.0.2.1;transport=tcp", "--no-proxy", "--tone=700", "--answer=manual");
 		const c = a.station.config;
-		assert.deepEqual(c.sip.registrar, { address: "192.0.2.1", port: 5060, transport: TCP });
+		assert.deepEqual(c.sip.registrar, { uri: "sip:192.0.2.1;transport=tcp", host: "192.0.2.1", port: 0, transport: TCP, secure: false });
 		assert.equal(c.sip.proxy, null);
 		assert.deepEqual(a.station.audio?.source, { kind: "tone", hz: 700 });
 		assert.equal(c.incoming.answer, "manual");
@@ -75,9 +75,19 @@ describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
 		assert.deepEqual(parse("--hangup-after", "2").station.config.callLimits.maxCallSeconds, 2);
 	});
 
+	it("servers by name, sips: and DNS servers: --registrar pbx.example.com, --proxy sips:..., --dns, --tls-ca, --tls-no-verify", () => {
+		const c = parse("--registrar", "pbx.example.com", "--proxy", "sips:proxy.example.com", "--dns", "192.0.2.53, 192.0.2.54:5353",
+			"--tls-ca", "/tmp/ca.pem", "--tls-no-verify").station.config;
+		assert.deepEqual(c.sip.registrar, { uri: "sip:pbx.example.com", host: "pbx.example.com", port: 0, transport: 0, secure: false });
+		assert.deepEqual(c.sip.proxy, { uri: "sips:proxy.example.com", host: "proxy.example.com", port: 0, transport: 0, secure: true });
+		assert.deepEqual(c.sip.dnsServers, [{ address: "192.0.2.53", port: 53 }, { address: "192.0.2.54", port: 5353 }]);
+		assert.deepEqual([c.sip.tlsCaFile, c.sip.tlsVerify], ["/tmp/ca.pem", false]);
+		assert.equal(c.sip.domain, "", "the AOR's domain follows the registrar's name (src/intercom/door-station.ts)");
+	});
+
 	it("--help asks for the usage, which lists every option the parser knows", () => {
 		assert.equal(parseStationArgs(["--help"], () => {}), "help");
-		for (const option of ["--config", "--registrar", "--proxy", "--answer", "--tone", "--audio-in", "--audio-out", "--session-expires", "--trace"]) {
+		for (const option of ["--config", "--registrar", "--proxy", "--dns", "--tls-ca", "--tls-no-verify", "--answer", "--tone", "--audio-in", "--audio-out", "--session-expires", "--trace"]) {
 			assert.ok(STATION_USAGE.includes(option), option);
 		}
 	});
@@ -86,8 +96,9 @@ describe("sip-intercom station: options (hosts/sim/station-args.ts)", () => {
 		refused(["--frobnicate"], /^Error: unknown option "--frobnicate" \(see --help\)$/);
 		refused(["--port"], /--port: a value is expected/);
 		refused(["--port", "70000"], /--port: expected a whole number 0-65535, got "70000"/);
-		refused(["--registrar", "pbx.local"], /--registrar: expected an IP address .* got "pbx\.local"/);
-		refused(["--registrar", "127.0.0.1:99999"], /--registrar: expected an IP address .* got "127\.0\.0\.1:99999"/);
+		refused(["--registrar", "pbx..local"], /--registrar: expected a host name or IP address .* got "pbx\.\.local"/);
+		refused(["--registrar", "127.0.0.1:99999"], /--registrar: expected a host name or IP address .* got "127\.0\.0\.1:99999"/);
+		refused(["--dns", "192.0.2.53,resolver"], /--dns: expected an IP address with an optional :port .* got "resolver"/);
 		refused(["--answer", "maybe"], /--answer: expected auto, manual, busy or decline, got "maybe"/);
 		refused(["--user", "door phone"], /--user: expected a SIP user name/);
 		refused(["--session-expires", "60"], /--session-expires: RFC 4028 needs at least 90 s \(or 0 for none\), got 60/);

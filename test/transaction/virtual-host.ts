@@ -14,7 +14,7 @@ import { VirtualClock } from "../virtual-clock.js";
 /** One message the station put on the wire. */
 export interface Sent {
 	at: number;
-	transport: "UDP" | "TCP";
+	transport: "UDP" | "TCP" | "TLS";
 	address: string;
 	port: number;
 	text: string;
@@ -30,13 +30,15 @@ export class CountingRandom implements Random {
 	}
 }
 
-/** A TCP socket the test controls: what the station writes is captured; the test injects bytes or closes. */
+/** A TCP (or TLS) socket the test controls: what the station writes is captured; the test injects bytes or closes. */
 export class FakeStream implements StreamSocket {
 	closed = false;
-	constructor(readonly host: VirtualHost, readonly address: string, readonly port: number, readonly user: StreamUser) {}
+	/** `serverName`: what a TLS connection was opened to verify (RFC 5922 §4.1). */
+	constructor(readonly host: VirtualHost, readonly address: string, readonly port: number, readonly user: StreamUser,
+		readonly transport: "TCP" | "TLS" = "TCP", readonly serverName = "") {}
 	write(bytes: Uint8Array, start: number, end: number): boolean {
 		if (this.closed) return false;
-		this.host.record("TCP", this.address, this.port, bytes, start, end, this);
+		this.host.record(this.transport, this.address, this.port, bytes, start, end, this);
 		return true;
 	}
 	close(): void {
@@ -51,6 +53,11 @@ export class FakeStream implements StreamSocket {
 	peerClose(): void {
 		this.closed = true;
 		this.user.onClosed(false);
+	}
+	/** The connection breaks, with the host's reason (a refused certificate, a reset). */
+	fail(reason: string): void {
+		this.closed = true;
+		this.user.onClosed(true, reason);
 	}
 }
 
@@ -86,6 +93,8 @@ export class VirtualHost {
 	udpUp = true;
 	/** When false, the TCP connector refuses to connect. */
 	tcpUp = true;
+	/** When false, the TLS connector refuses to connect. */
+	tlsUp = true;
 	/** A client user that records what it hears. */
 	readonly client: ClientTransactionUser;
 	/** The server transaction of every request passed up (onRequest), in order. */
@@ -117,8 +126,16 @@ export class VirtualHost {
 				return s;
 			},
 		};
+		const tls: StreamConnector = {
+			connect(address, port, user, serverName = "") {
+				if (!host.tlsUp) return null;
+				const s = new FakeStream(host, address, port, user, "TLS", serverName);
+				host.streams.push(s);
+				return s;
+			},
+		};
 		this.transport = new Transport({
-			limits, udp, tcp, clock: this.clock, wheel: this.wheel,
+			limits, udp, tcp, tls, clock: this.clock, wheel: this.wheel,
 			localAddress: options.localAddress ?? "192.0.2.10", localPort: options.localPort ?? 5070,
 			streamKeepalive: options.streamKeepalive, idleTimeout: options.idleTimeout, messageTimeout: options.messageTimeout,
 		});
@@ -170,22 +187,22 @@ export class VirtualHost {
 		});
 	}
 
-	record(transport: "UDP" | "TCP", address: string, port: number, bytes: Uint8Array, start: number, end: number, stream?: FakeStream): void {
+	record(transport: "UDP" | "TCP" | "TLS", address: string, port: number, bytes: Uint8Array, start: number, end: number, stream?: FakeStream): void {
 		const wire = text(bytes, start, end);
 		this.sent.push({ at: this.clock.now(), transport, address, port, text: wire, stream });
 		this.timeline.push(`${this.clock.now()} ${transport} ${summary(wire)}`);
 	}
 
-	/** A peer opens a TCP connection to the station (the host's listener accepted it); null when no slot is free. */
-	accept(address = "192.0.2.20", port = 40000): FakeStream | null {
+	/** A peer opens a TCP (or TLS) connection to the station (the host's listener accepted it); null when no slot is free. */
+	accept(address = "192.0.2.20", port = 40000, transport: "TCP" | "TLS" = "TCP"): FakeStream | null {
 		let user: StreamUser | null = null;
 		const relay: StreamUser = {
 			onConnected: () => user?.onConnected(),
 			onBytes: (bytes, start, end) => user?.onBytes(bytes, start, end),
-			onClosed: (error) => user?.onClosed(error),
+			onClosed: (error, reason) => user?.onClosed(error, reason),
 		};
-		const stream = new FakeStream(this, address, port, relay);
-		user = this.transport.accept(stream, address, port);
+		const stream = new FakeStream(this, address, port, relay, transport);
+		user = this.transport.accept(stream, address, port, transport === "TLS" ? 3 : 2);
 		if (user === null) return null;
 		this.streams.push(stream);
 		return stream;
@@ -212,9 +229,9 @@ export class VirtualHost {
 	}
 
 	/** Start a client transaction with a minimal valid request (Via by the layer) and send it. */
-	sendRequest(method: number, methodName: string, options: { transport?: number; address?: string; port?: number; body?: string; extra?: string } = {}): number {
+	sendRequest(method: number, methodName: string, options: { transport?: number; address?: string; port?: number; body?: string; extra?: string; serverName?: string } = {}): number {
 		const uri = encode("sip:bob@192.0.2.20");
-		const tx = this.layer.request(this.client, method, uri, 0, uri.length, options.transport ?? 1, options.address ?? "192.0.2.20", options.port ?? 5060);
+		const tx = this.layer.request(this.client, method, uri, 0, uri.length, options.transport ?? 1, options.address ?? "192.0.2.20", options.port ?? 5060, options.serverName);
 		if (tx < 0) return tx;
 		const w = this.layer.writer(tx)!;
 		w.ascii("Max-Forwards: 70\r\nFrom: <sip:door@192.0.2.10>;tag=d00r\r\nTo: <sip:bob@192.0.2.20>\r\n");
@@ -272,7 +289,7 @@ export function encode(wire: string): Uint8Array {
 export interface InboundOptions {
 	/** Top Via branch; null writes none (an RFC 2543 peer). */
 	branch?: string | null;
-	transport?: "UDP" | "TCP";
+	transport?: "UDP" | "TCP" | "TLS";
 	sentBy?: string;
 	rport?: boolean;
 	/** Via lines below the top one, each a whole value. */

@@ -1,7 +1,8 @@
 // A virtual host for user-agent call flows: fake clock, captured datagrams, deterministic randomness, a recording
 // UaEvents — DESIGN.md §7 ("call-flow tests with a virtual host ... that read like RFC 3665 flows").
 // Host-free (no node:*), like test/transaction/virtual-host.ts.
-import type { DatagramSocket, Random } from "../../src/host.js";
+import type { DatagramSocket, Random, StreamConnector } from "../../src/host.js";
+import type { SipLocator } from "../../src/dns/sip-locator.js";
 import { text } from "../../src/sip/bytes.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { transactionConfig, type TransactionConfig } from "../../src/transaction/config.js";
@@ -32,7 +33,8 @@ export class Msg {
 	readonly head: string[];
 	readonly body: string;
 
-	constructor(readonly at: number, readonly address: string, readonly port: number, readonly text: string) {
+	/** `transport`: 1 UDP (the datagram socket), 2 TCP, 3 TLS (written to a stream connection). */
+	constructor(readonly at: number, readonly address: string, readonly port: number, readonly text: string, readonly transport = 1) {
 		const split = text.indexOf("\r\n\r\n");
 		this.head = (split < 0 ? text : text.slice(0, split)).split("\r\n");
 		this.body = split < 0 ? "" : text.slice(split + 4);
@@ -104,6 +106,12 @@ export interface UaHostOptions {
 	recordClock?: boolean;
 	/** Build the user agent elsewhere (an application that makes its own on this host's transport and wheel). */
 	userAgent?: (host: UaHost) => UserAgent;
+	/** A resolver on this host's clock and wheel (test/dns/virtual-dns.ts), and the lookups it may have in flight (timers). */
+	locator?: (host: UaHost) => SipLocator;
+	dnsQueries?: number;
+	/** Stream connections (TCP, TLS) the transport may open; none by default (a stream target is a transport error). */
+	tcp?: StreamConnector;
+	tls?: StreamConnector;
 }
 
 /** What a peer's request looks like (defaults: alice at 192.0.2.20:5060 calling door). */
@@ -155,7 +163,7 @@ export class UaHost {
 	constructor(options: UaHostOptions = {}) {
 		this.clock = new VirtualClock(0, options.recordClock ?? true);
 		this.config = uaConfig({ user: "door", domain: "example.com", password: "secret", ...options.config });
-		const sizes = stationSizes(options.sized ?? this.config, { applicationTimers: options.sized?.applicationTimers });
+		const sizes = stationSizes(options.sized ?? this.config, { applicationTimers: options.sized?.applicationTimers, dnsQueries: options.dnsQueries });
 		this.wheel = new TimerWheel({ capacity: options.timers ?? sizes.timers, clock: this.clock });
 		const host = this;
 		const udp: DatagramSocket = {
@@ -168,8 +176,15 @@ export class UaHost {
 			close() {},
 		};
 		this.transport = new Transport({
-			limits: DEFAULT_LIMITS, udp, clock: this.clock, wheel: this.wheel, localAddress: STATION, localPort: STATION_PORT,
+			limits: DEFAULT_LIMITS, udp, tcp: options.tcp, tls: options.tls, clock: this.clock, wheel: this.wheel, localAddress: STATION, localPort: STATION_PORT,
 			maxConnections: sizes.connections,
+			onTrace: (sent, bytes, start, end, transport, address, port) => {
+				if (sent && transport !== 1) {
+					const m = new Msg(this.clock.now(), address, port, text(bytes, start, end), transport);
+					this.sent.push(m);
+					this.ladder.push(`${m.at} > ${m.summary} ${address}:${port}/${transport === 2 ? "TCP" : "TLS"}`);
+				}
+			},
 		});
 		this.txConfig = transactionConfig(DEFAULT_LIMITS, {
 			maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource, ...options.tx,
@@ -191,11 +206,11 @@ export class UaHost {
 			answered: (call) => record(`answered ${call}`),
 			mediaChanged: (call) => record(`mediaChanged ${call}`),
 			digit: (call, digit) => record(`digit ${call} ${String.fromCharCode(digit)}`),
-			ended: (call, why, status) => record(`ended ${call} ${END_NAMES[why]} ${status}`),
+			ended: (call, why, status, detail) => record(`ended ${call} ${END_NAMES[why]} ${status}${detail !== undefined && detail !== "" ? `: ${detail}` : ""}`),
 		};
 		this.ua = options.userAgent?.(this) ?? new UserAgent({
 			config: this.config, transactionConfig: this.txConfig, transport: this.transport, wheel: this.wheel,
-			random: new CountingRandom(), events,
+			random: new CountingRandom(), events, locator: options.locator?.(this),
 		});
 	}
 

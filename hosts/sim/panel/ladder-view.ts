@@ -75,7 +75,7 @@ export class LadderView {
 		const left = Math.min(this.#x(a), this.#x(b)), width = Math.abs(this.#x(b) - this.#x(a));
 		const kind = /^\d/.test(e.label) ? (e.label.startsWith("1") ? "provisional" : /^[2]/.test(e.label) ? "success" : "failure") : "request";
 		const arrow = el("span", { class: `arrow ${b < a ? "leftward" : "rightward"}` },
-			el("span", { class: "label" }, el("b", {}, e.label), ` · ${e.cseq}${e.transport === "TCP" ? " · TCP" : ""}`));
+			el("span", { class: "label" }, el("b", {}, e.label), ` · ${e.cseq}${e.transport !== "UDP" ? ` · ${e.transport}` : ""}`));
 		arrow.style.left = `${left}%`;
 		arrow.style.width = `${width}%`;
 		const row = el("div", {

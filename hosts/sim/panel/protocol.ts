@@ -34,7 +34,7 @@ export interface LadderEntry {
 	readonly at: number;
 	readonly from: string;
 	readonly to: string;
-	readonly transport: "UDP" | "TCP";
+	readonly transport: "UDP" | "TCP" | "TLS";
 	/** "INVITE", "180 Ringing" ... */
 	readonly label: string;
 	/** "1 INVITE" */
