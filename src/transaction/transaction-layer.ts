@@ -2,14 +2,14 @@
 import type { Random } from "../host.js";
 import type { MessageView } from "../sip/message-view.js";
 import type { Validator } from "../sip/validate.js";
-import { Writer } from "../sip/writer.js";
+import type { Writer } from "../sip/writer.js";
 import { ascii, randomHex } from "../sip/bytes.js";
 import { H_RETRY_AFTER } from "../sip/header-ids.js";
 import { METHOD_BYTES, M_INVITE } from "../sip/methods.js";
 import { BranchMaker } from "../sip/via.js";
 import type { TransactionConfig } from "./config.js";
 import { Admission, OWN, type AdmissionOwner } from "./admission.js";
-import { ClientCancel } from "./client-cancel.js";
+import { AckCancel } from "./ack-cancel.js";
 import { REQUEST_TIMERS, RETRANSMIT, TIMEOUT, WAIT, type TransactionContext } from "./context.js";
 import { FNV_START, hashBytes } from "./key.js";
 import { clientInviteSent, clientInviteTimer } from "./client-invite.js";
@@ -23,7 +23,6 @@ import {
 } from "./transaction-table.js";
 import type { TimerOwner, TimerWheel } from "./timer-wheel.js";
 import type { Source, Transport, TransportUser } from "./transport.js";
-import { InviteDerived } from "./ack-cancel.js";
 
 export type { ServerTransactionUser };
 
@@ -58,9 +57,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	readonly #admission: Admission;
 	readonly #tagRandom = new Uint8Array(8);
 	readonly #tag = new Uint8Array(16);
-	readonly #scratch: Writer;
-	readonly #derived: InviteDerived;
-	readonly #cancel: ClientCancel;
+	readonly #cancel: AckCancel;
 	readonly #matching: Matching;
 
 	constructor(options: TransactionLayerOptions) {
@@ -72,9 +69,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		this.#random = options.random;
 		this.#user = options.user;
 		this.#owner = options.wheel.register(this);
-		this.#scratch = new Writer(options.config.limits.maxMessageBytes);
-		this.#derived = new InviteDerived(options.config.limits);
-		this.#cancel = new ClientCancel(this, this.#admission, options.wheel, this.#derived);
+		this.#cancel = new AckCancel(this, this.#admission, options.wheel, options.config.limits);
 		this.#matching = new Matching({ ctx: this, admission: this.#admission, transport: options.transport, user: options.user });
 		options.transport.setUser(this);
 	}
@@ -320,15 +315,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 	}
 
 	sendAck(slot: number, response: MessageView): void {
-		const t = this.table;
-		const w = this.#scratch.reset();
-		const length = this.#derived.ack(w, t.writer[slot].buf, t.length[slot], response);
-		if (length < 0) return;
-		// The ACK replaces the INVITE as the message this transaction resends (§17.1.1.2, Completed).
-		const own = t.writer[slot].reset();
-		own.bytes(w.buf, 0, length);
-		t.length[slot] = length;
-		this.transmit(slot);
+		this.#cancel.sendAck(slot, response);
 	}
 
 	sendPendingCancel(slot: number): void {

@@ -37,6 +37,17 @@ describe("RFC 3261 §26.2, RFC 5630: requests over TLS", () => {
 		assert.deepEqual(host.sent.map((s) => host.streams.indexOf(s.stream!)), [0, 0, 1, 2]);
 	});
 
+	it("a CANCEL goes where its INVITE went: the same TLS connection, the same name (§9.1)", () => {
+		const host = new VirtualHost();
+		const invite = host.sendRequest(M_INVITE, "INVITE", { transport: TLS, port: 5061, serverName: "pbx.example.com" });
+		host.streams[0].receive(responseTo(host.sent[0].text, 180, "Ringing"));
+		assert.ok(host.layer.cancel(invite) > 0);
+		const cancel = host.last()!;
+		assert.match(cancel.text, /^CANCEL /);
+		assert.deepEqual([cancel.transport, cancel.stream, host.streams.length], ["TLS", host.streams[0], 1]);
+		assert.match(headerOf(cancel.text, "Via"), /^SIP\/2\.0\/TLS .*;alias$/);
+	});
+
 	it("a connection the host cannot open, or one that breaks with a reason: a transport error, and lastFailure says why (§17.1.4)", () => {
 		const host = new VirtualHost();
 		host.tlsUp = false;
