@@ -6,15 +6,25 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PeerHelper, PeerProcess, describeExit, renderTemplate, tail } from "./child.js";
-import { LOOPBACK, findProgram, isBound, sleep } from "./peers.js";
+import { LOOPBACK, findProgram, isBound, sleep, type Peer } from "./peers.js";
 
 // Compiled to build/test/interop/: the config stays in the source tree.
 const CONFIG_TEMPLATE = fileURLToPath(new URL("../../../test/interop/kamailio/kamailio.cfg", import.meta.url));
+
+/** Kamailio's TLS module (tls.so): its own Debian package. */
+export const KAMAILIO_TLS: Peer = Object.freeze({ program: "kamailio's tls module", debianPackage: "kamailio-tls-modules" });
+
+/** Where Debian's kamailio keeps its modules (multiarch: /usr/lib/<triplet>/kamailio/modules). */
+export function kamailioModuleDirs(): string[] {
+	const dirs = ["/usr/lib/kamailio/modules", "/usr/local/lib/kamailio/modules", "/usr/local/lib64/kamailio/modules"];
+	if (existsSync("/usr/lib")) for (const d of readdirSync("/usr/lib")) if (d.endsWith("-linux-gnu")) dirs.push(`/usr/lib/${d}/kamailio/modules`);
+	return dirs;
+}
 
 /** The digest realm (never resolved: AORs and URIs all use 127.0.0.1). */
 export const REALM = "intercom.test";

@@ -48,7 +48,16 @@ const warned = new Set<string>();
 export function requirePeer(ctx: Mocha.Context, peer: Peer = SIPP): string {
 	const path = findProgram(peer.program, peer.alsoIn);
 	if (path !== null) return path;
-	const message = `${peer.program} not found on PATH: apt-get install ${peer.debianPackage}`;
+	return missingPeer(ctx, peer, `${peer.program} not found on PATH: apt-get install ${peer.debianPackage}`);
+}
+
+/** A plug-in of a peer (Kamailio's tls.so): its path, found under `dirs`, or — missing — as for a missing program. */
+export function requirePlugin(ctx: Mocha.Context, peer: Peer, file: string, dirs: readonly string[]): string {
+	for (const dir of dirs) if (existsSync(join(dir, file))) return join(dir, file);
+	return missingPeer(ctx, peer, `${file} not found in ${dirs.join(", ")}: apt-get install ${peer.debianPackage}`);
+}
+
+function missingPeer(ctx: Mocha.Context, peer: Peer, message: string): never {
 	if (process.env.CI === "true") throw new Error(`${message} (CI=true: a missing interop peer is a failure)`);
 	if (!warned.has(peer.program)) {
 		warned.add(peer.program);

@@ -14,8 +14,8 @@ import { Capture, describeIssues } from "./capture.js";
 import { makeCertificates, OPENSSL, type TestCertificates } from "./certificates.js";
 import { stopLeftoverPeers } from "./child.js";
 import { Dnsmasq, DNSMASQ } from "./dnsmasq.js";
-import { ALICE, DOOR, Kamailio } from "./kamailio.js";
-import { BARESIP, KAMAILIO, LOOPBACK, TSHARK, isBound, requirePeer, sleep } from "./peers.js";
+import { ALICE, DOOR, Kamailio, KAMAILIO_TLS, kamailioModuleDirs } from "./kamailio.js";
+import { BARESIP, KAMAILIO, LOOPBACK, TSHARK, isBound, requirePeer, requirePlugin, sleep } from "./peers.js";
 import { startSimStation, StationLog } from "./station-log.js";
 
 const STATION_PORT = 5070, STATION_RTP = 16400, TLS_PORT = 5061;
@@ -54,6 +54,7 @@ describe("SIP over TLS with Kamailio's tls module (RFC 3261 §26.2, RFC 5630, RF
 	before(async function () {
 		const openssl = requirePeer(this, OPENSSL);
 		const kamailioBin = requirePeer(this, KAMAILIO);
+		requirePlugin(this, KAMAILIO_TLS, "tls.so", kamailioModuleDirs());
 		const baresip = requirePeer(this, BARESIP);
 		const dnsmasqBin = requirePeer(this, DNSMASQ);
 		const tshark = requirePeer(this, TSHARK);
