@@ -88,11 +88,6 @@ export class Connect implements NextHopUser {
 		this.#sendInvite();
 	}
 
-	/** Is the first hop's name still resolving (no INVITE yet)? */
-	get resolving(): boolean {
-		return this.#firstHop.waiting;
-	}
-
 	/**
 	 * RFC 3263 §4.3: our INVITE met a transport error or a timeout before any response: a new INVITE to the next target
 	 * (true), unless none is left or the call is being given up (false: the call ends).
