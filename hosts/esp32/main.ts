@@ -1,11 +1,59 @@
-// ESP32 door station entry (Moddable SDK) — the composition root; a placeholder until the transport and audio hosts exist.
-//
-// Imports use the module specifiers of manifest.json ("src/sip/..."), which mirror the repository's paths so
-// that the core's own relative imports ("./x.js", "../sip/x.js") resolve the same way in XS and in tsc.
-import { Scanner } from "src/sip/scanner.js";
-import { MessageView } from "src/sip/message-view.js";
-import { DEFAULT_LIMITS } from "src/sip/limits.js";
+// ESP32 door station entry (Moddable SDK) — the composition root, DESIGN.md §6a. The only file that imports Moddable's
+// modules: it hands their classes to the adapters (IO injected), reads the configuration (the manifest's `config`
+// overlaid by the key-value store), and starts Wi-Fi; the Firmware builds the station once there is an address.
+import Listener from "embedded:io/socket/listener";
+import TCP from "embedded:io/socket/tcp";
+import UDP from "embedded:io/socket/udp";
+import WiFi from "embedded:network/interface/wifi";
+import config from "mc/config";
+import Preference from "preference";
+import Time from "time";
+import Timer from "timer";
+import { isObject, type JsonObject } from "../../src/intercom/config-reader.js";
+import { applicationTimers } from "../../src/intercom/door-station.js";
+import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
+import { transactionConfig } from "../../src/transaction/config.js";
+import { TimerWheel } from "../../src/transaction/timer-wheel.js";
+import { TCP as TCP_TRANSPORT } from "../../src/transaction/transaction-table.js";
+import board from "./board.js";
+import { readPins } from "./board-devices.js";
+import { Firmware } from "./firmware.js";
+import { HardwareRandom } from "./hardware-random.js";
+import { MAX_CONNECTIONS, wheelCapacity } from "./network-stack.js";
+import { PreferenceStore } from "./preference-store.js";
+import { StationSettings } from "./station-settings.js";
+import { tcpTransport } from "./tcp-listener.js";
+import { TickClock } from "./tick-clock.js";
+import { WifiLink } from "./wifi-link.js";
 
-const scanner = new Scanner(DEFAULT_LIMITS);
-const view = new MessageView(DEFAULT_LIMITS);
-trace(`sip-intercom: message layer ready (${view.capacity} header values, ${scanner.reason === "" ? "idle" : scanner.reason})\n`);
+/** Timers of the host itself on the station's wheel: the Wi-Fi retry. */
+const HOST_TIMERS = 1;
+/** The key-value store's domain (an NVS namespace: at most 15 characters). */
+const DOMAIN = "intercom";
+
+export default function main(): void {
+	const log = (line: string): void => trace(`${line}\n`);
+	const doc: unknown = config;
+	const builtIn: JsonObject = isObject(doc) ? doc : {};
+	const settings = new StationSettings({ builtIn, store: new PreferenceStore({ io: Preference, domain: DOMAIN }) });
+	const loaded = settings.load();
+	if (!loaded.ok) {
+		for (const e of loaded.errors) log(`config: ${e}`);
+		log("config: the station cannot start (fix the manifest's config.station, or the saved settings)");
+		return;
+	}
+	for (const p of loaded.problems) log(`config: ${p}`);
+	const stationConfig = loaded.config, sip = stationConfig.sip;
+	const tcp = sip.registrar?.transport === TCP_TRANSPORT || sip.proxy?.transport === TCP_TRANSPORT;
+	const limits = DEFAULT_LIMITS, tx = transactionConfig(limits);
+	const clock = new TickClock({ timer: Timer, ticks: () => Time.ticks });
+	const wheel = new TimerWheel({ capacity: wheelCapacity(tx, tcp ? MAX_CONNECTIONS : 0, applicationTimers(stationConfig) + HOST_TIMERS), clock });
+	const firmware = new Firmware({
+		config: stationConfig, board, pins: readPins(builtIn["pins"]), udp: UDP, tcp: tcp ? tcpTransport(TCP, Listener) : null,
+		clock, random: new HardwareRandom(), wheel, limits, transactionConfig: tx, log, traceSip: builtIn["traceSip"] === true,
+		restart: () => System.restart(),
+	});
+	const wifi = settings.wifi();
+	if (wifi.ssid === "") log("network: no Wi-Fi configured (mcconfig ... ssid=NAME password=SECRET), waiting for a connection");
+	new WifiLink({ io: WiFi, ssid: wifi.ssid, password: wifi.password, wheel, user: firmware }).start();
+}

@@ -3,7 +3,7 @@
 // option or the field, the value and what is allowed; secrets are never echoed.
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { isObject, type JsonObject } from "../../src/intercom/config-reader.js";
+import { isObject, mergeConfig, type JsonObject } from "../../src/intercom/config-reader.js";
 import { DNS_SERVER_FORM, parseDnsServer, parseServerAddress, parseStationConfig, SERVER_FORM } from "../../src/intercom/config.js";
 import type { AudioSource } from "./audio-device.js";
 import { INDOOR_DEFAULTS } from "./indoor-station.js";
@@ -200,15 +200,8 @@ export function readConfigFile(file: string): JsonObject {
 	return doc;
 }
 
-/** `over` deep-merged onto `base`: objects field by field, anything else (lists included) replaced. */
-export function merge(base: JsonObject, over: JsonObject): JsonObject {
-	const out: Record<string, unknown> = { ...base };
-	for (const [k, v] of Object.entries(over)) {
-		const b = out[k];
-		out[k] = isObject(b) && isObject(v) ? merge(b, v) : v;
-	}
-	return out;
-}
+/** `over` deep-merged onto `base` (src/intercom/config-reader.ts: the one merge both hosts use). */
+export const merge = mergeConfig;
 
 /** `--dns 192.0.2.53,192.0.2.54:5353` as the configuration's list (checked here to name the option). */
 function dnsServers(v: string | undefined): string[] | undefined {

@@ -96,6 +96,20 @@ export class ConfigReader {
 	}
 }
 
+/**
+ * `over` deep-merged onto `base` (objects field by field; anything else, lists included, replaced): how a host lays
+ * its own settings over a document (the simulator's options over its file, the ESP32's key-value store over its
+ * manifest's `config`) before `parseStationConfig` reads the result.
+ */
+export function mergeConfig(base: JsonObject, over: JsonObject): JsonObject {
+	const out: Record<string, unknown> = { ...base };
+	for (const key of Object.keys(over)) {
+		const b = out[key], v = over[key];
+		out[key] = isObject(b) && isObject(v) ? mergeConfig(b, v) : v;
+	}
+	return out;
+}
+
 export function isObject(value: unknown): value is JsonObject {
 	return typeof value === "object" && value !== null && !Array.isArray(value);
 }

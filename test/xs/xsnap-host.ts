@@ -28,12 +28,16 @@
  *   XS -> Node (reply): {ok:true, value} | {ok:false, error:{name, message, stack}}
  *   XS -> Node (query): {op:'load', specifier}  -> {ok:true, source} | {ok:false, error}
  *                       {op:'report', value}    -> {ok:true}
+ *                       {op:'resolve', specifier} -> {ok:true, source: path} | {ok:false, error}
+ *                       {op:'query', value}     -> {ok:true, value} | {ok:false, error}  (`onQuery`)
  * Modules are not bundled or rewritten: BOOTSTRAP creates an XS `Compartment` whose `loadNowHook`
  * asks Node for each module's source (`load` query; Node reads the compiled file under `root`) and
  * wraps it in XS's native `ModuleSource`, so `import`/`export` keep exact ES-module semantics, as
  * on a Moddable device. A `//# sourceURL=<path>` line is appended so XS stack traces name the file
- * and line. Only relative specifiers ("./x.js", "../x.js") resolve; a bare one ("node:fs") fails
- * with a message saying code run on XS must be host-free.
+ * and line. Relative specifiers ("./x.js", "../x.js") resolve; a bare one resolves only when the
+ * session's `modules` map names its file (`resolve` query: the stand-ins of a Moddable platform's
+ * modules, test/firmware); any other ("node:fs") fails with a message saying code run on XS must be
+ * host-free.
  *
  * Contract for an entry module (see test/xs/selftest-entry.ts):
  *   - its top level runs once, at import (no top-level await);
@@ -42,7 +46,9 @@
  *     JSON-serialisable and becomes `XsRun.result` — it travels back as the command's reply;
  *   - XS-only globals endowed to the compartment: `report(value)` sends a JSON value to Node at
  *     once through the worker's `issueCommand` channel (collected in `XsRun.reports`, in order),
- *     `print(...values)` writes a line to the worker's stdout (collected in `XsRun.stdout`).
+ *     `print(...values)` writes a line to the worker's stdout (collected in `XsRun.stdout`),
+ *     `trace(...values)` is Moddable's console: one `report({trace: text})` per call, and
+ *     `query(value)` returns what the session's `onQuery` answers (a device bridged to Node).
  *     Look them up with `typeof`, so the same module also runs on Node (`runOnNode`).
  *     Everything else in the compartment's global is plain ECMAScript (no TextEncoder, no timers).
  *
@@ -113,6 +119,15 @@ export interface XsSessionOptions {
   bin?: string;
   /** name shown in error messages */
   name?: string;
+  /**
+   * Bare specifiers the entry's modules may import ("embedded:io/socket/udp", "timer") and the compiled file each
+   * loads: the stand-ins of a platform's modules (test/firmware). Without it, only relative specifiers resolve.
+   */
+  modules?: Readonly<Record<string, string>>;
+  /** Called with each `report()` value as it arrives; returning true keeps it out of `reports`. */
+  onReport?: (value: unknown) => boolean;
+  /** Answers the XS global `query(value)` (its JSON result is what `query` returns there; a throw becomes one there). */
+  onQuery?: (value: unknown) => unknown;
 }
 
 export interface XsRunOptions extends XsSessionOptions {
@@ -240,15 +255,17 @@ function xsBootstrap(): void {
     const bytes = encoder.encode(text);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   };
-  const ask = (query: object): { ok: boolean; source?: string; error?: string } =>
+  const ask = (query: object): { ok: boolean; source?: string; error?: string; value?: unknown } =>
     JSON.parse(decoder.decode(issueCommand(toBuffer(JSON.stringify(query)))));
 
   const resolveHook = (specifier: string, referrer: string | undefined): string => {
     if (referrer === undefined) return specifier;
     if (!specifier.startsWith('./') && !specifier.startsWith('../')) {
+      const mapped = ask({ op: 'resolve', specifier });
+      if (mapped.ok && typeof mapped.source === 'string') return mapped.source;
       throw new Error(
         `cannot import "${specifier}" from ${referrer}: code run on XS must be host-free ` +
-          '(relative "./x.js" imports only)',
+          '(relative "./x.js" imports only, or a specifier the session maps)',
       );
     }
     const parts = referrer.split('/');
@@ -268,7 +285,14 @@ function xsBootstrap(): void {
     const answer = ask({ op: 'report', value: value === undefined ? null : value });
     if (!answer.ok) throw new Error(answer.error ?? 'report failed');
   };
-  const compartment = new Compartment({ globals: { print, report }, resolveHook, loadNowHook });
+  // Moddable's `trace` (the serial console): each call is one report, so Node sees the line at once.
+  const trace = (...values: unknown[]): void => report({ trace: values.map((v) => String(v)).join('') });
+  const query = (value: unknown): unknown => {
+    const answer = ask({ op: 'query', value: value === undefined ? null : value });
+    if (!answer.ok) throw new Error(answer.error ?? 'query failed');
+    return answer.value;
+  };
+  const compartment = new Compartment({ globals: { print, report, trace, query }, resolveHook, loadNowHook });
 
   let phase = 0;
   const collected: Record<number, boolean> = {};
@@ -594,11 +618,19 @@ export class XsSession {
   readonly reports: unknown[] = [];
   private readonly worker: XsnapProcess;
   private root: string | null;
+  private readonly modules: Readonly<Record<string, string>>;
+  private readonly onReport: ((value: unknown) => boolean) | undefined;
+  private readonly onQuery: ((value: unknown) => unknown) | undefined;
+  /** Every module file loaded, in order. */
+  readonly loaded: string[] = [];
   /** wall-clock time taken by spawn + bootstrap */
   startMs = 0;
 
   private constructor(options: XsSessionOptions) {
     this.root = options.root === undefined ? null : path.resolve(options.root);
+    this.modules = options.modules ?? {};
+    this.onReport = options.onReport;
+    this.onQuery = options.onQuery;
     this.worker = new XsnapProcess(
       options.bin ?? xsnapWorkerPath(),
       options.name ?? 'xsnap',
@@ -637,8 +669,20 @@ export class XsSession {
     const json = (value: object): Buffer => Buffer.from(JSON.stringify(value));
     const request = JSON.parse(query.toString('utf8')) as { op?: string; specifier?: unknown; value?: unknown };
     if (request.op === 'report') {
-      this.reports.push(request.value);
+      if (this.onReport?.(request.value) !== true) this.reports.push(request.value);
       return json({ ok: true });
+    }
+    if (request.op === 'query') {
+      try {
+        const value = this.onQuery === undefined ? null : await this.onQuery(request.value);
+        return json({ ok: true, value: value === undefined ? null : value });
+      } catch (error) {
+        return json({ ok: false, error: (error as Error).message });
+      }
+    }
+    if (request.op === 'resolve' && typeof request.specifier === 'string') {
+      const file = Object.hasOwn(this.modules, request.specifier) ? this.modules[request.specifier] : undefined;
+      return json(file === undefined ? { ok: false, error: `no module "${request.specifier}"` } : { ok: true, source: path.resolve(file) });
     }
     if (request.op === 'load' && typeof request.specifier === 'string') {
       const file = request.specifier;
@@ -649,7 +693,9 @@ export class XsSession {
       }
       if (!file.endsWith('.js')) return json({ ok: false, error: `cannot load ${file}: not a .js module` });
       try {
-        return json({ ok: true, source: await readFile(file, 'utf8') });
+        const source = await readFile(file, 'utf8');
+        this.loaded.push(file);
+        return json({ ok: true, source });
       } catch (error) {
         return json({ ok: false, error: `cannot load ${file}: ${(error as Error).message}` });
       }

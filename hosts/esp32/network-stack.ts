@@ -1,0 +1,85 @@
+// The station's network below the UA: the SIP socket (UDP and TCP on one port, RFC 3261 §18), the transport on it, and
+// the media ports of every call slot (RTP on an even port, RTCP one above: RFC 3550 §11) — DESIGN.md §2, §6a. Built
+// when the station has an address; the timer wheel it runs on is the firmware's, made once at boot.
+import type { Clock } from "../../src/host.js";
+import type { MediaPorts } from "../../src/intercom/call-audio.js";
+import type { Limits } from "../../src/sip/limits.js";
+import type { TransactionConfig } from "../../src/transaction/config.js";
+import type { TimerWheel } from "../../src/transaction/timer-wheel.js";
+import { Transport, type TransportOptions } from "../../src/transaction/transport.js";
+import type { TcpTransport } from "./tcp-listener.js";
+import { UdpSocket, type UdpIOConstructor } from "./udp-socket.js";
+
+/** TCP connections the transport keeps at once (accepted and its own): a PBX, and room for a second. */
+export const MAX_CONNECTIONS = 2;
+
+/**
+ * The wheel's capacity: the timers the transaction layer (4 per transaction), the connections (2 each) and the UA can
+ * hold, and `extraTimers` (the application's, the host's), as the simulator sizes it.
+ */
+export function wheelCapacity(config: TransactionConfig, maxConnections: number, extraTimers: number): number {
+	return 4 * config.maxTransactions + 2 * maxConnections + 64 + extraTimers;
+}
+
+export interface NetworkStackOptions {
+	readonly udp: UdpIOConstructor;
+	/** TCP (null: UDP only, e.g. a build that leaves TCP out to save RAM). */
+	readonly tcp: TcpTransport | null;
+	/** The station's address (Via sent-by, Contact, SDP c=) and SIP port. */
+	readonly address: string;
+	readonly port: number;
+	/** RTP port of call slot 0, and how many slots. */
+	readonly rtpPort: number;
+	readonly slots: number;
+	readonly clock: Clock;
+	readonly wheel: TimerWheel;
+	readonly limits: Limits;
+	readonly onTrace?: TransportOptions["onTrace"];
+}
+
+export class NetworkStack {
+	readonly transport: Transport;
+	readonly ports: readonly MediaPorts[];
+	readonly #sip: UdpSocket;
+	readonly #media: UdpSocket[] = [];
+	readonly #listener: { close(): void } | null;
+
+	/** Bind every port; throws (after closing what it bound) when one is taken. */
+	constructor(options: NetworkStackOptions) {
+		const sip = new UdpSocket({ io: options.udp, port: options.port });
+		this.#sip = sip;
+		try {
+			const tcp = options.tcp;
+			this.transport = new Transport({
+				limits: options.limits, udp: sip, tcp: tcp?.connector, clock: options.clock,
+				wheel: options.wheel, localAddress: options.address, localPort: options.port, maxConnections: tcp === null ? 0 : MAX_CONNECTIONS, onTrace: options.onTrace,
+			});
+			sip.setUser(this.transport);
+			this.#listener = tcp === null ? null : tcp.listen(options.port, this.transport);
+			const ports: MediaPorts[] = [];
+			for (let i = 0; i < options.slots; i++) {
+				const rtp = new UdpSocket({ io: options.udp, port: options.rtpPort + 2 * i });
+				this.#media.push(rtp);
+				const rtcp = new UdpSocket({ io: options.udp, port: options.rtpPort + 2 * i + 1 });
+				this.#media.push(rtcp);
+				ports.push({ rtp, rtcp });
+			}
+			this.ports = ports;
+		} catch (e) {
+			this.close();
+			throw e;
+		}
+	}
+
+	/** The media sockets of call slot `i` (their users are set by the station's wiring). */
+	media(i: number): { readonly rtp: UdpSocket; readonly rtcp: UdpSocket } {
+		return { rtp: this.#media[2 * i], rtcp: this.#media[2 * i + 1] };
+	}
+
+	close(): void {
+		this.transport?.close();
+		this.#listener?.close();
+		for (const s of this.#media) s.close();
+		this.#sip.close();
+	}
+}
