@@ -26,6 +26,8 @@ export interface Board {
 	readonly inputRate: 8000 | 16000;
 	/** The indicator LEDs as pins. */
 	indicators(pins: BoardPins): Partial<Record<IndicatorName, Pin>>;
+	/** The door button: `onEdge` hears every change of its level (the station debounces). */
+	button(pins: BoardPins, onEdge: (pressed: boolean) => void): { close(): void };
 }
 
 /** The board's pins from the manifest's `config.pins`; throws naming the field (a build-time mistake, found at boot). */

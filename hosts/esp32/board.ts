@@ -4,7 +4,7 @@ import AudioIn from "embedded:io/audio/in";
 import AudioOut from "embedded:io/audio/out";
 import Digital from "embedded:io/digital";
 import type { Board } from "./board-devices.js";
-import { gpioIndicators } from "./digital-pins.js";
+import { ButtonInput, gpioIndicators } from "./digital-pins.js";
 
 const board: Board = Object.freeze<Board>({
 	name: "ESP32 DevKit + INMP441 + MAX98357A",
@@ -15,5 +15,6 @@ const board: Board = Object.freeze<Board>({
 	// (512 kHz) is the lowest rate it can use; the audio device halves it to 8 kHz.
 	inputRate: 16000,
 	indicators: (pins) => gpioIndicators(Digital, pins.leds),
+	button: (pins, onEdge) => new ButtonInput({ io: Digital, pin: pins.button, pull: pins.buttonPull, activeLow: pins.buttonActiveLow, onEdge }),
 });
 export default board;

@@ -12,7 +12,7 @@ import type { TransactionConfig } from "../../src/transaction/config.js";
 import type { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { TCP } from "../../src/transaction/transaction-table.js";
 import type { Board, BoardPins } from "./board-devices.js";
-import { ButtonInput, OutputPin } from "./digital-pins.js";
+import { OutputPin } from "./digital-pins.js";
 import { I2sAudio } from "./i2s-audio.js";
 import { NetworkStack, type NetworkStackOptions } from "./network-stack.js";
 import type { WifiLinkUser } from "./wifi-link.js";
@@ -43,7 +43,7 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 	#station: DoorStation | null = null;
 	#network: NetworkStack | null = null;
 	#audio: I2sAudio | null = null;
-	#button: ButtonInput | null = null;
+	#button: { close(): void } | null = null;
 	#relays: OutputPin[] = [];
 	#address = "";
 
@@ -127,9 +127,7 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 			m.rtcp.setUser(station.audio.rtcpUser(i));
 		}
 		this.#audio = new I2sAudio({ input: board.AudioIn, inputRate: board.inputRate, output: board.AudioOut, sink: station });
-		this.#button = new ButtonInput({
-			io: board.Digital, pin: pins.button, pull: pins.buttonPull, activeLow: pins.buttonActiveLow, onEdge: (pressed) => station.buttonEdge(pressed),
-		});
+		this.#button = board.button(pins, (pressed) => station.buttonEdge(pressed));
 		const ua = station.ua.config;
 		o.log(`sip-intercom on ${board.name}: ${address}:${config.sip.port} as sip:${ua.user}@${ua.domain}` +
 			(config.sip.registrar === null ? ", no registrar" : `, registrar ${config.sip.registrar.address}:${config.sip.registrar.port}`) +

@@ -54,6 +54,6 @@ export default function main(): void {
 		restart: () => System.restart(),
 	});
 	const wifi = settings.wifi();
-	if (wifi.ssid === "") log("network: no Wi-Fi configured (mcconfig ... ssid=NAME password=SECRET), waiting for a connection");
+	if (wifi.ssid === "") log("network: no Wi-Fi configured (mcconfig ... wifiSSID=NAME wifiPassword=SECRET), waiting for a connection");
 	new WifiLink({ io: WiFi, ssid: wifi.ssid, password: wifi.password, wheel, user: firmware }).start();
 }

@@ -71,36 +71,33 @@ function checkName(what: string, name: string, max: number): void {
 	if (name.length === 0 || name.length > max) throw new RangeError(`preference ${what} "${name}": 1-${max} characters (NVS)`);
 }
 
-/** Bytes of `text` in UTF-8 (what NVS stores). */
+/** Bytes of `text` in UTF-8 (what NVS stores). Configuration time only: a loop over the characters. */
 export function utf8Length(text: string): number {
+	if (text.length * 3 <= MAX_VALUE_BYTES) return text.length; // short: fits whatever it holds (the exact count is not needed)
 	let n = 0;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		if (c < 0x80) n += 1;
-		else if (c < 0x800) n += 2;
-		else if (c >= 0xd800 && c < 0xdc00) {
-			n += 4; // a surrogate pair: one 4-byte character
-			i++;
-		} else n += 3;
-	}
+	for (let i = 0; i < text.length; i++) n += charBytes(text, i);
 	return n;
+}
+
+function charBytes(text: string, i: number): number {
+	const c = text.charCodeAt(i);
+	return c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 4 : c >= 0xdc00 && c < 0xe000 ? 0 : 3;
 }
 
 /** `text` in parts of at most MAX_VALUE_BYTES UTF-8 bytes, cut between characters. */
 function split(text: string): string[] {
+	if (text.length * 3 <= MAX_VALUE_BYTES) return [text];
+	if (text.length > MAX_PARTS * MAX_VALUE_BYTES) return new Array<string>(MAX_PARTS + 1).fill(""); // too long at one byte a character
 	const parts: string[] = [];
 	let start = 0, bytes = 0;
 	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		const pair = c >= 0xd800 && c < 0xdc00;
-		const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+		const size = charBytes(text, i);
 		if (bytes + size > MAX_VALUE_BYTES) {
 			parts.push(text.slice(start, i));
 			start = i;
 			bytes = 0;
 		}
 		bytes += size;
-		if (pair) i++;
 	}
 	parts.push(text.slice(start));
 	return parts;

@@ -19,7 +19,7 @@ export interface WifiCredentials {
 }
 
 export interface StationSettingsOptions {
-	/** The manifest's `config` (mc/config): `station` is the built-in station document, `ssid`/`password` the Wi-Fi. */
+	/** The manifest's `config` (mc/config): `station` is the built-in station document, `wifiSSID`/`wifiPassword` the Wi-Fi. */
 	readonly builtIn: JsonObject;
 	readonly store: Store;
 }
@@ -75,12 +75,20 @@ export class StationSettings {
 		return [];
 	}
 
-	/** Wi-Fi credentials: saved ones, else the manifest's (`mcconfig ... ssid=NAME password=SECRET`). */
+	/**
+	 * Wi-Fi credentials: saved ones, else the build's (`mcconfig ... wifiSSID=NAME wifiPassword=SECRET`), else Moddable's
+	 * usual `ssid`/`password`. With those, Moddable's setup/network connects before main runs, holding the boot until
+	 * the first attempt succeeds and never retrying; the firmware's own link (wifi-link.ts) does both without waiting.
+	 */
 	wifi(): WifiCredentials {
 		const ssid = this.#store.get(SSID_KEY), password = this.#store.get(PASSWORD_KEY);
 		if (ssid !== undefined && ssid !== "") return { ssid, password: password ?? "" };
-		const s = this.#builtIn["ssid"], p = this.#builtIn["password"];
-		return { ssid: typeof s === "string" ? s : "", password: typeof p === "string" ? p : "" };
+		const text = (key: string): string => {
+			const v = this.#builtIn[key];
+			return typeof v === "string" ? v : "";
+		};
+		if (text("wifiSSID") !== "") return { ssid: text("wifiSSID"), password: text("wifiPassword") };
+		return { ssid: text("ssid"), password: text("password") };
 	}
 
 	saveWifi(credentials: WifiCredentials): void {

@@ -82,7 +82,7 @@ describe("The ESP32 firmware on XS with Kamailio and baresip (station 5070, alic
 			}),
 		});
 		await firmware.main();
-		assert.match(await firmware.until(/^network: no Wi-Fi configured/, 1000), /ssid=NAME/);
+		assert.match(await firmware.until(/^network: no Wi-Fi configured/, 1000), /wifiSSID=NAME/);
 		await firmware.wifi(500);
 		assert.match(await firmware.until(/^sip-intercom on /, 2000), /127\.0\.0\.1:5070 as sip:door@127\.0\.0\.1, registrar 127\.0\.0\.1:5060, 3 call slots$/);
 		assert.match(await firmware.until(/^registered/, 10000), /^registered \(expires \d+ s\)$/);
