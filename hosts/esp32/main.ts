@@ -11,7 +11,7 @@ import Time from "time";
 import Timer from "timer";
 import { isObject, type JsonObject } from "../../src/intercom/config-reader.js";
 import { applicationTimers } from "../../src/intercom/door-station.js";
-import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
+import { limitsWith } from "../../src/sip/limits.js";
 import { transactionConfig } from "../../src/transaction/config.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { TCP as TCP_TRANSPORT } from "../../src/transaction/transaction-table.js";
@@ -28,6 +28,13 @@ import { WifiLink } from "./wifi-link.js";
 
 /** Timers of the host itself on the station's wheel: the Wi-Fi retry. */
 const HOST_TIMERS = 1;
+/**
+ * Message sizes for the ESP32's RAM (DESIGN.md §3): each transaction keeps a writer of `maxMessageBytes` and a head of
+ * `maxHeadBytes`, so these two set most of the station's memory. 4 KB holds what PBXes send a door station (an INVITE
+ * with a full SDP offer is 1-2.5 KB; RFC 3261 §18.1.1 keeps UDP requests under 1300 bytes); larger gets 513.
+ */
+const ESP32_LIMITS = limitsWith({ maxMessageBytes: 4096 });
+const ESP32_HEAD_BYTES = 1024;
 /** The key-value store's domain (an NVS namespace: at most 15 characters). */
 const DOMAIN = "intercom";
 
@@ -45,7 +52,7 @@ export default function main(): void {
 	for (const p of loaded.problems) log(`config: ${p}`);
 	const stationConfig = loaded.config, sip = stationConfig.sip;
 	const tcp = sip.registrar?.transport === TCP_TRANSPORT || sip.proxy?.transport === TCP_TRANSPORT;
-	const limits = DEFAULT_LIMITS, tx = transactionConfig(limits);
+	const limits = ESP32_LIMITS, tx = transactionConfig(limits, { maxHeadBytes: ESP32_HEAD_BYTES });
 	const clock = new TickClock({ timer: Timer, ticks: () => Time.ticks });
 	const wheel = new TimerWheel({ capacity: wheelCapacity(tx, tcp ? MAX_CONNECTIONS : 0, applicationTimers(stationConfig) + HOST_TIMERS), clock });
 	const firmware = new Firmware({

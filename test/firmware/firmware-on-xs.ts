@@ -88,12 +88,6 @@ export interface PinWrite {
 	readonly at: number;
 }
 
-/** The meter figures the instrumented worker adds (test/firmware/xs-meter-worker.ts). */
-export interface ChunkMeter extends XsMeter {
-	currentChunksSize?: number;
-	gcCount?: number;
-}
-
 export class FirmwareOnXs {
 	readonly session: XsSession;
 	readonly options: FirmwareRunOptions;
@@ -181,6 +175,28 @@ export class FirmwareOnXs {
 	stopAudio(): void {
 		if (this.#audio !== null) clearInterval(this.#audio);
 		this.#audio = null;
+	}
+
+	/** Virtual mode: a datagram from the network, now. */
+	async inject(d: Delivery): Promise<void> {
+		await this.#call("receive", [d.port, d.bytes, d.address, d.from]);
+	}
+
+	/** Virtual mode: `ms` pass at once, as for a host that slept: every timer due by then fires, in order, in one go. */
+	async jump(ms: number): Promise<void> {
+		this.#virtualNow += ms;
+		await this.#call("step", []);
+	}
+
+	/** Virtual mode: `frames` of audio at once (the microphone captures, the amplifier plays), time unchanged. */
+	async frames(frames: number): Promise<void> {
+		await this.#call("audio", [frames]);
+	}
+
+	/** Live heap after a full garbage collection: slots, and chunk bytes when the worker meters them. */
+	async heap(): Promise<{ slots: number; chunks: number }> {
+		const meter = await this.session.collect();
+		return { slots: meter.currentHeapCount, chunks: meter.currentChunksSize ?? NaN };
 	}
 
 	/** Virtual mode: let `ms` pass, with the audio clock running (`audio`) or not, firing timers when they come. */

@@ -24,7 +24,7 @@
  *
  * Our protocol on top of it (all payloads UTF-8 JSON):
  *   Node -> XS (`?`): {op:'import', entry} | {op:'call', entry, export, args, optional}
- *                     | {op:'loop', entry, export|null, n} | {op:'collected', id}
+ *                     | {op:'loop', entry, export|null, n} | {op:'collected', id} | {op:'gc'}
  *   XS -> Node (reply): {ok:true, value} | {ok:false, error:{name, message, stack}}
  *   XS -> Node (query): {op:'load', specifier}  -> {ok:true, source} | {ok:false, error}
  *                       {op:'report', value}    -> {ok:true}
@@ -81,6 +81,10 @@ export interface XsMeter {
   currentHeapCount: number;
   /** bytes XS has allocated from the system so far (slot + chunk heaps) */
   allocate: number;
+  /** bytes in use in the chunk heap (only from the chunk-metering worker, test/firmware/xs-meter-worker.ts) */
+  currentChunksSize?: number;
+  /** garbage collections since the worker started (same worker) */
+  gcCount?: number;
 }
 
 export interface XsRun<T = unknown> {
@@ -364,6 +368,9 @@ function xsBootstrap(): void {
         registry.register({}, id); // collected only by a GC that runs during the loop
         for (let i = 0; i < n; i++) fn(i);
         done(id);
+      } else if (command.op === 'gc') {
+        gc();
+        done(null);
       } else if (command.op === 'collected') {
         done(collected[command.id] === true);
       } else {
@@ -523,7 +530,8 @@ class XsnapProcess {
       let meter: XsMeter = { compute: NaN, currentHeapCount: NaN, allocate: NaN };
       if (meterText) {
         const parsed = JSON.parse(meterText) as XsMeter;
-        meter = { compute: parsed.compute, currentHeapCount: parsed.currentHeapCount, allocate: parsed.allocate };
+        // An instrumented worker adds fields (test/firmware/xs-meter-worker.ts: currentChunksSize, gcCount): kept.
+        meter = { ...parsed, compute: parsed.compute, currentHeapCount: parsed.currentHeapCount, allocate: parsed.allocate };
       }
       pending.resolve({ meter, reply: Buffer.from(reply) });
     } else if (kind === 0x21 /* ! */) {
@@ -755,6 +763,11 @@ export class XsSession {
     // FinalizationRegistry callbacks run after the crank that collected the sentinel.
     const { value: organicGc } = await this.request({ op: 'collected', id }, 'checking for GC');
     return { iterations: n, meter, organicGc: organicGc === true };
+  }
+
+  /** A crank that only runs a full `gc()`: its meter is the live heap (nothing registered, unlike `loop`). */
+  async collect(): Promise<XsMeter> {
+    return (await this.request({ op: 'gc' }, 'collecting garbage')).meter;
   }
 
   /** Warm-up crank, then measured crank, with baselines; see `XsMeasurement`. */
