@@ -23,6 +23,7 @@ export interface FirmwareOptions {
 	readonly pins: BoardPins;
 	readonly udp: NetworkStackOptions["udp"];
 	readonly tcp: NetworkStackOptions["tcp"];
+	readonly connections: number;
 	readonly clock: Clock;
 	readonly random: Random;
 	readonly wheel: TimerWheel;
@@ -107,7 +108,7 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 		let network: NetworkStack;
 		try {
 			network = new NetworkStack({
-				udp: o.udp, tcp: o.tcp, address, port: config.sip.port, rtpPort: config.sip.rtpPort, slots, clock: o.clock, wheel: o.wheel,
+				udp: o.udp, tcp: o.tcp, connections: o.connections, address, port: config.sip.port, rtpPort: config.sip.rtpPort, slots, clock: o.clock, wheel: o.wheel,
 				limits: o.limits, onTrace: o.traceSip ? (sent, bytes, start, end, transport, peer, port) => this.#trace(sent, bytes, start, end, transport, peer, port) : undefined,
 			});
 		} catch (e) {

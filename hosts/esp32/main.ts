@@ -10,16 +10,17 @@ import Preference from "preference";
 import Time from "time";
 import Timer from "timer";
 import { isObject, type JsonObject } from "../../src/intercom/config-reader.js";
-import { applicationTimers } from "../../src/intercom/door-station.js";
+import { applicationTimers, callSlots } from "../../src/intercom/door-station.js";
 import { limitsWith } from "../../src/sip/limits.js";
 import { transactionConfig } from "../../src/transaction/config.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { TCP as TCP_TRANSPORT } from "../../src/transaction/transaction-table.js";
+import { stationSizes } from "../../src/ua/sizing.js";
 import board from "./board.js";
 import { readPins } from "./board-devices.js";
 import { Firmware } from "./firmware.js";
 import { HardwareRandom } from "./hardware-random.js";
-import { MAX_CONNECTIONS, wheelCapacity } from "./network-stack.js";
+import { MAX_CONNECTIONS } from "./network-stack.js";
 import { PreferenceStore } from "./preference-store.js";
 import { StationSettings } from "./station-settings.js";
 import { tcpTransport } from "./tcp-listener.js";
@@ -52,11 +53,17 @@ export default function main(): void {
 	for (const p of loaded.problems) log(`config: ${p}`);
 	const stationConfig = loaded.config, sip = stationConfig.sip;
 	const tcp = sip.registrar?.transport === TCP_TRANSPORT || sip.proxy?.transport === TCP_TRANSPORT;
-	const limits = ESP32_LIMITS, tx = transactionConfig(limits, { maxHeadBytes: ESP32_HEAD_BYTES });
+	// Pools and the wheel sized once from the call slots (src/ua/sizing.ts), TCP connections only when TCP is used.
+	const sizes = stationSizes({ maxCalls: callSlots(stationConfig) }, {
+		connections: tcp ? MAX_CONNECTIONS : 0, applicationTimers: applicationTimers(stationConfig) + HOST_TIMERS,
+	});
+	const limits = ESP32_LIMITS, tx = transactionConfig(limits, {
+		maxHeadBytes: ESP32_HEAD_BYTES, maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource,
+	});
 	const clock = new TickClock({ timer: Timer, ticks: () => Time.ticks });
-	const wheel = new TimerWheel({ capacity: wheelCapacity(tx, tcp ? MAX_CONNECTIONS : 0, applicationTimers(stationConfig) + HOST_TIMERS), clock });
+	const wheel = new TimerWheel({ capacity: sizes.timers, clock });
 	const firmware = new Firmware({
-		config: stationConfig, board, pins: readPins(builtIn["pins"]), udp: UDP, tcp: tcp ? tcpTransport(TCP, Listener) : null,
+		config: stationConfig, board, pins: readPins(builtIn["pins"]), udp: UDP, tcp: tcp ? tcpTransport(TCP, Listener) : null, connections: sizes.connections,
 		clock, random: new HardwareRandom(), wheel, limits, transactionConfig: tx, log, traceSip: builtIn["traceSip"] === true,
 		restart: () => System.restart(),
 	});

@@ -4,7 +4,6 @@
 import type { Clock } from "../../src/host.js";
 import type { MediaPorts } from "../../src/intercom/call-audio.js";
 import type { Limits } from "../../src/sip/limits.js";
-import type { TransactionConfig } from "../../src/transaction/config.js";
 import type { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { Transport, type TransportOptions } from "../../src/transaction/transport.js";
 import type { TcpTransport } from "./tcp-listener.js";
@@ -13,18 +12,12 @@ import { UdpSocket, type UdpIOConstructor } from "./udp-socket.js";
 /** TCP connections the transport keeps at once (accepted and its own): a PBX, and room for a second. */
 export const MAX_CONNECTIONS = 2;
 
-/**
- * The wheel's capacity: the timers the transaction layer (4 per transaction), the connections (2 each) and the UA can
- * hold, and `extraTimers` (the application's, the host's), as the simulator sizes it.
- */
-export function wheelCapacity(config: TransactionConfig, maxConnections: number, extraTimers: number): number {
-	return 4 * config.maxTransactions + 2 * maxConnections + 64 + extraTimers;
-}
-
 export interface NetworkStackOptions {
 	readonly udp: UdpIOConstructor;
-	/** TCP (null: UDP only, e.g. a build that leaves TCP out to save RAM). */
+	/** TCP (null: UDP only: each connection costs a message buffer, so TCP is opened only when configured). */
 	readonly tcp: TcpTransport | null;
+	/** TCP connections kept at once (src/ua/sizing.ts). */
+	readonly connections: number;
 	/** The station's address (Via sent-by, Contact, SDP c=) and SIP port. */
 	readonly address: string;
 	readonly port: number;
@@ -52,7 +45,7 @@ export class NetworkStack {
 			const tcp = options.tcp;
 			this.transport = new Transport({
 				limits: options.limits, udp: sip, tcp: tcp?.connector, clock: options.clock,
-				wheel: options.wheel, localAddress: options.address, localPort: options.port, maxConnections: tcp === null ? 0 : MAX_CONNECTIONS, onTrace: options.onTrace,
+				wheel: options.wheel, localAddress: options.address, localPort: options.port, maxConnections: tcp === null ? 0 : options.connections, onTrace: options.onTrace,
 			});
 			sip.setUser(this.transport);
 			this.#listener = tcp === null ? null : tcp.listen(options.port, this.transport);
