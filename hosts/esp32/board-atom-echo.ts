@@ -7,7 +7,7 @@ import AudioOut from "embedded:io/audio/out";
 import Digital from "embedded:io/digital";
 import NeoPixel from "neopixel";
 import type { Board } from "./board-devices.js";
-import { ButtonInput } from "./digital-pins.js";
+import { ButtonInput, OutputPin } from "./digital-pins.js";
 import { PixelIndicators } from "./pixel-indicators.js";
 
 /** The target's own button driver (setup/target makes `globalThis.button.a` on G39, debounced against Wi-Fi noise). */
@@ -19,7 +19,7 @@ interface M5ButtonIO {
 
 const board: Board = Object.freeze<Board>({
 	name: "M5Stack Atom Echo",
-	Digital,
+	output: (pin) => new OutputPin({ io: Digital, pin }),
 	AudioIn,
 	AudioOut,
 	inputRate: 16000,

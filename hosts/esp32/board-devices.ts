@@ -2,7 +2,7 @@
 // (like a target's `embedded:provider/builtin`). The manifest picks the board module per platform (`hosts/esp32/board`).
 import type { Pin } from "../../src/host.js";
 import { INDICATOR_NAMES, type IndicatorName } from "../../src/intercom/events.js";
-import type { DigitalIOConstructor, Pull } from "./digital-pins.js";
+import type { Pull } from "./digital-pins.js";
 import type { AudioInIOConstructor, AudioOutIOConstructor } from "./i2s-audio.js";
 
 /** Pin numbers, from the manifest's `config.pins` (per platform; an installer changes them there). */
@@ -18,7 +18,8 @@ export interface BoardPins {
 
 export interface Board {
 	readonly name: string;
-	readonly Digital: DigitalIOConstructor;
+	/** A digital output (a relay module's input). */
+	output(pin: number): Pin & { close(): void };
 	/** I2S microphone and amplifier (null: the board has none). */
 	readonly AudioIn: AudioInIOConstructor | null;
 	readonly AudioOut: AudioOutIOConstructor | null;

@@ -4,11 +4,11 @@ import AudioIn from "embedded:io/audio/in";
 import AudioOut from "embedded:io/audio/out";
 import Digital from "embedded:io/digital";
 import type { Board } from "./board-devices.js";
-import { ButtonInput, gpioIndicators } from "./digital-pins.js";
+import { ButtonInput, gpioIndicators, OutputPin } from "./digital-pins.js";
 
 const board: Board = Object.freeze<Board>({
 	name: "Moddable Linux runtime (stand-in devices)",
-	Digital,
+	output: (pin) => new OutputPin({ io: Digital, pin }),
 	AudioIn,
 	AudioOut,
 	inputRate: 8000,

@@ -4,11 +4,11 @@ import AudioIn from "embedded:io/audio/in";
 import AudioOut from "embedded:io/audio/out";
 import Digital from "embedded:io/digital";
 import type { Board } from "./board-devices.js";
-import { ButtonInput, gpioIndicators } from "./digital-pins.js";
+import { ButtonInput, gpioIndicators, OutputPin } from "./digital-pins.js";
 
 const board: Board = Object.freeze<Board>({
 	name: "ESP32 DevKit + INMP441 + MAX98357A",
-	Digital,
+	output: (pin) => new OutputPin({ io: Digital, pin }),
 	AudioIn,
 	AudioOut,
 	// INMP441: 64 bit clocks per frame between 0.5 and 3.2 MHz; Moddable's driver clocks 32 per frame, so 16 kHz

@@ -11,24 +11,25 @@ export interface DigitalIO {
 	close(): void;
 }
 
-export interface DigitalIOConstructor {
-	readonly Input: unknown;
-	readonly InputPullUp: unknown;
-	readonly InputPullDown: unknown;
-	readonly Output: unknown;
+/** `M`: the type of its modes (numbers in the SDK's typings, `unknown` in npm's 5.6.0), taken as it is. */
+export interface DigitalIOConstructor<M> {
+	readonly Input: M;
+	readonly InputPullUp: M;
+	readonly InputPullDown: M;
+	readonly Output: M;
 	readonly Rising: number;
 	readonly Falling: number;
-	new (options: { pin: number; mode: unknown; edge?: number; onReadable?: (this: DigitalIO) => void }): DigitalIO;
+	new (options: { pin: number; mode: M; edge?: number; onReadable?: (this: DigitalIO) => void }): DigitalIO;
 }
 
 /** An output: a relay module's input or an LED. */
-export class OutputPin implements Pin {
+export class OutputPin<M> implements Pin {
 	readonly pin: number;
 	readonly #io: DigitalIO;
 	readonly #invert: boolean;
 	#level = 0;
 
-	constructor(options: { readonly io: DigitalIOConstructor; readonly pin: number; readonly invert?: boolean }) {
+	constructor(options: { readonly io: DigitalIOConstructor<M>; readonly pin: number; readonly invert?: boolean }) {
 		this.pin = options.pin;
 		this.#invert = options.invert === true;
 		this.#io = new options.io({ pin: options.pin, mode: options.io.Output });
@@ -53,8 +54,8 @@ export class OutputPin implements Pin {
 
 export type Pull = "up" | "down" | "none";
 
-export interface ButtonInputOptions {
-	readonly io: DigitalIOConstructor;
+export interface ButtonInputOptions<M> {
+	readonly io: DigitalIOConstructor<M>;
 	readonly pin: number;
 	/** The input's pull resistor: "up" for a button to ground (the usual wiring), "none" when the board has its own. */
 	readonly pull: Pull;
@@ -65,14 +66,14 @@ export interface ButtonInputOptions {
 }
 
 /** The door button on an edge interrupt (both edges): every change of level is passed on, bounces included. */
-export class ButtonInput {
+export class ButtonInput<M> {
 	readonly pin: number;
 	readonly #io: DigitalIO;
 	readonly #activeLow: boolean;
 	readonly #onEdge: (pressed: boolean) => void;
 	#pressed: boolean;
 
-	constructor(options: ButtonInputOptions) {
+	constructor(options: ButtonInputOptions<M>) {
 		const io = options.io;
 		this.pin = options.pin;
 		this.#activeLow = options.activeLow;
@@ -104,7 +105,7 @@ export class ButtonInput {
 }
 
 /** The indicator LEDs on GPIO outputs, where `leds` names a pin for them (a board without one leaves it dark). */
-export function gpioIndicators(io: DigitalIOConstructor, leds: Readonly<Partial<Record<IndicatorName, number>>>): Partial<Record<IndicatorName, Pin>> {
+export function gpioIndicators<M>(io: DigitalIOConstructor<M>, leds: Readonly<Partial<Record<IndicatorName, number>>>): Partial<Record<IndicatorName, Pin>> {
 	const out: Partial<Record<IndicatorName, Pin>> = {};
 	for (const n of INDICATOR_NAMES) {
 		const pin = leds[n];

@@ -2,7 +2,7 @@
 // It holds the pieces main.ts makes (clock, wheel, settings, board) and, with an address, binds the ports, builds the
 // station and wires it: sockets to the transport and the media sessions, the audio device's frames to the station,
 // the button's edges in, the relay and LED pins out, the station's events to the log. It decides nothing about calls.
-import type { Clock, Random } from "../../src/host.js";
+import type { Clock, Pin, Random } from "../../src/host.js";
 import type { StationConfig } from "../../src/intercom/config.js";
 import { callSlots, DoorStation } from "../../src/intercom/door-station.js";
 import { describeEvent, type IntercomEvent, type IntercomEvents } from "../../src/intercom/events.js";
@@ -12,7 +12,6 @@ import type { TransactionConfig } from "../../src/transaction/config.js";
 import type { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { TCP } from "../../src/transaction/transaction-table.js";
 import type { Board, BoardPins } from "./board-devices.js";
-import { OutputPin } from "./digital-pins.js";
 import { I2sAudio } from "./i2s-audio.js";
 import { NetworkStack, type NetworkStackOptions } from "./network-stack.js";
 import type { WifiLinkUser } from "./wifi-link.js";
@@ -45,7 +44,7 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 	#network: NetworkStack | null = null;
 	#audio: I2sAudio | null = null;
 	#button: { close(): void } | null = null;
-	#relays: OutputPin[] = [];
+	#relays: (Pin & { close(): void })[] = [];
 	#address = "";
 
 	constructor(options: FirmwareOptions) {
@@ -60,7 +59,7 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 		return this.#audio;
 	}
 
-	get relays(): readonly OutputPin[] {
+	get relays(): readonly Pin[] {
 		return this.#relays;
 	}
 
@@ -104,6 +103,10 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 	#start(address: string): void {
 		const o = this.#o, config = o.config, board = o.board, pins = o.pins;
 		this.#address = address;
+		if (pins.relays.length < config.relays.length) {
+			o.log(`config.pins.relays: ${pins.relays.length} pin(s) for the ${config.relays.length} relays of config.station.relays: the station cannot start`);
+			return;
+		}
 		const slots = callSlots(config);
 		let network: NetworkStack;
 		try {
@@ -116,7 +119,7 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 			return;
 		}
 		this.#network = network;
-		this.#relays = config.relays.map((_, i) => new OutputPin({ io: board.Digital, pin: pins.relays[i] }));
+		this.#relays = config.relays.map((_, i) => board.output(pins.relays[i]));
 		const station = new DoorStation({
 			config, transport: network.transport, wheel: o.wheel, transactionConfig: o.transactionConfig, clock: o.clock, random: o.random,
 			ports: network.ports, relays: this.#relays, leds: board.indicators(pins), events: this,

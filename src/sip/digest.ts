@@ -152,7 +152,11 @@ export function algorithmOf(buf: Uint8Array, start: number, end: number): number
 	return -1;
 }
 
-const candidate = new Challenge();
+/**
+ * The challenge being read, made on first use: on the ESP32 a module's top level runs at build time (Moddable's
+ * preload) and its objects live in flash, where the bytes of a typed array cannot be written.
+ */
+let candidate: Challenge | null = null;
 const STRONGEST = 2;
 
 /** SHA-256 above MD5; the "-sess" form ranks with its base algorithm. */
@@ -169,6 +173,7 @@ function strength(algorithm: number): number {
 export function chooseChallenge(msg: MessageView, headerId: number, out: Challenge): boolean {
 	let best = 0;
 	for (let e = msg.find(headerId); e >= 0; e = msg.nextOf(e)) {
+		candidate ??= new Challenge();
 		if (!parseChallenge(msg.buf, msg.valueStart(e), msg.valueEnd(e), candidate)) continue;
 		const rank = strength(candidate.algorithm);
 		if (rank > best) {
