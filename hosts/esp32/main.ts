@@ -1,6 +1,7 @@
-// ESP32 door station entry (Moddable SDK) — the composition root, DESIGN.md §6a. The only file that imports Moddable's
-// modules: it hands their classes to the adapters (IO injected), reads the configuration (the manifest's `config`
-// overlaid by the key-value store), and starts Wi-Fi; the Firmware builds the station once there is an address.
+// ESP32 door station entry (Moddable SDK) — the composition root, DESIGN.md §6a. With the board module (board*.ts: the
+// target's devices), the only file that imports Moddable's modules: it hands their classes to the adapters (IO
+// injected), reads the configuration (the manifest's `config` overlaid by the key-value store), and starts Wi-Fi; the
+// Firmware builds the station once there is an address.
 import Listener from "embedded:io/socket/listener";
 import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
@@ -17,7 +18,7 @@ import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { TCP as TCP_TRANSPORT } from "../../src/transaction/transaction-table.js";
 import { stationSizes } from "../../src/ua/sizing.js";
 import board from "./board.js";
-import { readPins } from "./board-devices.js";
+import { readPins, type BoardPins } from "./board-devices.js";
 import { Firmware } from "./firmware.js";
 import { HardwareRandom } from "./hardware-random.js";
 import { MAX_CONNECTIONS } from "./network-stack.js";
@@ -60,10 +61,17 @@ export default function main(): void {
 	const limits = ESP32_LIMITS, tx = transactionConfig(limits, {
 		maxHeadBytes: ESP32_HEAD_BYTES, maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource,
 	});
+	let pins: BoardPins;
+	try {
+		pins = readPins(builtIn["pins"]);
+	} catch (e) {
+		log(`config: ${(e as Error).message}: the station cannot start`);
+		return;
+	}
 	const clock = new TickClock({ timer: Timer, ticks: () => Time.ticks });
 	const wheel = new TimerWheel({ capacity: sizes.timers, clock });
 	const firmware = new Firmware({
-		config: stationConfig, board, pins: readPins(builtIn["pins"]), udp: UDP, tcp: tcp ? tcpTransport(TCP, Listener) : null, connections: sizes.connections,
+		config: stationConfig, board, pins, udp: UDP, tcp: tcp ? tcpTransport(TCP, Listener) : null, connections: sizes.connections,
 		clock, random: new HardwareRandom(), wheel, limits, transactionConfig: tx, log, traceSip: builtIn["traceSip"] === true,
 		restart: () => System.restart(),
 	});

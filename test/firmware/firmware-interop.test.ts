@@ -121,7 +121,8 @@ describe("The ESP32 firmware on XS with Kamailio and baresip (station 5070, alic
 		const writes = fw.pinWrites.filter((w) => w.pin === RELAY_PIN);
 		assert.deepEqual(writes.map((w) => w.level), [1, 0], `relay pin ${RELAY_PIN} went high once and low again: ${JSON.stringify(writes)}`);
 		const pulse = writes[1].at - writes[0].at;
-		assert.ok(Math.abs(pulse - PULSE_MS) <= 40, `the pulse lasted ${pulse} ms on the device clock`);
+		// The wheel never fires early; on a loaded machine the harness's timer may run late.
+		assert.ok(pulse >= PULSE_MS && pulse <= PULSE_MS + 100, `the pulse lasted ${pulse} ms on the device clock`);
 		assert.equal(fw.lines.filter((l) => l === "call 0: DTMF (RFC 4733)").length, 5);
 
 		await sleep(300); // baresip closes its recording as the call's audio stops
