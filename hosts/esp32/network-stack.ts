@@ -55,7 +55,8 @@ export class NetworkStack {
 				this.#media.push(rtp);
 				const rtcp = new UdpSocket({ io: options.udp, port: options.rtpPort + 2 * i + 1 });
 				this.#media.push(rtcp);
-				ports.push({ rtp, rtcp });
+				// Its own address and port let the session drop its own stream looped back (RFC 3550 §8.2).
+				ports.push({ rtp, rtcp, local: { address: options.address, port: options.rtpPort + 2 * i } });
 			}
 			this.ports = ports;
 		} catch (e) {
