@@ -134,7 +134,7 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 		this.#button = board.button(pins, (pressed) => station.buttonEdge(pressed));
 		const ua = station.ua.config;
 		o.log(`sip-intercom on ${board.name}: ${address}:${config.sip.port} as sip:${ua.user}@${ua.domain}` +
-			(config.sip.registrar === null ? ", no registrar" : `, registrar ${config.sip.registrar.address}:${config.sip.registrar.port}`) +
+			(config.sip.registrar === null ? ", no registrar" : `, registrar ${config.sip.registrar.host}${config.sip.registrar.port > 0 ? `:${config.sip.registrar.port}` : ""}`) +
 			`, ${slots} call slots`);
 		station.start();
 	}

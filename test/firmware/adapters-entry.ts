@@ -222,9 +222,9 @@ export function stationSettings(): object {
 	const wifiBuiltIn = settings.wifi();
 	settings.saveWifi({ ssid: "Shed", password: "pw2" });
 	return {
-		plain: plain.ok ? { source: plain.source, user: plain.config.sip.user, registrar: plain.config.sip.registrar?.address } : plain,
+		plain: plain.ok ? { source: plain.source, user: plain.config.sip.user, registrar: plain.config.sip.registrar?.host } : plain,
 		refused, saved,
-		merged: merged.ok ? { source: merged.source, user: merged.config.sip.user, registrar: merged.config.sip.registrar?.address, targets: merged.config.callList.targets.length } : merged,
+		merged: merged.ok ? { source: merged.source, user: merged.config.sip.user, registrar: merged.config.sip.registrar?.host, targets: merged.config.callList.targets.length } : merged,
 		rewroteSame: writesAgain !== writes,
 		broken: broken.ok ? { source: broken.source, user: broken.config.sip.user, problems: broken.problems } : broken,
 		notJson: notJson.ok ? { source: notJson.source, problems: notJson.problems } : notJson,
