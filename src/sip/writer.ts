@@ -19,7 +19,8 @@ export class Writer {
 	#lengthAt = -1;
 	#lengthDigits: number;
 	#bodyStart = -1;
-	readonly #to = new NameAddr();
+	/** Made on first use: most writers never add a To tag (a transaction pool holds dozens of them, DESIGN.md §3). */
+	#to: NameAddr | null = null;
 
 	constructor(capacity: number) {
 		this.buf = new Uint8Array(capacity);
@@ -132,9 +133,12 @@ export class Writer {
 		const to = m.find(H_TO);
 		if (to >= 0) {
 			this.copyField(m, to);
-			if (toTag !== undefined && parseNameAddr(m.buf, m.valueStart(to), m.valueEnd(to), this.#to) && this.#to.tag.start < 0) {
-				this.pos -= 2; // reopen the To line before its CRLF
-				this.bytes(TAG).bytes(toTag).crlf();
+			if (toTag !== undefined) {
+				const nameAddr = (this.#to ??= new NameAddr());
+				if (parseNameAddr(m.buf, m.valueStart(to), m.valueEnd(to), nameAddr) && nameAddr.tag.start < 0) {
+					this.pos -= 2; // reopen the To line before its CRLF
+					this.bytes(TAG).bytes(toTag).crlf();
+				}
 			}
 		}
 		return this.copyHeader(m, H_CALL_ID).copyHeader(m, H_CSEQ);
