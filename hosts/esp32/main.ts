@@ -31,12 +31,15 @@ import { WifiLink } from "./wifi-link.js";
 /** Timers of the host itself on the station's wheel: the Wi-Fi retry. */
 const HOST_TIMERS = 1;
 /**
- * Message sizes for the ESP32's RAM (DESIGN.md §3): each transaction keeps a writer of `maxMessageBytes` and a head of
- * `maxHeadBytes`, so these two set most of the station's memory. 4 KB holds what PBXes send a door station (an INVITE
- * with a full SDP offer is 1-2.5 KB; RFC 3261 §18.1.1 keeps UDP requests under 1300 bytes); larger gets 513.
+ * Message sizes for the ESP32's RAM (DESIGN.md §3): each transaction keeps a writer of `maxSendBytes` (what it sends)
+ * and a head of `maxHeadBytes`, so these two set most of the station's memory. 4 KB holds what PBXes send a door
+ * station (an INVITE with a full SDP offer is 1-2.5 KB); larger gets 513. What the station sends is smaller: its
+ * requests are about 1 KB (RFC 3261 §18.1.1 keeps UDP requests under 1300 bytes), a response is the request's head
+ * (at most 1 KB) plus its own headers and SDP. A request beyond 2 KB is not sent (the log says so), a response beyond
+ * it goes out as a 500 and its call ends (src/transaction/server-response.ts).
  */
 const ESP32_LIMITS = limitsWith({ maxMessageBytes: 4096 });
-const ESP32_HEAD_BYTES = 1024;
+const ESP32_HEAD_BYTES = 1024, ESP32_SEND_BYTES = 2048;
 /** The key-value store's domain (an NVS namespace: at most 15 characters). */
 const DOMAIN = "intercom";
 
@@ -59,7 +62,7 @@ export default function main(): void {
 		connections: tcp ? MAX_CONNECTIONS : 0, applicationTimers: applicationTimers(stationConfig) + HOST_TIMERS,
 	});
 	const limits = ESP32_LIMITS, tx = transactionConfig(limits, {
-		maxHeadBytes: ESP32_HEAD_BYTES, maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource,
+		maxHeadBytes: ESP32_HEAD_BYTES, maxSendBytes: ESP32_SEND_BYTES, maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource,
 	});
 	let pins: BoardPins;
 	try {

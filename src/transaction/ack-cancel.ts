@@ -91,12 +91,12 @@ export class AckCancel {
 	readonly #derived: InviteDerived;
 	readonly #scratch: Writer;
 
-	constructor(ctx: TransactionContext, admission: Admission, wheel: TimerWheel, limits: Limits) {
+	constructor(ctx: TransactionContext, admission: Admission, wheel: TimerWheel, limits: Limits, maxSendBytes: number) {
 		this.#ctx = ctx;
 		this.#admission = admission;
 		this.#wheel = wheel;
 		this.#derived = new InviteDerived(limits);
-		this.#scratch = new Writer(limits.maxMessageBytes);
+		this.#scratch = new Writer(maxSendBytes);
 	}
 
 	/** §17.1.1.3: the ACK of `response` (non-2xx), sent, and kept as what the Completed transaction resends. */

@@ -25,14 +25,24 @@ export interface TransactionConfig {
 	readonly retryAfter: number;
 	/** Bytes a server transaction keeps of its request to build responses later (Via stack, From, To, Call-ID, CSeq). */
 	readonly maxHeadBytes: number;
+	/**
+	 * Largest message the station writes and keeps for retransmission: its own requests and its responses (a
+	 * transaction keeps what it sends, not what it receives). Default: `limits.maxMessageBytes`. A request beyond it is
+	 * not sent (the sender hears why); a response beyond it goes out as a 500 built from the head, so it must hold a
+	 * whole head and that 500: at least `maxHeadBytes` + RESPONSE_MARGIN.
+	 */
+	readonly maxSendBytes: number;
 	readonly limits: Limits;
 }
 
 /** RFC 3261 Table 4 values. */
 export const T1 = 500, T2 = 4000, T4 = 5000;
+/** What a response adds to the head it copies when all else fails: the 500's Status-Line, a To tag, Content-Length. */
+export const RESPONSE_MARGIN = 256;
 
+/** The transaction layer's configuration (configuration time only: allocates; a send size too small for a head throws). */
 export function transactionConfig(limits: Limits, changes: Partial<Omit<TransactionConfig, "limits">> = {}): TransactionConfig {
-	return Object.freeze({
+	const c: TransactionConfig = Object.freeze({
 		t1: T1,
 		t2: T2,
 		t4: T4,
@@ -43,7 +53,12 @@ export function transactionConfig(limits: Limits, changes: Partial<Omit<Transact
 		maxPerSource: 0,
 		retryAfter: 5,
 		maxHeadBytes: 2048,
+		maxSendBytes: limits.maxMessageBytes,
 		...changes,
 		limits,
 	});
+	if (c.maxSendBytes < c.maxHeadBytes + RESPONSE_MARGIN) {
+		throw new RangeError(`maxSendBytes: at least maxHeadBytes + ${RESPONSE_MARGIN} (${c.maxHeadBytes + RESPONSE_MARGIN}), got ${c.maxSendBytes}`);
+	}
+	return c;
 }

@@ -8,6 +8,8 @@ import { serverNonInviteOpen } from "./server-non-invite.js";
 import { PROCEEDING, SERVER_INVITE, SERVER_NON_INVITE } from "./transaction-table.js";
 
 const TAG = ascii(";tag=");
+/** §21.5.1: what goes instead of a response that did not fit the transaction's writer (`maxSendBytes`). */
+const TOO_LARGE_LINE = ascii("SIP/2.0 500 Server Internal Error: response too large\r\n");
 
 /**
  * Start a response of server transaction `slot` in its writer: Status-Line and the request's Via, From, To (with
@@ -25,6 +27,7 @@ export function startResponse(ctx: TransactionContext, slot: number, status: num
 	if (toTag !== undefined && t.toTagged[slot] === 0 && status > 100) w.bytes(TAG).bytes(toTag);
 	// §8.2.6.1: "any Timestamp header field present in the request MUST be copied into this 100 (Trying)".
 	w.crlf().bytes(head.buf, t.toEnd[slot], status === 100 ? head.pos : t.timestampAt[slot]);
+	t.copiedEnd[slot] = w.pos;
 	t.length[slot] = -1; // being written
 	return w;
 }
@@ -43,6 +46,25 @@ export function finishResponse(ctx: TransactionContext, slot: number): number {
 	const status = (buf[8] - 0x30) * 100 + (buf[9] - 0x30) * 10 + (buf[10] - 0x30);
 	t.status[slot] = status;
 	return status;
+}
+
+/**
+ * The response being written overflowed the writer: a "500 Server Internal Error" goes instead (§21.5.1), made of the
+ * request's Via, From, To (with the tag the response gave it), Call-ID and CSeq, which the writer still holds at its
+ * start (`maxSendBytes` holds a head and this 500: config.ts). The transaction then ends as after any final response,
+ * never stuck in Proceeding. Its status (500), or -1 when nothing was being written.
+ */
+export function finishTooLarge(ctx: TransactionContext, slot: number): number {
+	const t = ctx.table, w = t.writer[slot], buf = w.buf, copied = t.copiedEnd[slot];
+	if (t.length[slot] !== 0 || !w.overflow) return -1;
+	let from = 0; // after the Status-Line that was written
+	while (from < copied && buf[from] !== 0x0a) from++;
+	buf.copyWithin(TOO_LARGE_LINE.length, from + 1, copied);
+	w.reset().bytes(TOO_LARGE_LINE);
+	w.pos += copied - from - 1;
+	t.length[slot] = -1;
+	w.endHeaders();
+	return finishResponse(ctx, slot);
 }
 
 /** §17.2.1: an INVITE responds while Proceeding; §17.2.2: a non-INVITE while Trying or Proceeding. */

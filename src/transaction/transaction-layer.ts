@@ -5,7 +5,7 @@ import type { Validator } from "../sip/validate.js";
 import type { Writer } from "../sip/writer.js";
 import { ascii, randomHex } from "../sip/bytes.js";
 import { H_RETRY_AFTER } from "../sip/header-ids.js";
-import { METHOD_BYTES, M_INVITE } from "../sip/methods.js";
+import { METHOD_BYTES, METHOD_NAMES, M_INVITE } from "../sip/methods.js";
 import { BranchMaker } from "../sip/via.js";
 import type { TransactionConfig } from "./config.js";
 import { Admission, OWN, type AdmissionOwner } from "./admission.js";
@@ -16,7 +16,7 @@ import { clientInviteSent, clientInviteTimer } from "./client-invite.js";
 import { clientNonInviteSent, clientNonInviteTimer } from "./client-non-invite.js";
 import { serverInviteResponded, serverInviteTimer } from "./server-invite.js";
 import { serverNonInviteResponded, serverNonInviteTimer } from "./server-non-invite.js";
-import { finishResponse, startResponse } from "./server-response.js";
+import { finishResponse, finishTooLarge, startResponse } from "./server-response.js";
 import { Matching, type ServerTransactionUser } from "./matching.js";
 import {
 	CLIENT_INVITE, CLIENT_NON_INVITE, FREE, SERVER_INVITE, SERVER_NON_INVITE, TCP, TransactionTable, UDP, type ClientTransactionUser,
@@ -69,7 +69,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		this.#random = options.random;
 		this.#user = options.user;
 		this.#owner = options.wheel.register(this);
-		this.#cancel = new AckCancel(this, this.#admission, options.wheel, options.config.limits);
+		this.#cancel = new AckCancel(this, this.#admission, options.wheel, options.config.limits, options.config.maxSendBytes);
 		this.#matching = new Matching({ ctx: this, admission: this.#admission, transport: options.transport, user: options.user });
 		options.transport.setUser(this);
 	}
@@ -114,6 +114,8 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		const length = w.finish();
 		// A request whose Timer B / F cannot run could never end (DESIGN.md §4): it fails before it goes out.
 		if (length < 0 || this.#wheel.capacity - this.#wheel.size < REQUEST_TIMERS) {
+			// Never sent, so the transport's last failure is this one (the sender reports it).
+			if (w.overflow) this.#transport.lastFailure = `${METHOD_NAMES[t.method[slot]]} larger than the ${w.buf.length}-byte send buffer (maxSendBytes)`;
 			this.terminate(slot);
 			return false;
 		}
@@ -175,10 +177,17 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		return slot < 0 ? null : startResponse(this, slot, status, reason, toTag);
 	}
 
-	/** Send the response written for `tx` and move its state machine (§17.2.1, §17.2.2). */
+	/**
+	 * Send the response written for `tx` and move its state machine (§17.2.1, §17.2.2). False when it was not sent: the
+	 * transaction ended on a transport error, or the response outgrew `maxSendBytes` and a 500 went instead (§21.5.1:
+	 * the transaction completes as after any final response).
+	 */
 	sendResponse(tx: number): boolean {
 		const slot = this.table.slotOf(tx);
-		const status = slot < 0 ? -1 : finishResponse(this, slot);
+		if (slot < 0) return false;
+		let status = finishResponse(this, slot);
+		const tooLarge = status < 0 && this.table.writer[slot].overflow;
+		if (tooLarge) status = finishTooLarge(this, slot);
 		if (status < 0) return false;
 		if (!this.transmit(slot)) {
 			this.reportTransportError(slot);
@@ -187,7 +196,7 @@ export class TransactionLayer implements TransportUser, TimerOwner, TransactionC
 		}
 		if (this.table.kind[slot] === SERVER_INVITE) serverInviteResponded(this, slot, status);
 		else serverNonInviteResponded(this, slot, status);
-		return true;
+		return !tooLarge;
 	}
 
 	/** §8.2.2.2: the request of `tx` merged with another transaction's (same From tag, Call-ID, CSeq): answer 482. */

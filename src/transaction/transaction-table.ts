@@ -69,7 +69,7 @@ export class TransactionTable {
 	/** A server INVITE in Accepted state has seen the ACK for its 2xx (§13.3.1.4). */
 	readonly acked: Uint8Array;
 	readonly user: (ClientTransactionUser | null)[];
-	/** The last message this transaction sent (kept for retransmission), written in place. */
+	/** The last message this transaction sent (kept for retransmission), written in place: `maxSendBytes` each. */
 	readonly writer: Writer[];
 	readonly length: Int32Array;
 	/** Server transactions: what every response copies from the request (§8.2.6.2), rendered once. */
@@ -78,6 +78,8 @@ export class TransactionTable {
 	readonly toStart: Int32Array;
 	readonly toEnd: Int32Array;
 	readonly toTagged: Uint8Array;
+	/** Where the headers a response copied from the head end in `writer`: a 500 is made of them when it overflows. */
+	readonly copiedEnd: Int32Array;
 	/** Offset in `head` of the request's Timestamp lines, the last part: only a 100 (Trying) copies them (§8.2.6.1). */
 	readonly timestampAt: Int32Array;
 	/** Admission (admission.ts): the request keeps a live dialog working or is the station's own (1), or a stranger's (0). */
@@ -122,13 +124,14 @@ export class TransactionTable {
 		this.writer = [];
 		this.head = [];
 		for (let i = 0; i < n; i++) {
-			this.writer.push(new Writer(config.limits.maxMessageBytes));
+			this.writer.push(new Writer(config.maxSendBytes));
 			this.head.push(new Writer(config.maxHeadBytes));
 		}
 		this.length = new Int32Array(n);
 		this.toStart = new Int32Array(n);
 		this.toEnd = new Int32Array(n);
 		this.toTagged = new Uint8Array(n);
+		this.copiedEnd = new Int32Array(n);
 		this.timestampAt = new Int32Array(n);
 		this.guarded = new Uint8Array(n);
 		this.age = new Uint32Array(n);

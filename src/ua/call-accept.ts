@@ -14,7 +14,8 @@ import { contentTypeIs, hasBody } from "./content-type.js";
 import { DIALOG_CONFIRMED, DIALOG_EARLY } from "./dialog.js";
 import { MIN_SE_FLOOR } from "./session-timer.js";
 import { WITH_ACCEPT } from "./ua-context.js";
-import { END_CANCELLED, END_NO_ACK, END_NO_COMMON_CODEC, END_REJECTED } from "./ua-events.js";
+import { END_CANCELLED, END_LOCAL, END_NO_ACK, END_NO_COMMON_CODEC, END_REJECTED } from "./ua-events.js";
+import { COMPLETED } from "../transaction/transaction-table.js";
 
 /** Room for our answer (head ~130 bytes, our audio stream ~150, each rejected m= line ~45; MAX_MEDIA lines at most). */
 const ANSWER_BYTES = 1024;
@@ -102,7 +103,12 @@ export class Accept {
 		const call = this.#call;
 		if (call.state !== CALL_RINGING_IN) return false;
 		call.sessionTimer.agreeAnswer();
-		if (!this.respondInvite(200, R_OK, true)) return false;
+		if (!this.respondInvite(200, R_OK, true)) {
+			// The 200 outgrew the send buffer and a 500 went instead (transaction-layer.ts): the INVITE is answered, the call over.
+			const ctx = this.#ctx, tx = call.inviteTx;
+			if (ctx.layer.stateOf(tx) === COMPLETED) call.close.end(END_LOCAL, 500, `the 200 OK did not fit the ${ctx.layer.config.maxSendBytes}-byte send buffer`);
+			return false;
+		}
 		call.dialog.state = DIALOG_CONFIRMED;
 		call.state = CALL_ACTIVE;
 		this.#ackWanted = true;

@@ -14,7 +14,8 @@ import { contentTypeIs, hasBody } from "./content-type.js";
 import { AUTH_RETRY } from "./credentials.js";
 import { listsTimer } from "./session-timer.js";
 import { WITH_ACCEPT } from "./ua-context.js";
-import { END_TIMEOUT } from "./ua-events.js";
+import { END_LOCAL, END_TIMEOUT } from "./ua-events.js";
+import { COMPLETED } from "../transaction/transaction-table.js";
 
 const R_PENDING = ascii("Request Pending");
 
@@ -83,7 +84,12 @@ export class Modify {
 		} else {
 			w.endHeaders();
 		}
-		ctx.layer.sendResponse(tx);
+		if (!ctx.layer.sendResponse(tx)) {
+			// The 200 outgrew the send buffer and a 500 went instead (transaction-layer.ts): the peer keeps the old
+			// session (§14.1) while ours has taken the offer, so the call cannot go on as both sides think: it ends.
+			if (ctx.layer.stateOf(tx) === COMPLETED) call.close.hangupActive(END_LOCAL, 500);
+			return;
+		}
 		if (method === M_INVITE) call.accept.awaitAck(tx, offerInAnswer);
 		timer.restart();
 		if (changed) ctx.events.mediaChanged(call.index);

@@ -94,7 +94,7 @@ export class UserAgent implements ServerTransactionUser, CallContext {
 		this.forkDialog = new Dialog(this.reach);
 		this.account = Object.freeze({ digest: new DigestClient(), username: ascii(c.authUser), password: ascii(c.password), random: options.random });
 		this.sdp = new SdpView();
-		this.ackWriter = new Writer(options.transactionConfig.limits.maxMessageBytes);
+		this.ackWriter = new Writer(options.transactionConfig.maxSendBytes);
 		this.#userAgent = ascii(c.userAgent);
 		const display = c.displayName === "" ? "" : "\"" + c.displayName.replace(/["\\]/g, "\\$&") + "\" ";
 		this.localNameAddr = ascii(display + "<sip:" + c.user + "@" + c.domain + ">");
