@@ -13,7 +13,8 @@
 //   callCheck()   faults of that call after a run of frames
 import { EchoSuppressor, frameEnergy, ramp } from '../src/media/echo-suppressor.js';
 import { encodeFrame, FRAME_SAMPLES, PCMU, ULAW_TABLES } from '../src/media/g711.js';
-import { decodeFrameTo, encodeFrame160, encodeFrameFrom, encodeFrameScaled, FrameViews } from '../src/media/g711-frame.js';
+import { decodeFrameTo, encodeFrame160, encodeFrameFrom, encodeFrameScaled } from '../src/media/g711-frame.js';
+import { FrameViews } from '../src/media/frame-views.js';
 import { JitterBuffer } from '../src/media/jitter-buffer.js';
 import { Plc } from '../src/media/plc.js';
 import { RTP_OK, RtpReceiver, RtpSender } from '../src/media/rtp.js';

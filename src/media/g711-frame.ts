@@ -8,6 +8,7 @@
 // by their owners (the Int32 words or 16-bit patterns of a PCM frame, an RTP packet's payload): nothing is allocated
 // per frame.
 import { FRAME_SAMPLES, type G711Tables, LITTLE_ENDIAN } from "./g711.js";
+import type { FrameViews } from "./frame-views.js";
 
 /** Codes of one frame: o[i] = the code of the sample whose 16-bit pattern is u[i] (u: the PCM frame's Uint16 view). */
 export function encodeFrame160(t: G711Tables, u: Uint16Array, o: Uint8Array): void {
@@ -373,38 +374,6 @@ export function encodeFrameScaled(t: G711Tables, pcm: Int16Array, o: Uint8Array,
 	}
 	const step = (g1 - g0) / FRAME_SAMPLES;
 	for (let i = 0; i < FRAME_SAMPLES; i++) o[i] = e[round(pcm[i] * (g0 + step * (i + 1))) & 0xffff];
-}
-
-/**
- * The views of a PCM frame the kernels take, made when the frame array changes (a host hands the same arrays frame
- * after frame, so once): its 16-bit patterns, and its Int32 words. Null when the array holds less than a frame, and
- * words null when its offset is not a multiple of 4: the caller then takes the slower way.
- */
-export class FrameViews {
-	#pcm: Int16Array | null = null;
-	#patterns: Uint16Array | null = null;
-	#words: Int32Array | null = null;
-
-	/** Point at `pcm`; cheap when it is the array of the last call. */
-	#use(pcm: Int16Array): void {
-		if (pcm === this.#pcm) return;
-		this.#pcm = pcm;
-		const whole = pcm.length >= FRAME_SAMPLES;
-		this.#patterns = whole ? new Uint16Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES) : null;
-		this.#words = whole && pcm.byteOffset % 4 === 0 ? new Int32Array(pcm.buffer, pcm.byteOffset, FRAME_SAMPLES / 2) : null;
-	}
-
-	/** pcm[0, 160) as Uint16 patterns (the encode table's index), or null when pcm is shorter than a frame. */
-	patterns(pcm: Int16Array): Uint16Array | null {
-		this.#use(pcm);
-		return this.#patterns;
-	}
-
-	/** pcm[0, 160) as 80 Int32 words, or null when pcm is shorter or its offset does not allow one. */
-	words(pcm: Int16Array): Int32Array | null {
-		this.#use(pcm);
-		return this.#words;
-	}
 }
 
 /**

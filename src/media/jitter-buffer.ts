@@ -21,7 +21,8 @@
 // Frames are kept as the G.711 bytes they arrived as, moved with native copies and fills, and decoded once, at playout
 // (./g711-frame.ts). A frame's level is measured only when a drift decision asks for it (in a steady call, never).
 import { ALAW_SILENCE, FRAME_SAMPLES, type G711Tables, PCMA, PCMU, tablesOf, ULAW_SILENCE } from "./g711.js";
-import { decodeFrameTo, FrameViews } from "./g711-frame.js";
+import { DatagramWords, FrameViews } from "./frame-views.js";
+import { decodeFrameTo } from "./g711-frame.js";
 import { Plc } from "./plc.js";
 
 /** Milliseconds of one frame (RFC 3551 §4.5.14: 20 ms by default). */
@@ -47,8 +48,8 @@ export const JB_DUPLICATE = 2;
 /** So far ahead of the playout point that the buffer restarted at it (counted in `resyncs`). */
 export const JB_RESYNC = 3;
 
-// Slot states.
-const EMPTY = 0, FILLED = 1, PLAYED = 2;
+// Slot states. Bit 0 set: held for playout (a frame of audio, or of known silence).
+const EMPTY = 0, FILLED = 1, PLAYED = 2, SILENT = 3;
 /**
  * Bytes before each slot's 160 payload bytes. A packet whose RTP header is no longer (the fixed 12 bytes, a few CSRCs or
  * a short extension) and whose payload and padding end within this much past the slot is copied whole with one native
@@ -95,6 +96,9 @@ export class JitterBuffer {
 	readonly maxFrames: number;
 	readonly silenceLevel: number;
 	readonly #bytes: Uint8Array;
+	/** #bytes as Int32 words (a datagram copied in four bytes at a time), and the words of the datagrams handed in. */
+	readonly #words: Int32Array;
+	readonly #source = new DatagramWords();
 	readonly #tables: G711Tables;
 	readonly #silenceCode: number;
 	readonly #outViews = new FrameViews();
@@ -108,6 +112,9 @@ export class JitterBuffer {
 	readonly #plc = new Plc();
 	#started = false;
 	#buffering = true;
+	/** What #admit found: the frame's extended sequence number, and JB_STORED or JB_RESYNC. */
+	#ext = 0;
+	#verdict = JB_STORED;
 	/** Extended sequence number of the next frame to play. */
 	#next = 0;
 	/** Highest extended sequence number received. */
@@ -157,6 +164,7 @@ export class JitterBuffer {
 		this.#tables = tablesOf(this.law);
 		this.#silenceCode = this.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
 		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
+		this.#words = new Int32Array(this.#bytes.buffer);
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
 		this.#count = new Uint8Array(capacity);
@@ -201,6 +209,7 @@ export class JitterBuffer {
 		this.#haveTransit = false;
 		this.#state.fill(EMPTY);
 		this.#plc.reset();
+		this.#source.reset();
 		this.#avgDepth = 0;
 		this.#underrun = 0;
 		this.#restartSlack();
@@ -211,7 +220,50 @@ export class JitterBuffer {
 	 * with silence, longer is cut), its arrival time. Returns JB_STORED, JB_LATE, JB_DUPLICATE or JB_RESYNC.
 	 */
 	put(seq: number, timestamp: number, buf: Uint8Array, start: number, end: number, arrivalMs: number): number {
-		let result = JB_STORED;
+		this.#updateJitter(timestamp, arrivalMs);
+		const s = this.#admit(seq);
+		if (s < 0) return -1 - s;
+		const at = s * STRIDE + HEADROOM;
+		let n = end - start;
+		if (n > FRAME_SAMPLES) n = FRAME_SAMPLES;
+		if (n < 0) n = 0;
+		const bytes = this.#bytes, length = buf.length;
+		if (start <= HEADROOM && length - start <= FRAME_SAMPLES + HEADROOM) {
+			// The whole datagram in one native copy, its header into the headroom: four bytes at a time where it allows.
+			const words = (start & 3) === 0 ? this.#source.of(buf) : null;
+			if (words === null) bytes.set(buf, at - start);
+			else {
+				this.#words.set(words, (at - start) >> 2);
+				for (let i = length & ~3; i < length; i++) bytes[at - start + i] = buf[i];
+			}
+		} else for (let i = 0; i < n; i++) bytes[at + i] = buf[start + i];
+		if (n < FRAME_SAMPLES) bytes.fill(this.#silenceCode, at + n, at + FRAME_SAMPLES);
+		this.#count[s] = n;
+		this.#level[s] = LEVEL_UNKNOWN;
+		this.#hold(s, FILLED, arrivalMs);
+		return this.#verdict;
+	}
+
+	/**
+	 * A packet of the stream that carries no audio: sequence number `seq` (RTP numbers the packets of a source, whatever
+	 * their payload: RFC 3550 §5.1), arrived at arrivalMs. An RFC 4733 event replaces the audio while it plays (§2.5.1.1,
+	 * §2.6), so its frame is played as a received frame of silence, not concealed as a lost one; its timestamp (the
+	 * event's start, repeated) is not an arrival time and stays out of the jitter estimate. Returns as `put`.
+	 */
+	putSilence(seq: number, arrivalMs: number): number {
+		const s = this.#admit(seq);
+		if (s < 0) return -1 - s;
+		this.#count[s] = 0;
+		this.#level[s] = 0;
+		this.#hold(s, SILENT, arrivalMs);
+		return this.#verdict;
+	}
+
+	/**
+	 * Where the frame of sequence number `seq` goes: its slot, with #ext its extended number and #verdict JB_STORED or
+	 * JB_RESYNC; or −1 − JB_LATE / JB_DUPLICATE (counted) when it is not stored.
+	 */
+	#admit(seq: number): number {
 		let ext: number;
 		if (!this.#started) {
 			this.#started = true;
@@ -219,44 +271,39 @@ export class JitterBuffer {
 			this.#next = this.#highest = ext = seq & 0xffff;
 		} else {
 			// RFC 3550 A.1 in spirit: the extension of seq nearest the highest seen.
-			const delta = ((((seq - this.#highest) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
-			ext = this.#highest + delta;
+			ext = this.#highest + (((((seq - this.#highest) & 0xffff) + 0x8000) & 0xffff) - 0x8000);
 		}
-		this.#updateJitter(timestamp, arrivalMs);
 		const cap = this.capacity;
 		const slot = ext % cap;
 		if (ext < this.#next) {
 			if (this.#seq[slot] === ext && this.#state[slot] === PLAYED) {
 				this.#duplicated++;
-				return JB_DUPLICATE;
+				return -1 - JB_DUPLICATE;
 			}
 			this.#late++;
-			return JB_LATE;
+			return -1 - JB_LATE;
 		}
+		let verdict = JB_STORED;
 		if (ext - this.#next >= cap) {
-			result = this.#resync(ext);
-		} else if (this.#state[slot] === FILLED && this.#seq[slot] === ext) {
+			verdict = this.#resync(ext);
+		} else if ((this.#state[slot] & 1) !== 0 && this.#seq[slot] === ext) {
 			this.#duplicated++;
-			return JB_DUPLICATE;
+			return -1 - JB_DUPLICATE;
 		}
-		const s = slot;
 		// The last frame played is measured before its slot takes another (a drift decision may still ask its level).
-		if (!this.#lastKnown && s === this.#lastSlot) this.#lastPlayedLevel();
-		const at = s * STRIDE + HEADROOM;
-		let n = end - start;
-		if (n > FRAME_SAMPLES) n = FRAME_SAMPLES;
-		if (n < 0) n = 0;
-		const bytes = this.#bytes;
-		if (start <= HEADROOM && buf.length - start <= FRAME_SAMPLES + HEADROOM) bytes.set(buf, at - start);
-		else for (let i = 0; i < n; i++) bytes[at + i] = buf[start + i];
-		if (n < FRAME_SAMPLES) bytes.fill(this.#silenceCode, at + n, at + FRAME_SAMPLES);
-		this.#count[s] = n;
-		this.#level[s] = LEVEL_UNKNOWN;
+		if (!this.#lastKnown && slot === this.#lastSlot) this.#lastPlayedLevel();
+		this.#verdict = verdict;
+		this.#ext = ext;
+		return slot;
+	}
+
+	/** Slot s now holds frame #ext (state FILLED or SILENT), arrived at arrivalMs. */
+	#hold(s: number, state: number, arrivalMs: number): void {
+		const ext = this.#ext;
 		this.#arrival[s] = arrivalMs;
 		this.#seq[s] = ext;
-		this.#state[s] = FILLED;
+		this.#state[s] = state;
 		if (ext > this.#highest) this.#highest = ext;
-		return result;
 	}
 
 	/**
@@ -277,14 +324,14 @@ export class JitterBuffer {
 		// Over the hard bound: drop the oldest frames, whatever they hold.
 		while (depth > this.maxFrames) {
 			const s = this.#next % cap;
-			if (this.#state[s] === FILLED && this.#seq[s] === this.#next) this.#state[s] = PLAYED;
+			if ((this.#state[s] & 1) !== 0 && this.#seq[s] === this.#next) this.#state[s] = PLAYED;
 			this.#next++;
 			this.#dropped++;
 			this.#delayChanged(-FRAME_MS);
 			depth--;
 		}
 		let s = this.#next % cap;
-		let here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
+		let here = (this.#state[s] & 1) !== 0 && this.#seq[s] === this.#next;
 		const target = this.#target;
 		const slack = this.#slack;
 		// The cheap tests first: a frame's level is measured only when the rest of a condition holds.
@@ -296,7 +343,7 @@ export class JitterBuffer {
 			this.#avgDepth -= 1;
 			this.#delayChanged(-FRAME_MS);
 			s = this.#next % cap;
-			here = this.#state[s] === FILLED && this.#seq[s] === this.#next;
+			here = (this.#state[s] & 1) !== 0 && this.#seq[s] === this.#next;
 		} else if (here && (this.#avgDepth < target - 1 || (slack < SLACK_LOW_MS && depth < this.maxFrames - 1)) &&
 			this.#lastPlayedLevel() < this.silenceLevel && this.#levelOf(s) < this.silenceLevel) {
 			// Too shallow, or too little slack (a slower sender), between two silent frames: insert one.
@@ -306,7 +353,8 @@ export class JitterBuffer {
 			return this.#conceal(out);
 		}
 		if (here) {
-			decodeFrameTo(this.#tables, this.#bytes, s * STRIDE + HEADROOM, out, this.#outViews);
+			if (this.#state[s] === FILLED) decodeFrameTo(this.#tables, this.#bytes, s * STRIDE + HEADROOM, out, this.#outViews);
+			else out.fill(0);
 			this.#state[s] = PLAYED;
 			this.#lastKnown = false;
 			this.#lastSlot = s;
@@ -314,7 +362,7 @@ export class JitterBuffer {
 			this.#next++;
 			this.#played++;
 			this.#underrun = 0;
-			this.#plc.good(out, 0, FRAME_SAMPLES);
+			this.#plc.good(out, 0, FRAME_SAMPLES, this.#outViews);
 			this.#measureSlack(nowMs - this.#arrival[s]);
 			return JB_PLAYED;
 		}

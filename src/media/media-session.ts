@@ -10,7 +10,8 @@ import type { Clock, DatagramSocket, Peer, Random } from "../host.js";
 import { Dtmf4733Receiver, Dtmf4733Sender, type DigitSink } from "./dtmf-4733.js";
 import { EchoSuppressor, type EchoSuppressorOptions, frameEnergy, ramp } from "./echo-suppressor.js";
 import { ALAW_SILENCE, FRAME_SAMPLES, type G711Tables, PCMA, PCMU, tablesOf, ULAW_SILENCE } from "./g711.js";
-import { encodeFrameFrom, encodeFrameScaled, FrameViews } from "./g711-frame.js";
+import { FrameViews } from "./frame-views.js";
+import { encodeFrameFrom, encodeFrameScaled } from "./g711-frame.js";
 import { JitterBuffer, JB_SILENT } from "./jitter-buffer.js";
 import { RtcpSession } from "./rtcp.js";
 import { ReceptionStats } from "./rtcp-stats.js";
@@ -320,6 +321,8 @@ export class MediaSession {
 		}
 		if (v.payloadType === this.#eventPt) {
 			this.#dtmfIn.receive(bytes, v.payloadStart, v.payloadEnd, v.ssrc, v.timestamp, v.marker);
+			// The event took the audio's place in the stream (RFC 4733 §2.6): its frame plays as silence, not as a loss.
+			if ((this.#direction & MEDIA_RECV) !== 0) this.#jb.putSilence(v.sequence, now);
 		} else if ((this.#direction & MEDIA_RECV) !== 0) {
 			this.#jb.put(v.sequence, v.timestamp, bytes, v.payloadStart, v.payloadEnd, now);
 		}

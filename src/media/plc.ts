@@ -11,6 +11,8 @@
 // Received frames cost one native copy into a ring; the work of concealment (laying out the history, the pitch search)
 // runs only when a frame is lost.
 
+import type { FrameViews } from "./frame-views.js";
+
 /** Samples in 10 ms at 8 kHz: the unit of the attenuation and segment-growth schedule (G.711 App. I). */
 const STEP = 80;
 /** Shortest and longest pitch period searched: 5 ms and 15 ms (40 and 120 samples, G.711 App. I §I.2.2). */
@@ -28,13 +30,18 @@ const CORR_WINDOW = 160;
  */
 const RING = 480;
 
+/** Bytes of the ring and the history, rounded up to whole Float64 words. */
+const BUFFER_BYTES = (2 * (RING + PLC_HISTORY) + 7) & ~7;
+
 /** Samples after which the output is silent: 60 ms. */
 export const PLC_SILENT_AFTER = 6 * STEP;
 
 /** Pitch-repetition concealment state for one audio stream (8 kHz, 16-bit). */
 export class Plc {
 	/** The ring of received samples, [0, RING), then the linear history, [RING, RING + PLC_HISTORY). */
-	readonly #buffer = new Int16Array(RING + PLC_HISTORY);
+	readonly #buffer = new Int16Array(new ArrayBuffer(BUFFER_BYTES), 0, RING + PLC_HISTORY);
+	/** The ring as Float64 words: a whole frame moved in natively four samples at a time (./frame-views.ts). */
+	readonly #ringWide = new Float64Array(this.#buffer.buffer, 0, RING / 4);
 	/** The linear history (a view of #buffer): the last PLC_HISTORY samples received, oldest first, as of the loss. */
 	readonly #history = this.#buffer.subarray(RING);
 	/** Where the next received sample goes in the ring. */
@@ -78,8 +85,9 @@ export class Plc {
 	/**
 	 * A real frame pcm[start, start + length) was received and decoded. If it ends a loss, its start is cross-faded
 	 * in place from the synthetic signal (G.711 App. I: "the first good frame after an erasure"); then it joins the history.
+	 * `views`: the caller's views of pcm, if it keeps them (a whole frame then joins the history four samples a copy).
 	 */
-	good(pcm: Int16Array, start: number, length: number): void {
+	good(pcm: Int16Array, start: number, length: number, views: FrameViews | null = null): void {
 		if (this.#erased > 0) {
 			// 4 ms, plus 4 ms for each further 10 ms lost, at most 10 ms.
 			let fade = 32 + 32 * (((this.#erased - 1) / STEP) | 0);
@@ -88,7 +96,7 @@ export class Plc {
 			this.#synthesize(pcm, start, fade, true);
 			this.#erased = 0;
 		}
-		this.#push(pcm, start, length);
+		this.#push(pcm, start, length, views);
 	}
 
 	/** A frame is missing: write length synthetic samples to out[start, ...) (silence once 60 ms have been concealed). */
@@ -172,11 +180,14 @@ export class Plc {
 		this.#phase = j;
 	}
 
-	#push(pcm: Int16Array, start: number, length: number): void {
+	#push(pcm: Int16Array, start: number, length: number, views: FrameViews | null): void {
 		const b = this.#buffer;
 		let pos = this.#pos;
 		if (start === 0 && length === pcm.length && pos + length <= RING) {
-			b.set(pcm, pos); // a whole frame array: one native copy
+			// A whole frame array: one native copy, of Float64 words where both sides allow.
+			const wide = views !== null && (pos & 3) === 0 ? views.wide(pcm) : null;
+			if (wide !== null) this.#ringWide.set(wide, pos >> 2);
+			else b.set(pcm, pos);
 			pos += length;
 		} else {
 			for (let i = 0; i < length; i++) {

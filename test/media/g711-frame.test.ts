@@ -2,7 +2,8 @@
 // Tables 1a, 2a; RFC 3551 §4.5.14 (160 samples per 20 ms frame).
 import assert from "node:assert/strict";
 import { alawDecode, alawEncode, FRAME_SAMPLES, PCMA, PCMU, tablesOf, ulawDecode, ulawEncode } from "../../src/media/g711.js";
-import { decodeFrame160, decodeFrameTo, encodeFrame160, encodeFrameFrom, encodeFrameScaled, FrameViews } from "../../src/media/g711-frame.js";
+import { decodeFrame160, decodeFrameTo, encodeFrame160, encodeFrameFrom, encodeFrameScaled } from "../../src/media/g711-frame.js";
+import { FrameViews } from "../../src/media/frame-views.js";
 
 const LAWS = [
 	["PCMU", PCMU, ulawEncode, ulawDecode],

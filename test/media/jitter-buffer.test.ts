@@ -84,6 +84,25 @@ describe("RFC 3550 §5.1: playout in sequence-number order", () => {
 		assert.deepEqual([jb.played, jb.concealed, jb.lost, jb.late], [2, 1, 1, 1]);
 	});
 
+	it("plays the frame of a packet without audio (an RFC 4733 event, §2.6) as silence, not as a loss, and keeps its timestamp out of the jitter", () => {
+		const jb = new JitterBuffer({ law: PCMU, minMs: 80 });
+		const out = new Int16Array(N);
+		jb.put(1, 0, marked(0x90), 0, N, 0);
+		assert.equal(jb.putSilence(2, 20), JB_STORED);
+		assert.equal(jb.putSilence(2, 21), JB_DUPLICATE);
+		assert.equal(jb.putSilence(3, 40), JB_STORED);
+		jb.put(4, 480, marked(0x92), 0, N, 60);
+		const seen: number[] = [];
+		for (let i = 0; i < 4; i++) {
+			assert.equal(jb.take(out, 80 + 20 * i), JB_PLAYED);
+			seen.push(out[0], out[N - 1]);
+		}
+		assert.deepEqual(seen, [ulawDecode(0x90), ulawDecode(0x90), 0, 0, 0, 0, ulawDecode(0x92), ulawDecode(0x92)]);
+		assert.deepEqual([jb.played, jb.concealed, jb.lost, jb.duplicated], [4, 0, 0, 1]);
+		assert.equal(jb.jitterMs, 0, "packets 1 and 4 arrived on time; the events' arrivals are not counted");
+		assert.equal(jb.putSilence(3, 200), JB_DUPLICATE, "after playout");
+	});
+
 	it("refuses a capacity not above maxMs / 20", () => {
 		assert.throws(() => new JitterBuffer({ law: PCMU, capacity: 10, maxMs: 200 }), RangeError);
 	});

@@ -181,6 +181,22 @@ describe("MediaSession: RFC 4733 digits", () => {
 		assert.ok(fraction(p.bIn.slice(-50), 1000, 0) >= 0.98);
 	});
 
+	it("the frames an event replaced play at B as silence, not as concealed losses (RFC 4733 §2.6)", () => {
+		const p = pair({ echo: false });
+		p.a.start(params("10.0.0.2", 20000));
+		p.b.start(params("10.0.0.1", 16400));
+		p.run(200, new Sine(1000), new Sine(700));
+		assert.ok(p.a.sendDigit(0x35));
+		p.run(1000, new Sine(1000), new Sine(700));
+		assert.deepEqual(p.bDigits.got, ["5"]);
+		// Seven event packets (RFC 4733 §2.5.1: five updates, the end sent three times) took seven frames of audio.
+		assert.equal(p.a.eventPacketsSent, 7);
+		const silent = p.bIn.slice(5).filter((f) => f.every((x) => x === 0)).length;
+		assert.equal(silent, 7);
+		assert.equal(p.b.jitterBuffer.concealed, 0);
+		assert.equal(p.b.jitterBuffer.lost, 0);
+	});
+
 	it("digits are refused without a negotiated telephone-event payload type", () => {
 		const p = pair();
 		p.a.start(params("10.0.0.2", 20000, { telephoneEventPt: -1 }));
