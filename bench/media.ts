@@ -34,6 +34,8 @@ const ESP32_MHZ = 240;
 const ASSUMED_CYCLES_PER_UNIT = 30;
 /** The XS worker's CPU time per frame on this host with the media code of BEFORE_COMMIT, µs (measured as wallUs is now). */
 const BEFORE_CPU_US = Object.freeze({ steady: 300, path: 328, call: 720 });
+/** Bytes of G.711 tables with the media code of BEFORE_COMMIT (a segment table and a decode table per law). */
+const BEFORE_TABLE_BYTES = 1288;
 /** Heap slots of one MediaSession on XS with the media code of BEFORE_COMMIT. */
 const BEFORE_SESSION_SLOTS = 525;
 /** Cycles per unit of the path with the media code of BEFORE_COMMIT on this host (its CPU time × clock ÷ compute). */
@@ -267,14 +269,17 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
       `${shares(2 * ASSUMED_CYCLES_PER_UNIT)}.`,
   );
   const sessionSlots = await slotsPerSession();
-  const t = [ULAW_TABLES, ALAW_TABLES];
-  const typedBytes = t.reduce((n, x) => n + x.encode.byteLength + x.decode.byteLength + x.magnitude.byteLength, 0) + 256;
-  const pairNumbers = t.reduce((n, x) => n + x.even.length + x.odd.length, 0);
+  const laws = [ULAW_TABLES, ALAW_TABLES];
+  const lawBytes = (x: (typeof laws)[number]): number =>
+    x.encode.byteLength + x.ducked.byteLength + x.pairs.byteLength + x.decode.byteLength + x.magnitude.byteLength;
+  const typedBytes = laws.reduce((n, x) => n + lawBytes(x), 0) + 256;
+  const u = ULAW_TABLES;
   console.log(
     `memory: the G.711 tables, built once at load (a preloaded ESP32 build keeps them in flash, not RAM), are ` +
-      `${fmtInt(typedBytes)} bytes of typed arrays (encode 2 × 65,536, decode 2 × 512, magnitude 2 × 512, segment 256) and ` +
-      `${fmtInt(pairNumbers)} numbers in frozen arrays (the decode pairs: ${fmtInt(pairNumbers * XS_SLOT_BYTES_ESP32)} bytes as ` +
-      `${XS_SLOT_BYTES_ESP32}-byte XS slots on the ESP32). A MediaSession holds ${fmtInt(sessionSlots)} heap slots on XS ` +
+      `${fmtInt(typedBytes)} bytes of typed arrays: per law encode ${fmtInt(u.encode.byteLength)}, encode at the ducked gain ` +
+      `${fmtInt(u.ducked.byteLength)}, decode pairs ${fmtInt(u.pairs.byteLength)}, decode ${fmtInt(u.decode.byteLength)}, ` +
+      `magnitude ${fmtInt(u.magnitude.byteLength)}; and 256 of segments (${fmtInt(BEFORE_TABLE_BYTES)} with the media code of ` +
+      `${BEFORE_COMMIT}). A MediaSession holds ${fmtInt(sessionSlots)} heap slots on XS ` +
       `(${BEFORE_SESSION_SLOTS} with the media code of ${BEFORE_COMMIT}), besides its buffers.`,
   );
   console.log(

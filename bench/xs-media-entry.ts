@@ -13,7 +13,8 @@
 //   callCheck()   faults of that call after a run of frames
 import { EchoSuppressor, frameEnergy, ramp } from '../src/media/echo-suppressor.js';
 import { encodeFrame, FRAME_SAMPLES, PCMU, ULAW_TABLES } from '../src/media/g711.js';
-import { decodeFrameTo, encodeFrame160, encodeFrameFrom, encodeFrameScaled } from '../src/media/g711-frame.js';
+import { decodeFrameTo } from '../src/media/g711-frame-decode.js';
+import { encodeFrameFrom, encodeFrameQuads160 } from '../src/media/g711-frame-encode.js';
 import { FrameViews } from '../src/media/frame-views.js';
 import { JitterBuffer } from '../src/media/jitter-buffer.js';
 import { Plc } from '../src/media/plc.js';
@@ -67,7 +68,7 @@ class Path {
   readonly datagram = new Uint8Array(12 + FRAME_SAMPLES);
   /** The datagram's payload, where the frame is encoded in place (as MediaSession does). */
   readonly payload = this.datagram.subarray(12);
-  readonly payload16 = new Uint16Array(this.datagram.buffer, 12, FRAME_SAMPLES / 2);
+  readonly payload32 = new Int32Array(this.datagram.buffer, 12, FRAME_SAMPLES / 4);
   readonly playout = new Int16Array(PLAYOUT_FRAMES * FRAME_SAMPLES);
   readonly suppressor = new EchoSuppressor();
   readonly sender = new RtpSender({ random: new FixedRandom(null, 0x6d656469), payloadType: PCMU });
@@ -94,9 +95,7 @@ class Path {
     suppressor.decide(frameEnergy(speaker, 0), frameEnergy(mic, 0));
     ramp(speaker, 0, suppressor.speakerGainFrom, suppressor.speakerGainNow);
     // Send: G.711 encode into the packet, then its header.
-    const g0 = suppressor.micGainFrom, g1 = suppressor.micGainNow;
-    if (g0 === 1 && g1 === 1) encodeFrameFrom(ULAW_TABLES, mic, payload, this.micViews, this.payload16);
-    else encodeFrameScaled(ULAW_TABLES, mic, payload, g0, g1);
+    encodeFrameFrom(ULAW_TABLES, mic, payload, this.payload32, this.micViews, suppressor.micGainFrom, suppressor.micGainNow);
     const end = sender.writeHeader(datagram, 0, this.marker, PCMU, sender.timestamp, FRAME_SAMPLES, now);
     sender.skip();
     this.marker = false;
@@ -207,6 +206,8 @@ export function stageEcho(_i: number): void {
 const stageCodes = new Uint8Array(CAPTURE_FRAMES * FRAME_SAMPLES);
 encodeFrame(PCMU, capture, 0, stageCodes, 0, capture.length);
 const g711Codes = new Uint8Array(FRAME_SAMPLES);
+const g711Words = new Int32Array(g711Codes.buffer);
+const g711Codes16 = new Uint16Array(g711Codes.buffer);
 const g711Out = new Int16Array(FRAME_SAMPLES);
 const g711OutViews = new FrameViews();
 /** Each captured frame's 16-bit patterns (views made once, as a frame's owner makes them). */
@@ -217,8 +218,8 @@ let g711K = 0;
 /** G.711 μ-law: one captured frame encoded, the codes decoded again (the whole-frame kernels, as the path uses them). */
 export function stageG711(_i: number): void {
   const k = g711K++ % CAPTURE_FRAMES;
-  encodeFrame160(ULAW_TABLES, capturePatterns[k] as Uint16Array, g711Codes);
-  decodeFrameTo(ULAW_TABLES, g711Codes, 0, g711Out, g711OutViews);
+  encodeFrameQuads160(ULAW_TABLES.encode, capturePatterns[k] as Uint16Array, g711Words);
+  decodeFrameTo(ULAW_TABLES, g711Codes, g711Codes16, 0, g711Out, g711OutViews);
 }
 
 const stageSender = new RtpSender({ random: new FixedRandom(null, 0x72747021), payloadType: PCMU });

@@ -20,7 +20,7 @@
 // one frame, so a switch never steps the waveform (a click); the instant attack ducks the mic on the first far frame,
 // before its echo arrives. Everything is preallocated; `process` allocates nothing. Disabled, it touches nothing.
 // `process` does it all in place; `decide` takes the two frames' energies and leaves the ramps to the caller, which
-// can fold the mic's into the G.711 encoder (./g711-frame.ts encodeFrameScaled: the same codes, no pass of its own).
+// can fold the mic's into the G.711 encoder (./g711-frame-encode.ts: the same codes, no pass of its own).
 import { FRAME_SAMPLES } from "./g711.js";
 
 /** Milliseconds of one frame (RFC 3551 §4.5.14). */

@@ -74,66 +74,62 @@ export function alawDecode(code: number): number {
 	return a & 0x80 ? magnitude : -magnitude;
 }
 
-// The tables of the frame functions, built once at load from the functions above (a preloaded ESP32 build keeps them
-// in flash, not RAM). Bytes: 2 × 65,536 (encode), 2 × 512 (decode), 2 × 512 (magnitude), SEGMENT's 256, and the
-// decode pairs: 4 arrays of 256 numbers (1 KiB of values each, 4 KiB as XS array slots of 16 bytes on the ESP32):
-// 133,376 bytes of typed arrays + 1,024 array slots.
+// The tables of the frame functions (./g711-frame-encode.ts, ./g711-frame-decode.ts), built once at load from the
+// functions above; a preloaded ESP32 build keeps them in flash, not RAM. Bytes per law: encode 65,536, encode at the
+// ducked gain 65,536, decode pairs 262,144, decode 512, magnitude 512; and SEGMENT's 256 once: 788,736 in all.
 
-/** Code of every 16-bit sample, indexed by its 16-bit pattern (sample & 0xFFFF): one table read per sample. */
-const ULAW_ENCODE = new Uint8Array(65536);
-const ALAW_ENCODE = new Uint8Array(65536);
-/** Decoded 16-bit value of every code (G.711 Tables 1a, 2a, column "decoder output"). */
-const ULAW_DECODE = new Int16Array(256);
-const ALAW_DECODE = new Int16Array(256);
-for (let x = -32768; x < 32768; x++) {
-	ULAW_ENCODE[x & 0xffff] = ulawEncode(x);
-	ALAW_ENCODE[x & 0xffff] = alawEncode(x);
-}
-for (let code = 0; code < 256; code++) {
-	ULAW_DECODE[code] = ulawDecode(code);
-	ALAW_DECODE[code] = alawDecode(code);
-}
-/**
- * Two decoded samples in one 32-bit word: the code of the frame's sample 2k through EVEN, of sample 2k + 1 through ODD,
- * OR-ed, give the Int32 that holds both 16-bit samples in this machine's byte order.
- */
+/** The gain the echo suppressor holds the mic at while the far end talks, by default (24 dB of loss). */
+export const DUCKED_GAIN = Math.pow(10, -24 / 20);
+
+/** This machine stores the low byte of a 16-bit word first (the order a word of two codes or two samples is read in). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** Frozen plain arrays, not typed ones: XS reads an array element without the typed-array access charge. */
-function pairTables(decode: Int16Array): { even: readonly number[]; odd: readonly number[] } {
-	const even: number[] = [], odd: number[] = [];
-	for (let code = 0; code < 256; code++) {
-		const low = decode[code] & 0xffff, high = decode[code] << 16;
-		even.push(LITTLE_ENDIAN ? low : high);
-		odd.push(LITTLE_ENDIAN ? high : low);
-	}
-	return { even: Object.freeze(even), odd: Object.freeze(odd) };
-}
 
-/** |sample| of every code: a level summed straight from the codes. */
-function magnitudes(decode: Int16Array): Uint16Array {
-	const out = new Uint16Array(256);
-	for (let code = 0; code < 256; code++) out[code] = decode[code] < 0 ? -decode[code] : decode[code];
-	return out;
-}
-
-/** The tables of one law, for the frame functions (src/media/g711-frame.ts). Frozen holders; never written after load. */
+/** The tables of one law, for the frame functions. Frozen holders; never written after load. */
 export interface G711Tables {
-	/** Code of a sample, by its 16-bit pattern. */
+	/** Code of a sample, by its 16-bit pattern (sample & 0xFFFF): one table read per sample. */
 	readonly encode: Uint8Array;
-	/** Sample of a code. */
+	/** Code of a sample scaled by DUCKED_GAIN (Math.round(sample · DUCKED_GAIN)), by its 16-bit pattern. */
+	readonly ducked: Uint8Array;
+	/** The gain `ducked` was built for. */
+	readonly duckedGain: number;
+	/** Sample of a code (G.711 Tables 1a, 2a, column "decoder output"). */
 	readonly decode: Int16Array;
-	/** |sample| of a code. */
+	/**
+	 * Two samples of a code pair, by the 16-bit word the two codes make in memory (codes c, c + 1 read as one Uint16):
+	 * the Int32 word that holds both samples in the same order. One table read per two samples.
+	 */
+	readonly pairs: Int32Array;
+	/** |sample| of a code: a level summed straight from the codes. */
 	readonly magnitude: Uint16Array;
-	/** A frame's samples 2k and 2k + 1 as one Int32: EVEN[code of 2k] | ODD[code of 2k + 1]. */
-	readonly even: readonly number[];
-	readonly odd: readonly number[];
 }
-export const ULAW_TABLES: G711Tables = Object.freeze({
-	encode: ULAW_ENCODE, decode: ULAW_DECODE, magnitude: magnitudes(ULAW_DECODE), ...pairTables(ULAW_DECODE),
-});
-export const ALAW_TABLES: G711Tables = Object.freeze({
-	encode: ALAW_ENCODE, decode: ALAW_DECODE, magnitude: magnitudes(ALAW_DECODE), ...pairTables(ALAW_DECODE),
-});
+
+function tables(encodeOne: (sample: number) => number, decodeOne: (code: number) => number): G711Tables {
+	const encode = new Uint8Array(65536), ducked = new Uint8Array(65536);
+	for (let x = -32768; x < 32768; x++) {
+		encode[x & 0xffff] = encodeOne(x);
+		ducked[x & 0xffff] = encodeOne(Math.round(x * DUCKED_GAIN));
+	}
+	const decode = new Int16Array(256), magnitude = new Uint16Array(256);
+	for (let code = 0; code < 256; code++) {
+		decode[code] = decodeOne(code);
+		magnitude[code] = decode[code] < 0 ? -decode[code] : decode[code];
+	}
+	// The word of codes (first, second) is first | second << 8 read on a little-endian machine, first << 8 | second on a
+	// big-endian one; the word of samples likewise.
+	const pairs = new Int32Array(65536);
+	for (let word = 0; word < 65536; word++) {
+		const first = LITTLE_ENDIAN ? word & 0xff : word >> 8, second = LITTLE_ENDIAN ? word >> 8 : word & 0xff;
+		const a = decode[first] & 0xffff, b = decode[second] & 0xffff;
+		pairs[word] = LITTLE_ENDIAN ? a | (b << 16) : (a << 16) | b;
+	}
+	return Object.freeze({ encode, ducked, duckedGain: DUCKED_GAIN, decode, pairs, magnitude });
+}
+
+export const ULAW_TABLES: G711Tables = tables(ulawEncode, ulawDecode);
+export const ALAW_TABLES: G711Tables = tables(alawEncode, alawDecode);
+const ULAW_ENCODE = ULAW_TABLES.encode, ALAW_ENCODE = ALAW_TABLES.encode;
+const ULAW_DECODE = ULAW_TABLES.decode, ALAW_DECODE = ALAW_TABLES.decode;
+
 /** The tables of `law` (PCMU or PCMA; anything else is taken as PCMU, as the frame functions do). */
 export function tablesOf(law: number): G711Tables {
 	return law === PCMA ? ALAW_TABLES : ULAW_TABLES;
@@ -142,7 +138,7 @@ export function tablesOf(law: number): G711Tables {
 /**
  * Encode `samples` (default one 20 ms frame) of `pcm` from `pcmStart` into `out` from `outStart`, one byte per
  * sample, with `law` = PCMU or PCMA: one table read per sample. Allocates nothing. (Whole frames through views go
- * faster: src/media/g711-frame.ts.)
+ * faster: ./g711-frame-encode.ts, ./g711-frame-decode.ts.)
  */
 export function encodeFrame(law: number, pcm: Int16Array, pcmStart: number, out: Uint8Array, outStart: number, samples = FRAME_SAMPLES): void {
 	const table = law === PCMA ? ALAW_ENCODE : ULAW_ENCODE;

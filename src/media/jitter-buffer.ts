@@ -19,10 +19,10 @@
 // (and only while there is room below maxMs); a silence drop is made only while the slack is a frame above that (else
 // it would bring the underruns back). The slack needs `take`'s nowMs on the clock of `put`'s arrivalMs.
 // Frames are kept as the G.711 bytes they arrived as, moved with native copies and fills, and decoded once, at playout
-// (./g711-frame.ts). A frame's level is measured only when a drift decision asks for it (in a steady call, never).
+// (./g711-frame-decode.ts). A frame's level is measured only when a drift decision asks for it (in a steady call, never).
 import { ALAW_SILENCE, FRAME_SAMPLES, type G711Tables, PCMA, PCMU, tablesOf, ULAW_SILENCE } from "./g711.js";
 import { DatagramWords, FrameViews } from "./frame-views.js";
-import { decodeFrameTo } from "./g711-frame.js";
+import { decodeFrameTo } from "./g711-frame-decode.js";
 import { Plc } from "./plc.js";
 
 /** Milliseconds of one frame (RFC 3551 §4.5.14: 20 ms by default). */
@@ -98,6 +98,8 @@ export class JitterBuffer {
 	readonly #bytes: Uint8Array;
 	/** #bytes as Int32 words (a datagram copied in four bytes at a time), and the words of the datagrams handed in. */
 	readonly #words: Int32Array;
+	/** #bytes as Uint16 words: a frame's codes read two at a time by the decoder. */
+	readonly #codes16: Uint16Array;
 	readonly #source = new DatagramWords();
 	readonly #tables: G711Tables;
 	readonly #silenceCode: number;
@@ -165,6 +167,7 @@ export class JitterBuffer {
 		this.#silenceCode = this.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
 		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
 		this.#words = new Int32Array(this.#bytes.buffer);
+		this.#codes16 = new Uint16Array(this.#bytes.buffer);
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
 		this.#count = new Uint8Array(capacity);
@@ -353,7 +356,7 @@ export class JitterBuffer {
 			return this.#conceal(out);
 		}
 		if (here) {
-			if (this.#state[s] === FILLED) decodeFrameTo(this.#tables, this.#bytes, s * STRIDE + HEADROOM, out, this.#outViews);
+			if (this.#state[s] === FILLED) decodeFrameTo(this.#tables, this.#bytes, this.#codes16, s * STRIDE + HEADROOM, out, this.#outViews);
 			else out.fill(0);
 			this.#state[s] = PLAYED;
 			this.#lastKnown = false;

@@ -11,7 +11,7 @@ import { Dtmf4733Receiver, Dtmf4733Sender, type DigitSink } from "./dtmf-4733.js
 import { EchoSuppressor, type EchoSuppressorOptions, frameEnergy, ramp } from "./echo-suppressor.js";
 import { ALAW_SILENCE, FRAME_SAMPLES, type G711Tables, PCMA, PCMU, tablesOf, ULAW_SILENCE } from "./g711.js";
 import { FrameViews } from "./frame-views.js";
-import { encodeFrameFrom, encodeFrameScaled } from "./g711-frame.js";
+import { encodeFrameFrom } from "./g711-frame-encode.js";
 import { JitterBuffer, JB_SILENT } from "./jitter-buffer.js";
 import { RtcpSession } from "./rtcp.js";
 import { ReceptionStats } from "./rtcp-stats.js";
@@ -104,7 +104,7 @@ export class MediaSession {
 	readonly #control: Uint8Array;
 	/** Where an audio frame is encoded: in place in #packet, after the header (RFC 3551 §4.5.14: 160 octets). */
 	readonly #audioPayload = this.#packet.subarray(RTP_HEADER_BYTES, RTP_HEADER_BYTES + FRAME_SAMPLES);
-	readonly #audioPayload16 = new Uint16Array(this.#packet.buffer, RTP_HEADER_BYTES, FRAME_SAMPLES / 2);
+	readonly #audioPayload32 = new Int32Array(this.#packet.buffer, RTP_HEADER_BYTES, FRAME_SAMPLES / 4);
 	/** The host's mic frame as the encoder reads it (views made when the host hands another array). */
 	readonly #micViews = new FrameViews();
 	readonly #event = new Uint8Array(4);
@@ -443,8 +443,7 @@ export class MediaSession {
 		}
 		const payload = this.#audioPayload;
 		if (mic === null) payload.fill(this.#silenceCode);
-		else if (micFrom === 1 && micTo === 1) encodeFrameFrom(this.#tables, mic, payload, this.#micViews, this.#audioPayload16);
-		else encodeFrameScaled(this.#tables, mic, payload, micFrom, micTo);
+		else encodeFrameFrom(this.#tables, mic, payload, this.#audioPayload32, this.#micViews, micFrom, micTo);
 		// Our own marker (RFC 3551 §4.1: first packet of a talk spurt), the negotiated payload type, then the clock on.
 		const end = sender.writeHeader(this.#packet, 0, this.#marker, this.#payloadType, sender.timestamp, FRAME_SAMPLES, now);
 		sender.skip();
