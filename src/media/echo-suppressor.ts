@@ -69,10 +69,10 @@ function dbToFactor(db: number): number {
 	return Math.pow(10, db / 20);
 }
 
-const hypot = Math.hypot;
+const hypot = Math.hypot, max = Math.max;
 /**
- * Math.hypot applied to a frame is one native pass on XS, which pushes the 160 arguments on its stack; V8 copies them
- * into a heap array first (garbage every frame on Node), so there the loop runs. XS is told by its deep Object.freeze
+ * Math.hypot (or Math.max) applied to a typed array is one native pass on XS, which pushes the arguments on its stack;
+ * V8 copies them into a heap array first (garbage every frame on Node), so there the loop runs. XS is told by its deep Object.freeze
  * (a second argument other engines ignore).
  */
 const probe = { inner: {} };
@@ -210,12 +210,23 @@ export class EchoSuppressor {
 		this.#micFrom = this.#micGain;
 		this.#speakerFrom = this.#speakerGain;
 		if (!this.#enabled) return ES_OFF;
-		this.#frames++;
-		const f = this.#follow(this.#farLevel, farEnergy);
-		const n = this.#follow(this.#nearLevel, nearEnergy);
+		const frames = ++this.#frames;
+		// The level followers: instant attack to the frame's RMS, exponential release toward it.
+		const release = this.#release;
+		let f = Math.sqrt(farEnergy / FRAME_SAMPLES), n = Math.sqrt(nearEnergy / FRAME_SAMPLES);
+		const lastFar = this.#farLevel, lastNear = this.#nearLevel;
+		if (f < lastFar) f = lastFar + (f - lastFar) * release;
+		if (n < lastNear) n = lastNear + (n - lastNear) * release;
 		this.#farLevel = f;
 		this.#nearLevel = n;
-		const echo = this.#echoReference(f);
+		// The echo reference: the highest far level of the last echoTailMs, this frame's included (levels are ≥ 0): one
+		// native pass on XS (Math.max applied to the ring), the loop on V8 (see NATIVE_PASS).
+		const h = this.#farHistory;
+		h[frames % h.length] = f;
+		let echo = 0;
+		if (NATIVE_PASS) echo = max.apply(null, h as unknown as number[]);
+		else for (let i = 0; i < h.length; i++) if (h[i] > echo) echo = h[i];
+		this.#echoRef = echo;
 		const farTalks = f > this.farThreshold, nearTalks = n > this.nearThreshold;
 		// The echo reference, not the current far level: the mic's echo tail lags the far end falling silent.
 		const farWins = farTalks && echo >= n * this.farMargin;
@@ -236,25 +247,23 @@ export class EchoSuppressor {
 		}
 		// The holder talking (a new holder always does) renews the hangover.
 		if (floor === ES_FAR ? farTalks : floor === ES_NEAR && nearTalks) this.#hold = this.hangoverFrames;
-		if (floor !== this.#floor) this.#floorChanges++;
-		this.#floor = floor;
-		const micTarget = floor === ES_FAR ? this.micGain : 1;
-		const speakerTarget = floor === ES_NEAR ? this.speakerGain : 1;
-		if (micTarget < 1) this.#micDucked++;
-		if (speakerTarget < 1) this.#speakerDucked++;
-		this.#micGain = micTarget;
-		this.#speakerGain = speakerTarget;
+		if (floor !== this.#floor) {
+			this.#floorChanges++;
+			this.#floor = floor;
+		}
+		// The mic is attenuated while the far end holds the floor, the speaker while the near end does.
+		if (floor === ES_FAR) {
+			const g = this.micGain;
+			this.#micGain = g;
+			this.#speakerGain = 1;
+			if (g < 1) this.#micDucked++;
+		} else {
+			const g = floor === ES_NEAR ? this.speakerGain : 1;
+			this.#micGain = 1;
+			this.#speakerGain = g;
+			if (g < 1) this.#speakerDucked++;
+		}
 		return floor;
-	}
-
-	/** Record this frame's far level; answer the highest of the last echoTailMs. */
-	#echoReference(f: number): number {
-		const h = this.#farHistory;
-		h[this.#frames % h.length] = f;
-		let max = 0;
-		for (let i = 0; i < h.length; i++) if (h[i] > max) max = h[i];
-		this.#echoRef = max;
-		return max;
 	}
 
 	/** A frame of the holder's silence: keep its floor while hangover frames remain, else fall idle. */
@@ -262,12 +271,6 @@ export class EchoSuppressor {
 		if (this.#hold === 0) return ES_IDLE;
 		this.#hold--;
 		return floor;
-	}
-
-	/** The level follower: instant attack to the frame's RMS (from its energy), exponential release toward it. */
-	#follow(level: number, energy: number): number {
-		const frame = Math.sqrt(energy / FRAME_SAMPLES);
-		return frame >= level ? frame : level + (frame - level) * this.#release;
 	}
 }
 

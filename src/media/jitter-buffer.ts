@@ -111,7 +111,12 @@ export class JitterBuffer {
 	/** A slot's level once measured (see #levelOf); LEVEL_UNKNOWN until then. */
 	readonly #level: Uint16Array;
 	readonly #arrival: Float64Array;
-	readonly #plc = new Plc();
+	/** Concealment; the frames played go into its history deferred: decoded again from their slot if a loss comes. */
+	readonly #plc = new Plc({ frame: (slot, out, views) => this.#replay(slot, out, views) });
+	/** Extended sequence numbers of the last three frames played, newest last (-1: none, or not known). */
+	#historyNewest = -1;
+	#historyMiddle = -1;
+	#historyOldest = -1;
 	#started = false;
 	#buffering = true;
 	/** What #admit found: the frame's extended sequence number, and JB_STORED or JB_RESYNC. */
@@ -212,6 +217,7 @@ export class JitterBuffer {
 		this.#haveTransit = false;
 		this.#state.fill(EMPTY);
 		this.#plc.reset();
+		this.#forgetHistory();
 		this.#source.reset();
 		this.#avgDepth = 0;
 		this.#underrun = 0;
@@ -293,8 +299,10 @@ export class JitterBuffer {
 			this.#duplicated++;
 			return -1 - JB_DUPLICATE;
 		}
-		// The last frame played is measured before its slot takes another (a drift decision may still ask its level).
+		// The last frame played is measured before its slot takes another (a drift decision may still ask its level), and
+		// the last three are written into the concealment history (they may be deferred there).
 		if (!this.#lastKnown && slot === this.#lastSlot) this.#lastPlayedLevel();
+		if (this.#state[slot] === PLAYED && this.#seq[slot] >= this.#historyOldest) this.#plc.settle();
 		this.#verdict = verdict;
 		this.#ext = ext;
 		return slot;
@@ -356,8 +364,18 @@ export class JitterBuffer {
 			return this.#conceal(out);
 		}
 		if (here) {
-			if (this.#state[s] === FILLED) decodeFrameTo(this.#tables, this.#bytes, this.#codes16, s * STRIDE + HEADROOM, out, this.#outViews);
-			else out.fill(0);
+			// Into the concealment history: a decoded frame without a copy (the slot keeps its bytes), silence as it is.
+			const plc = this.#plc;
+			if (this.#state[s] === FILLED) {
+				decodeFrameTo(this.#tables, this.#bytes, this.#codes16, s * STRIDE + HEADROOM, out, this.#outViews);
+				if (!plc.defer(s)) plc.good(out, 0, FRAME_SAMPLES, this.#outViews);
+			} else {
+				out.fill(0);
+				plc.good(out, 0, FRAME_SAMPLES, this.#outViews);
+			}
+			this.#historyOldest = this.#historyMiddle;
+			this.#historyMiddle = this.#historyNewest;
+			this.#historyNewest = this.#next;
 			this.#state[s] = PLAYED;
 			this.#lastKnown = false;
 			this.#lastSlot = s;
@@ -365,7 +383,6 @@ export class JitterBuffer {
 			this.#next++;
 			this.#played++;
 			this.#underrun = 0;
-			this.#plc.good(out, 0, FRAME_SAMPLES, this.#outViews);
 			this.#measureSlack(nowMs - this.#arrival[s]);
 			return JB_PLAYED;
 		}
@@ -382,6 +399,16 @@ export class JitterBuffer {
 		this.#delayChanged(FRAME_MS);
 		if (++this.#underrun >= REBUFFER_AFTER) this.#buffering = true;
 		return this.#conceal(out);
+	}
+
+	/** The samples slot s was played with (PlcSource): its bytes decoded again. */
+	#replay(slot: number, out: Int16Array, views: FrameViews): void {
+		decodeFrameTo(this.#tables, this.#bytes, this.#codes16, slot * STRIDE + HEADROOM, out, views);
+	}
+
+	/** No frame played is known to be in the history (a new stream: every slot it reuses is settled first). */
+	#forgetHistory(): void {
+		this.#historyNewest = this.#historyMiddle = this.#historyOldest = -1;
 	}
 
 	#conceal(out: Int16Array): number {
@@ -450,6 +477,8 @@ export class JitterBuffer {
 
 	#resync(ext: number): number {
 		this.#resyncs++;
+		this.#plc.settle();
+		this.#forgetHistory();
 		this.#state.fill(EMPTY);
 		this.#next = this.#highest = ext;
 		this.#buffering = true;

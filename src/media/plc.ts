@@ -8,10 +8,11 @@
 // is cross-faded with the continuing synthetic signal (4 ms, plus 4 ms per further 10 ms lost, at most 10 ms).
 // Differences from Appendix I: no 3.75 ms output delay, so the very start of a loss is not overlap-added with the
 // already played signal; floating-point arithmetic. Everything is preallocated; nothing allocates per frame.
-// Received frames cost one native copy into a ring; the work of concealment (laying out the history, the pitch search)
-// runs only when a frame is lost.
+// Received frames cost one native copy into a ring, or nothing when their owner can give them again (a jitter buffer
+// keeps the G.711 bytes: `defer`); the work of concealment (the deferred frames decoded, the history laid out, the pitch
+// search) runs only when a frame is lost.
 
-import type { FrameViews } from "./frame-views.js";
+import { FrameViews } from "./frame-views.js";
 
 /** Samples in 10 ms at 8 kHz: the unit of the attenuation and segment-growth schedule (G.711 App. I). */
 const STEP = 80;
@@ -30,6 +31,20 @@ const CORR_WINDOW = 160;
  */
 const RING = 480;
 
+/** Samples of a whole frame (20 ms at 8 kHz), the unit of deferred frames. */
+const FRAME = 160;
+/** Whole frames in the ring. */
+const RING_FRAMES = RING / FRAME;
+
+/**
+ * Who can give a received frame again: the owner of the frames (the jitter buffer keeps their G.711 bytes). A frame it
+ * defers joins the history without a copy; its samples are asked for only if a loss begins while it is still there.
+ */
+export interface PlcSource {
+	/** Write the 160 samples frame `ref` was played with into out[0, 160) (views: out's, for the decoder). */
+	frame(ref: number, out: Int16Array, views: FrameViews): void;
+}
+
 /** Bytes of the ring and the history, rounded up to whole Float64 words. */
 const BUFFER_BYTES = (2 * (RING + PLC_HISTORY) + 7) & ~7;
 
@@ -44,8 +59,17 @@ export class Plc {
 	readonly #ringWide = new Float64Array(this.#buffer.buffer, 0, RING / 4);
 	/** The linear history (a view of #buffer): the last PLC_HISTORY samples received, oldest first, as of the loss. */
 	readonly #history = this.#buffer.subarray(RING);
+	/** The ring and the history as Float64 words (a frame moved within the buffer natively). */
+	readonly #wide = new Float64Array(this.#buffer.buffer, 0, BUFFER_BYTES / 8);
 	/** Where the next received sample goes in the ring. */
 	#pos = 0;
+	/** Per whole frame of the ring: ref + 1 of a deferred frame not yet written there, or 0. */
+	readonly #deferred = new Int32Array(RING_FRAMES);
+	#pending = 0;
+	readonly #source: PlcSource | null;
+	/** Where a deferred frame is written before it is copied into the ring: the start of the history, laid out later. */
+	readonly #scratch = this.#buffer.subarray(RING, RING + FRAME);
+	readonly #scratchViews = new FrameViews();
 
 	/** Samples of real signal in the history (it is not full until 48.75 ms have been seen). */
 	#filled = 0;
@@ -56,6 +80,11 @@ export class Plc {
 	#phase = 0;
 	#periods = 1;
 	#concealedFrames = 0;
+
+	/** `source`: who can give a deferred frame again (see `defer`); none: every frame is copied in (`good`). */
+	constructor(source: PlcSource | null = null) {
+		this.#source = source;
+	}
 
 	/** Pitch period (samples) chosen for the current or last loss. */
 	get pitch(): number {
@@ -73,6 +102,8 @@ export class Plc {
 	/** Forget the history (new stream). */
 	reset(): void {
 		this.#buffer.fill(0);
+		this.#deferred.fill(0);
+		this.#pending = 0;
 		this.#pos = 0;
 		this.#filled = 0;
 		this.#erased = 0;
@@ -99,9 +130,41 @@ export class Plc {
 		this.#push(pcm, start, length, views);
 	}
 
+	/**
+	 * A whole frame was received and played as the source's frame `ref` gives it (no loss before it to fade from): it
+	 * joins the history as `good` would take it, without a copy — the source is asked for it only if a loss begins while
+	 * it is in the history (`settle`). False when it cannot (no source, a loss to fade from, the ring not at a frame's
+	 * start): then the caller hands the frame to `good`.
+	 */
+	defer(ref: number): boolean {
+		const pos = this.#pos;
+		if (this.#erased !== 0 || this.#source === null || pos % FRAME !== 0) return false;
+		const k = pos / FRAME, deferred = this.#deferred;
+		if (deferred[k] === 0) this.#pending++;
+		deferred[k] = ref + 1;
+		this.#pos = pos + FRAME === RING ? 0 : pos + FRAME;
+		const filled = this.#filled + FRAME;
+		this.#filled = filled > PLC_HISTORY ? PLC_HISTORY : filled;
+		return true;
+	}
+
+	/** Write every deferred frame into the ring (the source may reuse what it gave them from after this). */
+	settle(): void {
+		if (this.#pending === 0) return;
+		const deferred = this.#deferred, source = this.#source as PlcSource, scratch = this.#scratch, wide = this.#wide;
+		for (let k = 0; k < RING_FRAMES; k++) {
+			if (deferred[k] === 0) continue;
+			source.frame(deferred[k] - 1, scratch, this.#scratchViews);
+			wide.copyWithin((k * FRAME) >> 2, RING >> 2, (RING + FRAME) >> 2);
+			deferred[k] = 0;
+		}
+		this.#pending = 0;
+	}
+
 	/** A frame is missing: write length synthetic samples to out[start, ...) (silence once 60 ms have been concealed). */
 	conceal(out: Int16Array, start: number, length: number): void {
 		if (this.#erased === 0) {
+			this.settle();
 			this.#layOut();
 			this.#pitch = this.#filled >= PLC_HISTORY ? this.#findPitch() : PLC_MAX_PITCH;
 			this.#periods = 1;
@@ -183,6 +246,16 @@ export class Plc {
 	#push(pcm: Int16Array, start: number, length: number, views: FrameViews | null): void {
 		const b = this.#buffer;
 		let pos = this.#pos;
+		if (this.#pending > 0) {
+			// A whole frame takes the place of the one deferred there, if any; anything else writes them all first.
+			if (length === FRAME && pos % FRAME === 0) {
+				const k = pos / FRAME;
+				if (this.#deferred[k] !== 0) {
+					this.#deferred[k] = 0;
+					this.#pending--;
+				}
+			} else this.settle();
+		}
 		if (start === 0 && length === pcm.length && pos + length <= RING) {
 			// A whole frame array: one native copy, of Float64 words where both sides allow.
 			const wide = views !== null && (pos & 3) === 0 ? views.wide(pcm) : null;

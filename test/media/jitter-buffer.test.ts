@@ -1,7 +1,8 @@
 // Adaptive jitter buffer — RFC 3550 §5.1 (sequence order, wrap), A.8 (interarrival jitter); RFC 3551 §4.5.14 (20 ms
 // G.711 frames); concealment per G.711 Appendix I. Virtual calls driven by a seeded xorshift.
 import assert from "node:assert/strict";
-import { encodeFrame, PCMU, ulawDecode } from "../../src/media/g711.js";
+import { decodeFrame, encodeFrame, PCMU, ulawDecode } from "../../src/media/g711.js";
+import { Plc } from "../../src/media/plc.js";
 import {
 	JB_CONCEALED, JB_DUPLICATE, JB_LATE, JB_PLAYED, JB_SILENT, JB_STORED, JitterBuffer,
 } from "../../src/media/jitter-buffer.js";
@@ -101,6 +102,27 @@ describe("RFC 3550 §5.1: playout in sequence-number order", () => {
 		assert.deepEqual([jb.played, jb.concealed, jb.lost, jb.duplicated], [4, 0, 0, 1]);
 		assert.equal(jb.jitterMs, 0, "packets 1 and 4 arrived on time; the events' arrivals are not counted");
 		assert.equal(jb.putSilence(3, 200), JB_DUPLICATE, "after playout");
+	});
+
+	it("conceals a loss from the frames played, even when their slots took later packets before it (G.711 App. I history)", () => {
+		// Voice-like frames (a 100-sample period): frames 0-2 played, then packets 6 and 7 arrive early and take the slots of 0 and 1
+		// (capacity 6), frame 3 is lost. The concealment must repeat what 0-2 played, as a history fed copies does.
+		const jb = new JitterBuffer({ law: PCMU, capacity: 6, minMs: 20, maxMs: 100 });
+		const pcm = new Int16Array(9 * N), codes = new Uint8Array(9 * N);
+		for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * i) / 100) + 3000 * Math.sin((2 * Math.PI * i) / 33));
+		encodeFrame(PCMU, pcm, 0, codes, 0, pcm.length);
+		const reference = new Plc(), frame = new Int16Array(N), out = new Int16Array(N);
+		for (let k = 0; k < 3; k++) {
+			jb.put(k, k * N, codes, k * N, (k + 1) * N, 20 * k);
+			assert.equal(jb.take(out, 20 * k + 20), JB_PLAYED);
+			decodeFrame(PCMU, codes, k * N, frame, 0);
+			reference.good(frame, 0, N);
+		}
+		for (const k of [6, 7, 4]) assert.equal(jb.put(k, k * N, codes, k * N, (k + 1) * N, 70), JB_STORED);
+		assert.equal(jb.take(out, 80), JB_CONCEALED);
+		reference.conceal(frame, 0, N);
+		assert.deepEqual(out, frame);
+		assert.ok(out.some((x) => x !== 0));
 	});
 
 	it("refuses a capacity not above maxMs / 20", () => {
