@@ -207,7 +207,6 @@ const stageCodes = new Uint8Array(CAPTURE_FRAMES * FRAME_SAMPLES);
 encodeFrame(PCMU, capture, 0, stageCodes, 0, capture.length);
 const g711Codes = new Uint8Array(FRAME_SAMPLES);
 const g711Words = new Int32Array(g711Codes.buffer);
-const g711Codes16 = new Uint16Array(g711Codes.buffer);
 const g711Out = new Int16Array(FRAME_SAMPLES);
 const g711OutViews = new FrameViews();
 /** Each captured frame's 16-bit patterns (views made once, as a frame's owner makes them). */
@@ -219,7 +218,7 @@ let g711K = 0;
 export function stageG711(_i: number): void {
   const k = g711K++ % CAPTURE_FRAMES;
   encodeFrameQuads160(ULAW_TABLES.encode, capturePatterns[k] as Uint16Array, g711Words);
-  decodeFrameTo(ULAW_TABLES, g711Codes, g711Codes16, 0, g711Out, g711OutViews);
+  decodeFrameTo(ULAW_TABLES, g711Codes, g711Out, g711OutViews);
 }
 
 const stageSender = new RtpSender({ random: new FixedRandom(null, 0x72747021), payloadType: PCMU });

@@ -76,7 +76,7 @@ export function alawDecode(code: number): number {
 
 // The tables of the frame functions (./g711-frame-encode.ts, ./g711-frame-decode.ts), built once at load from the
 // functions above; a preloaded ESP32 build keeps them in flash, not RAM. Bytes per law: encode 65,536, encode at the
-// ducked gain 65,536, decode pairs 262,144, decode 512, magnitude 512; and SEGMENT's 256 once: 788,736 in all.
+// ducked gain 65,536, decode words 2 × 1,024, decode 512, magnitude 512; and SEGMENT's 256 once: 268,544 in all.
 
 /** The gain the echo suppressor holds the mic at while the far end talks, by default (24 dB of loss). */
 export const DUCKED_GAIN = Math.pow(10, -24 / 20);
@@ -95,10 +95,11 @@ export interface G711Tables {
 	/** Sample of a code (G.711 Tables 1a, 2a, column "decoder output"). */
 	readonly decode: Int16Array;
 	/**
-	 * Two samples of a code pair, by the 16-bit word the two codes make in memory (codes c, c + 1 read as one Uint16):
-	 * the Int32 word that holds both samples in the same order. One table read per two samples.
+	 * The sample of a code as the first of two in an Int32 word (its 16 bits where the machine stores the first Int16 of
+	 * the word, the other half 0); `second`, as the second. first[c1] | second[c2]: the word of samples c1, c2.
 	 */
-	readonly pairs: Int32Array;
+	readonly first: Int32Array;
+	readonly second: Int32Array;
 	/** |sample| of a code: a level summed straight from the codes. */
 	readonly magnitude: Uint16Array;
 }
@@ -114,15 +115,14 @@ function tables(encodeOne: (sample: number) => number, decodeOne: (code: number)
 		decode[code] = decodeOne(code);
 		magnitude[code] = decode[code] < 0 ? -decode[code] : decode[code];
 	}
-	// The word of codes (first, second) is first | second << 8 read on a little-endian machine, first << 8 | second on a
-	// big-endian one; the word of samples likewise.
-	const pairs = new Int32Array(65536);
-	for (let word = 0; word < 65536; word++) {
-		const first = LITTLE_ENDIAN ? word & 0xff : word >> 8, second = LITTLE_ENDIAN ? word >> 8 : word & 0xff;
-		const a = decode[first] & 0xffff, b = decode[second] & 0xffff;
-		pairs[word] = LITTLE_ENDIAN ? a | (b << 16) : (a << 16) | b;
+	// The first Int16 of a word is its low half on a little-endian machine, its high half on a big-endian one.
+	const first = new Int32Array(256), second = new Int32Array(256);
+	for (let code = 0; code < 256; code++) {
+		const low = decode[code] & 0xffff, high = decode[code] << 16;
+		first[code] = LITTLE_ENDIAN ? low : high;
+		second[code] = LITTLE_ENDIAN ? high : low;
 	}
-	return Object.freeze({ encode, ducked, duckedGain: DUCKED_GAIN, decode, pairs, magnitude });
+	return Object.freeze({ encode, ducked, duckedGain: DUCKED_GAIN, decode, first, second, magnitude });
 }
 
 export const ULAW_TABLES: G711Tables = tables(ulawEncode, ulawDecode);

@@ -98,8 +98,8 @@ export class JitterBuffer {
 	readonly #bytes: Uint8Array;
 	/** #bytes as Int32 words (a datagram copied in four bytes at a time), and the words of the datagrams handed in. */
 	readonly #words: Int32Array;
-	/** #bytes as Uint16 words: a frame's codes read two at a time by the decoder. */
-	readonly #codes16: Uint16Array;
+	/** Each slot's 160 codes as a view of #bytes, made once: the decoder reads them at constant indexes. */
+	readonly #frames: readonly Uint8Array[];
 	readonly #source = new DatagramWords();
 	readonly #tables: G711Tables;
 	readonly #silenceCode: number;
@@ -172,7 +172,9 @@ export class JitterBuffer {
 		this.#silenceCode = this.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
 		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
 		this.#words = new Int32Array(this.#bytes.buffer);
-		this.#codes16 = new Uint16Array(this.#bytes.buffer);
+		const frames: Uint8Array[] = [];
+		for (let s = 0; s < capacity; s++) frames.push(this.#bytes.subarray(s * STRIDE + HEADROOM, s * STRIDE + HEADROOM + FRAME_SAMPLES));
+		this.#frames = frames;
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
 		this.#count = new Uint8Array(capacity);
@@ -367,7 +369,7 @@ export class JitterBuffer {
 			// Into the concealment history: a decoded frame without a copy (the slot keeps its bytes), silence as it is.
 			const plc = this.#plc;
 			if (this.#state[s] === FILLED) {
-				decodeFrameTo(this.#tables, this.#bytes, this.#codes16, s * STRIDE + HEADROOM, out, this.#outViews);
+				decodeFrameTo(this.#tables, this.#frames[s] as Uint8Array, out, this.#outViews);
 				if (!plc.defer(s)) plc.good(out, 0, FRAME_SAMPLES, this.#outViews);
 			} else {
 				out.fill(0);
@@ -403,7 +405,7 @@ export class JitterBuffer {
 
 	/** The samples slot s was played with (PlcSource): its bytes decoded again. */
 	#replay(slot: number, out: Int16Array, views: FrameViews): void {
-		decodeFrameTo(this.#tables, this.#bytes, this.#codes16, slot * STRIDE + HEADROOM, out, views);
+		decodeFrameTo(this.#tables, this.#frames[slot] as Uint8Array, out, views);
 	}
 
 	/** No frame played is known to be in the history (a new stream: every slot it reuses is settled first). */
