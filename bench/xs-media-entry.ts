@@ -304,7 +304,7 @@ const keptClock = { now: (): number => 0 };
 const keptSocket = { send: (): boolean => true };
 const keptDigits = { onDigit: (): void => {} };
 
-/** One more MediaSession (RTP + RTCP, echo suppressor on, both laws' jitter buffers), kept alive. */
+/** One more MediaSession (RTP + RTCP, echo suppressor on, a jitter buffer for either law), kept alive. */
 export function makeSession(_i: number): void {
   kept.push(new MediaSession({ clock: keptClock, random: new FixedRandom(null, 9), rtp: keptSocket, rtcp: keptSocket, digits: keptDigits }));
 }

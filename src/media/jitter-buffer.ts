@@ -91,7 +91,7 @@ export interface JitterBufferOptions {
 /** Reorders, times and conceals one incoming G.711 stream; preallocated from its options. */
 export class JitterBuffer {
 	readonly capacity: number;
-	readonly law: number;
+	#law: number;
 	readonly minFrames: number;
 	readonly maxFrames: number;
 	readonly silenceLevel: number;
@@ -101,8 +101,8 @@ export class JitterBuffer {
 	/** Each slot's 160 codes as a view of #bytes, made once: the decoder reads them at constant indexes. */
 	readonly #frames: readonly Uint8Array[];
 	readonly #source = new DatagramWords();
-	readonly #tables: G711Tables;
-	readonly #silenceCode: number;
+	#tables: G711Tables;
+	#silenceCode: number;
 	readonly #outViews = new FrameViews();
 	readonly #seq: Int32Array;
 	readonly #state: Uint8Array;
@@ -162,14 +162,14 @@ export class JitterBuffer {
 		const capacity = options.capacity ?? 16;
 		const minMs = options.minMs ?? 20, maxMs = options.maxMs ?? 200;
 		if (options.law !== PCMU && options.law !== PCMA) throw new RangeError("law must be PCMU or PCMA");
-		this.law = options.law;
+		this.#law = options.law;
 		this.minFrames = Math.max(1, Math.ceil(minMs / FRAME_MS));
 		this.maxFrames = Math.max(this.minFrames, Math.floor(maxMs / FRAME_MS));
 		if (capacity <= this.maxFrames) throw new RangeError("capacity must exceed maxMs / 20 frames");
 		this.capacity = capacity;
 		this.silenceLevel = options.silenceLevel ?? 400;
-		this.#tables = tablesOf(this.law);
-		this.#silenceCode = this.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
+		this.#tables = tablesOf(options.law);
+		this.#silenceCode = options.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
 		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
 		this.#words = new Int32Array(this.#bytes.buffer);
 		const frames: Uint8Array[] = [];
@@ -181,6 +181,36 @@ export class JitterBuffer {
 		this.#level = new Uint16Array(capacity);
 		this.#arrival = new Float64Array(capacity);
 		this.#target = this.minFrames;
+	}
+
+	/** Payload law of the frames held: PCMU or PCMA. */
+	get law(): number {
+		return this.#law;
+	}
+
+	/**
+	 * Hold frames of `law` (PCMU or PCMA) from now on: a stream of another codec (RFC 3264 §8.3.2) starts from nothing,
+	 * as a buffer just made for that law would — no frame, no jitter estimate, no counts.
+	 */
+	setLaw(law: number): void {
+		if (law !== PCMU && law !== PCMA) throw new RangeError("law must be PCMU or PCMA");
+		this.#law = law;
+		this.#tables = tablesOf(law);
+		this.#silenceCode = law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
+		this.reset();
+		this.#bytes.fill(0);
+		this.#seq.fill(0);
+		this.#count.fill(0);
+		this.#level.fill(0);
+		this.#arrival.fill(0);
+		this.#ext = this.#next = this.#highest = 0;
+		this.#verdict = JB_STORED;
+		this.#jitter = this.#lastArrivalMs = this.#lastTimestamp = 0;
+		this.#target = this.minFrames;
+		this.#lastLevel = this.#lastSlot = this.#lastExt = 0;
+		this.#lastKnown = true;
+		this.#played = this.#concealed = this.#late = this.#lost = this.#duplicated = 0;
+		this.#dropped = this.#inserted = this.#resyncs = this.#underruns = this.#maxDepth = 0;
 	}
 
 	/** Frames played from packets. */

@@ -3,7 +3,7 @@
 // per frame). RFC 3550 §5–§6, §11 (RTCP on the next port); RFC 3551 §4.1 (marker), §4.5.14 (G.711, 20 ms frames);
 // RFC 4733 §2.5 (events); RFC 3264 §5.1, §8.4 (direction, hold); RFC 4961 (symmetric RTP); RFC 6263 (keep-alive).
 //
-// Everything is preallocated at construction: both laws' jitter buffers (the codec is known only per call), the
+// Everything is preallocated at construction: one jitter buffer for either law (the codec is known only per call), the
 // packet and frame buffers, the RTCP state. `tick` is called every 20 ms by the host with the captured frame (or
 // null for silence) and fills the speaker frame; `onRtp` / `onRtcp` take the datagrams of the call slot's ports.
 import type { Clock, DatagramSocket, Peer, Random } from "../host.js";
@@ -95,9 +95,8 @@ export class MediaSession {
 	readonly #dtmfIn: Dtmf4733Receiver;
 	readonly #dtmfOut = new Dtmf4733Sender({ interval: FRAME_SAMPLES });
 	readonly #echo: EchoSuppressor;
-	readonly #jbUlaw: JitterBuffer;
-	readonly #jbAlaw: JitterBuffer;
-	#jb: JitterBuffer;
+	/** One jitter buffer, told the law the call negotiated (preallocated once, whichever law). */
+	readonly #jb: JitterBuffer;
 	/** Our RTP packets (audio, RFC 4733 events): header + one 20 ms G.711 frame at most. */
 	readonly #packet = new Uint8Array(RTP_HEADER_BYTES + FRAME_SAMPLES);
 	/** Our RTCP compounds, apart from the RTP packet (a host may still hold the one sent this frame). */
@@ -161,9 +160,7 @@ export class MediaSession {
 		this.#echo = new EchoSuppressor(options.echo ?? {});
 		const min = options.jitterMinMs ?? 20, max = options.jitterMaxMs ?? 200;
 		const capacity = Math.floor(max / FRAME_MS) + 4;
-		this.#jbUlaw = new JitterBuffer({ law: PCMU, minMs: min, maxMs: max, capacity });
-		this.#jbAlaw = new JitterBuffer({ law: PCMA, minMs: min, maxMs: max, capacity });
-		this.#jb = this.#jbUlaw;
+		this.#jb = new JitterBuffer({ law: PCMU, minMs: min, maxMs: max, capacity });
 		this.#digitUnits = Math.max(FRAME_SAMPLES, Math.round(((options.digitMs ?? 100) * 8000) / 1000));
 		this.#gapFrames = Math.ceil((options.digitGapMs ?? 60) / FRAME_MS);
 	}
@@ -234,8 +231,7 @@ export class MediaSession {
 		this.#dtmfIn.reset();
 		this.#dtmfOut.cancel();
 		this.#echo.reset();
-		this.#jbUlaw.reset();
-		this.#jbAlaw.reset();
+		this.#jb.reset();
 		this.#digitCount = this.#digitHead = this.#gapLeft = 0;
 		this.#marker = true;
 		this.#lastSsrc = -1;
@@ -279,8 +275,7 @@ export class MediaSession {
 			this.#law = law;
 			this.#tables = tablesOf(law);
 			this.#silenceCode = law === PCMA ? ALAW_SILENCE : ULAW_SILENCE;
-			this.#jb = law === PCMA ? this.#jbAlaw : this.#jbUlaw;
-			this.#jb.reset();
+			this.#jb.setLaw(law);
 		}
 		this.#direction = media.direction & (MEDIA_SEND | MEDIA_RECV);
 		this.#held = media.held;
