@@ -4,21 +4,25 @@
 // Firmware builds the station once there is an address.
 import Listener from "embedded:io/socket/listener";
 import TCP from "embedded:io/socket/tcp";
+import TLSSocket, { type Options as TLSOptions } from "embedded:io/socket/tcp/tls";
 import UDP from "embedded:io/socket/udp";
 import WiFi from "embedded:network/interface/wifi";
 import config from "mc/config";
+import Net from "net";
 import Preference from "preference";
 import Time from "time";
 import Timer from "timer";
 import { isObject, type JsonObject } from "../../src/intercom/config-reader.js";
+import { homeTimers } from "../../src/home/home-link.js";
 import { applicationTimers, callSlots } from "../../src/intercom/door-station.js";
 import { limitsWith } from "../../src/sip/limits.js";
 import { transactionConfig } from "../../src/transaction/config.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
-import { TCP as TCP_TRANSPORT } from "../../src/transaction/transaction-table.js";
+import { TCP as TCP_TRANSPORT, TLS as TLS_TRANSPORT } from "../../src/transaction/transaction-table.js";
 import { stationSizes } from "../../src/ua/sizing.js";
 import board from "./board.js";
 import { readPins, type BoardPins } from "./board-devices.js";
+import { DnsDatagramOpener } from "./dns-datagrams.js";
 import { Firmware } from "./firmware.js";
 import { HardwareRandom } from "./hardware-random.js";
 import { MAX_CONNECTIONS } from "./network-stack.js";
@@ -26,6 +30,7 @@ import { PreferenceStore } from "./preference-store.js";
 import { StationSettings } from "./station-settings.js";
 import { tcpTransport } from "./tcp-listener.js";
 import { TickClock } from "./tick-clock.js";
+import { TlsConnector } from "./tls-stream.js";
 import { WifiLink } from "./wifi-link.js";
 
 /** Timers of the host itself on the station's wheel: the Wi-Fi retry. */
@@ -43,6 +48,17 @@ const ESP32_HEAD_BYTES = 1024, ESP32_SEND_BYTES = 2048;
 /** The key-value store's domain (an NVS namespace: at most 15 characters). */
 const DOMAIN = "intercom";
 
+/**
+ * Moddable's TLS socket (examples/io/tcp/tlssocket) runs over the TCP class it is handed as `TCP.io`, an option its
+ * typings leave out: the station hands it ECMA-419's.
+ */
+class SipTlsSocket extends TLSSocket {
+	constructor(options: TLSOptions) {
+		const over: TLSOptions & { readonly TCP: { readonly io: typeof TCP } } = { ...options, TCP: { io: TCP } };
+		super(over);
+	}
+}
+
 export default function main(): void {
 	const log = (line: string): void => trace(`${line}\n`);
 	const doc: unknown = config;
@@ -56,10 +72,17 @@ export default function main(): void {
 	}
 	for (const p of loaded.problems) log(`config: ${p}`);
 	const stationConfig = loaded.config, sip = stationConfig.sip;
-	const tcp = sip.registrar?.transport === TCP_TRANSPORT || sip.proxy?.transport === TCP_TRANSPORT;
-	// Pools and the wheel sized once from the call slots (src/ua/sizing.ts), TCP connections only when TCP is used.
+	// TCP and TLS only when the registrar or proxy asks for them: each connection costs a message buffer, a TLS
+	// session far more (RFC 3263 then never chooses a transport the build did not open).
+	const uses = (t: number): boolean => sip.registrar?.transport === t || sip.proxy?.transport === t;
+	const tcp = uses(TCP_TRANSPORT), tls = uses(TLS_TRANSPORT);
+	const home = stationConfig.mqtt.enabled || stationConfig.http.enabled;
+	// One name resolution at a time per call slot and for the registration (as the simulator).
+	const resolutions = callSlots(stationConfig) + 1;
+	// Pools and the wheel sized once from the call slots (src/ua/sizing.ts).
 	const sizes = stationSizes({ maxCalls: callSlots(stationConfig) }, {
-		connections: tcp ? MAX_CONNECTIONS : 0, applicationTimers: applicationTimers(stationConfig) + HOST_TIMERS,
+		connections: tcp || tls ? MAX_CONNECTIONS : 0, dnsQueries: resolutions,
+		applicationTimers: applicationTimers(stationConfig) + homeTimers(stationConfig) + HOST_TIMERS,
 	});
 	const limits = ESP32_LIMITS, tx = transactionConfig(limits, {
 		maxHeadBytes: ESP32_HEAD_BYTES, maxSendBytes: ESP32_SEND_BYTES, maxTransactions: sizes.transactions, reservedTransactions: sizes.reservedTransactions, maxPerSource: sizes.maxPerSource,
@@ -75,6 +98,9 @@ export default function main(): void {
 	const wheel = new TimerWheel({ capacity: sizes.timers, clock });
 	const firmware = new Firmware({
 		config: stationConfig, board, pins, udp: UDP, tcp: tcp ? tcpTransport(TCP, Listener) : null, connections: sizes.connections,
+		tls: tls ? new TlsConnector({ io: SipTlsSocket, secure: { verify: sip.tlsVerify } }) : null,
+		dnsOpener: new DnsDatagramOpener({ io: UDP }), resolutions, systemDns: () => Net.get("DNS"),
+		home: home ? tcpTransport(TCP, Listener) : null, version: typeof builtIn["version"] === "string" ? builtIn["version"] : "",
 		clock, random: new HardwareRandom(), wheel, limits, transactionConfig: tx, log, traceSip: builtIn["traceSip"] === true,
 		restart: () => System.restart(),
 	});

@@ -1,7 +1,7 @@
 // The station's network below the UA: the SIP socket (UDP and TCP on one port, RFC 3261 §18), the transport on it, and
 // the media ports of every call slot (RTP on an even port, RTCP one above: RFC 3550 §11) — DESIGN.md §2, §6a. Built
 // when the station has an address; the timer wheel it runs on is the firmware's, made once at boot.
-import type { Clock } from "../../src/host.js";
+import type { Clock, StreamConnector } from "../../src/host.js";
 import type { MediaPorts } from "../../src/intercom/call-audio.js";
 import type { Limits } from "../../src/sip/limits.js";
 import type { TimerWheel } from "../../src/transaction/timer-wheel.js";
@@ -16,6 +16,8 @@ export interface NetworkStackOptions {
 	readonly udp: UdpIOConstructor;
 	/** TCP (null: UDP only: each connection costs a message buffer, so TCP is opened only when configured). */
 	readonly tcp: TcpTransport | null;
+	/** SIP over TLS (RFC 3261 §26): connections the station opens (it accepts none: a door station is no TLS server). */
+	readonly tls?: StreamConnector | null;
 	/** TCP connections kept at once (src/ua/sizing.ts). */
 	readonly connections: number;
 	/** The station's address (Via sent-by, Contact, SDP c=) and SIP port. */
@@ -44,8 +46,8 @@ export class NetworkStack {
 		try {
 			const tcp = options.tcp;
 			this.transport = new Transport({
-				limits: options.limits, udp: sip, tcp: tcp?.connector, clock: options.clock,
-				wheel: options.wheel, localAddress: options.address, localPort: options.port, maxConnections: tcp === null ? 0 : options.connections, onTrace: options.onTrace,
+				limits: options.limits, udp: sip, tcp: tcp?.connector, tls: options.tls ?? undefined, clock: options.clock,
+				wheel: options.wheel, localAddress: options.address, localPort: options.port, maxConnections: tcp === null && (options.tls ?? null) === null ? 0 : options.connections, onTrace: options.onTrace,
 			});
 			sip.setUser(this.transport);
 			this.#listener = tcp === null ? null : tcp.listen(options.port, this.transport);

@@ -50,6 +50,12 @@ export const R_NO_RESOLVER = "a host name, and the station has no DNS resolver";
 
 const FREE = 0, NAPTR = 1, SRV = 2, ADDRESS = 3, DONE = 4;
 const STEP_DONE = -2;
+/**
+ * RFC 1035 §3.2.1: records with TTL 0 serve "the transaction in progress" and are not cached. A located list is made
+ * for the request about to be sent: it stays good for at least this long, or a server answering with TTL 0 (dnsmasq's
+ * default for its own names, common in home routers) would have the name located again, endlessly, before any send.
+ */
+export const MIN_LIST_LIFETIME_MS = 1000;
 const SLOT_BITS = 8, SLOT_MASK = (1 << SLOT_BITS) - 1, GEN_LIMIT = 1 << 22;
 /** RFC 2782 service names per transport (RFC 3263 §4.1). */
 const SRV_PREFIX: readonly Uint8Array[] = Object.freeze([new Uint8Array(0), labels("_sip._udp"), labels("_sip._tcp"), labels("_sips._tcp")]);
@@ -342,6 +348,8 @@ export class SipLocator implements DnsUser {
 
 	#finish(slot: number): void {
 		const list = this.#lists[slot]!;
+		const usableUntil = this.now() + MIN_LIST_LIFETIME_MS;
+		if (list.count > 0 && list.expiresAt < usableUntil) list.expiresAt = usableUntil;
 		if (list.count === 0) {
 			const failure = this.#failure[slot];
 			if (failure !== "") list.fail(this.#failureReason[slot], failure);

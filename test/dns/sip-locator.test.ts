@@ -2,7 +2,7 @@
 // NAPTR → SRV → A/AAAA (§4.1, §4.2), SRV priority and weight (RFC 2782), failures that name the name, and the list's
 // lifetime. The zone answers as a server would; the order expected comes from the RFCs' rules, not from the code.
 import assert from "node:assert/strict";
-import { LOCATE_NOW, R_BAD_HOST, R_LOCATOR_BUSY, R_NO_TARGET, R_TRANSPORT, SipLocator, type LocatorOptions } from "../../src/dns/sip-locator.js";
+import { LOCATE_NOW, MIN_LIST_LIFETIME_MS, R_BAD_HOST, R_LOCATOR_BUSY, R_NO_TARGET, R_TRANSPORT, SipLocator, type LocatorOptions } from "../../src/dns/sip-locator.js";
 import { TargetList, TCP, TLS, UDP } from "../../src/dns/target-list.js";
 import { R_NXDOMAIN, R_TIMEOUT } from "../../src/dns/dns-answer.js";
 import { ascii } from "../../src/sip/bytes.js";
@@ -252,6 +252,24 @@ describe("RFC 3263: failures name the name, and the list's lifetime", () => {
 		assert.equal(r.list.stale(rig.net.clock.now()), true);
 		const sent = rig.net.sent.length;
 		assert.equal(rig.locate("sip:example.test;transport=udp", r.list).now, false);
+		assert.ok(rig.net.sent.length > sent, "asked again");
+	});
+
+	it("records with TTL 0 (RFC 1035 §3.2.1): the list serves the request at hand, not stale at once; nothing is cached", () => {
+		const zone = [
+			naptr("example.test", 100, 50, "s", "SIP+D2U", "", "_sip._udp.example.test", 0),
+			srv("_sip._udp.example.test", 10, 0, 5062, "pbx1.example.test", 0),
+			a("pbx1.example.test", "192.0.2.1", 0),
+		];
+		const rig = new Rig(zoneOf(zone));
+		const r = rig.locate("sip:example.test");
+		assert.deepEqual(r.targets, ["192.0.2.1:5062/udp"]);
+		assert.equal(r.list.stale(rig.net.clock.now()), false, "usable by the request that asked");
+		assert.equal(r.list.expiresAt - rig.net.clock.now(), MIN_LIST_LIFETIME_MS);
+		rig.net.clock.advance(MIN_LIST_LIFETIME_MS);
+		assert.equal(r.list.stale(rig.net.clock.now()), true);
+		const sent = rig.net.sent.length;
+		assert.equal(rig.locate("sip:example.test", r.list).now, false, "not from a cache");
 		assert.ok(rig.net.sent.length > sent, "asked again");
 	});
 

@@ -12,6 +12,7 @@ import { stats as preferenceStats, store as preferenceStore } from "./moddable/p
 import { ticks } from "./moddable/time.js";
 import { fire, nextDue, timerCount } from "./moddable/timer.js";
 import { arrive, boundPorts } from "./moddable/udp.js";
+import { dhcp } from "./moddable/net.js";
 import { link, setLink } from "./moddable/wifi.js";
 
 declare const report: (value: unknown) => void;
@@ -35,6 +36,8 @@ export interface Setup {
 	readonly record: boolean;
 	/** Saved settings (the key-value store) before boot: domain/key → value. */
 	readonly preferences?: Readonly<Record<string, string | number>>;
+	/** The DNS servers DHCP gives (Moddable's Net.get("DNS")). */
+	readonly dhcpDns?: readonly string[];
 }
 
 export function setup(s: Setup): void {
@@ -44,6 +47,7 @@ export function setup(s: Setup): void {
 	recording.on = s.record;
 	setConfig(s.config);
 	for (const [k, v] of Object.entries(s.preferences ?? {})) preferenceStore.set(k, v);
+	dhcp.dns = [...(s.dhcpDns ?? [])];
 }
 
 /** Fire due timers and deliver waiting datagrams until nothing is left to do now; the next due time. */

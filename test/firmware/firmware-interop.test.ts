@@ -1,7 +1,7 @@
 // The ESP32 firmware's own code (hosts/esp32 and src as built for the device) on the real XS engine, against real SIP
 // programs: its main runs with stand-ins for Moddable's modules (test/firmware/moddable), UDP bridged to real sockets
-// on 127.0.0.1, the device clock's Time.ticks wrapping 3 s in. It registers with Kamailio (401 answered, RFC 3261
-// §22.2), a press on the button calls baresip "alice" (its call list), each side hears the other's tone in ≥ 98 % of
+// on 127.0.0.1, the device clock's Time.ticks wrapping 3 s in. It finds its registrar by name through dnsmasq (RFC 3263:
+// NAPTR, SRV, A) and registers with Kamailio (401 answered, RFC 3261 §22.2), a press on the button calls baresip "alice" (its call list), each side hears the other's tone in ≥ 98 % of
 // 20 ms frames (the firmware's microphone 700 Hz through its I2S path, alice's 1 kHz through its speaker), alice keys
 // 1234# (RFC 4733) and the relay pin pulses for the configured 1.5 s; the station hangs up 2 s after the door opened.
 import assert from "node:assert/strict";
@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ALICE_SIP_PORT, Baresip, checkTone, readWav, type ToneCheck, type Wav } from "../interop/baresip.js";
 import { stopLeftoverPeers } from "../interop/child.js";
+import { Dnsmasq, DNSMASQ } from "../interop/dnsmasq.js";
 import { ALICE, DOOR, Kamailio } from "../interop/kamailio.js";
 import { BARESIP, KAMAILIO, isBound, requirePeer, sleep } from "../interop/peers.js";
 import { FIRMWARE_ROOT, FirmwareOnXs, MANIFEST, PLATFORM, manifestConfig } from "./firmware-on-xs.js";
@@ -20,6 +21,16 @@ const SKIP_S = 0.5;
 const THRESHOLD = 0.98;
 const RELAY_PIN = 23;
 const PULSE_MS = 1500;
+/**
+ * The PBX's name: NAPTR to its UDP SRV, the SRV to Kamailio's port 5060 on 127.0.0.1. dnsmasq's own names have TTL 0
+ * (no local-ttl), as in many home routers: usable for the request at hand only (RFC 1035 §3.2.1).
+ */
+const ZONE = [
+	"local=/intercom.test/",
+	'naptr-record=intercom.test,10,50,"s","SIP+D2U","","_sip._udp.intercom.test"',
+	"srv-host=_sip._udp.intercom.test,pbx.intercom.test,5060,10,0",
+	"host-record=pbx.intercom.test,127.0.0.1",
+];
 
 function window(samples: Int16Array, fromS: number, toS: number): Wav {
 	return { sampleRate: 8000, channels: 1, samples: samples.subarray(Math.round(fromS * 8000), Math.round(toS * 8000)) };
@@ -39,6 +50,7 @@ function manifestModules(): { modules: Set<string>; preload: Set<string> } {
 describe("The ESP32 firmware on XS with Kamailio and baresip (station 5070, alice 5071, RTP 16400)", function () {
 	this.timeout(60000);
 	let kamailio: Kamailio | null = null;
+	let dnsmasq: Dnsmasq | null = null;
 	let alice: Baresip | null = null;
 	let firmware: FirmwareOnXs | null = null;
 	let failed = false;
@@ -46,9 +58,11 @@ describe("The ESP32 firmware on XS with Kamailio and baresip (station 5070, alic
 	before(async function () {
 		const kamailioBin = requirePeer(this, KAMAILIO);
 		const baresipBin = requirePeer(this, BARESIP);
+		const dnsmasqBin = requirePeer(this, DNSMASQ);
 		for (const port of [5060, STATION_PORT, ALICE_SIP_PORT]) {
 			if (isBound(port, "udp") === true) throw new Error(`port ${port} is taken: stop what uses it (another test run, npm start, a rig)`);
 		}
+		dnsmasq = await Dnsmasq.start(dnsmasqBin, { zone: ZONE });
 		kamailio = await Kamailio.start(kamailioBin);
 		alice = await Baresip.start(baresipBin, { user: ALICE, sipPort: ALICE_SIP_PORT, toneHz: 1000 });
 		await alice.waitRegistered();
@@ -66,15 +80,17 @@ describe("The ESP32 firmware on XS with Kamailio and baresip (station 5070, alic
 		await firmware?.stop();
 		await alice?.stop(failed);
 		await kamailio?.stop(failed);
+		await dnsmasq?.stop();
 		assert.deepEqual(await stopLeftoverPeers(), [], "every peer was stopped by its own helper");
 	});
 
-	it("boots from the manifest's config, registers once Wi-Fi has an address, and every module it loaded is listed and preloaded in the manifest", async () => {
+	it("boots from the manifest's config, finds its registrar by name and registers once Wi-Fi has an address, and every module it loaded is listed and preloaded in the manifest", async () => {
+		const dnsMark = dnsmasq!.log.length; // after its readiness probe
 		firmware = await FirmwareOnXs.load({
 			mode: "real", address: "127.0.0.1", toneHz: 700, record: true,
 			config: manifestConfig({
 				station: {
-					sip: { user: DOOR.user, domain: "127.0.0.1", password: DOOR.password, port: STATION_PORT, rtpPort: STATION_RTP, registrar: "127.0.0.1:5060" },
+					sip: { user: DOOR.user, domain: "127.0.0.1", password: DOOR.password, port: STATION_PORT, rtpPort: STATION_RTP, registrar: "intercom.test", dnsServers: [`127.0.0.1:${dnsmasq!.port}`] },
 					callList: { targets: [{ uri: "sip:alice@127.0.0.1", name: "Flat 1" }] }, doorCodes: { codes: ["1234#"] },
 					relays: [{ pulseMs: PULSE_MS }], callLimits: { hangupAfterDoorOpenSeconds: 2 }, audio: { echoSuppressor: { enabled: false } },
 				},
@@ -84,9 +100,14 @@ describe("The ESP32 firmware on XS with Kamailio and baresip (station 5070, alic
 		await firmware.main();
 		assert.match(await firmware.until(/^network: no Wi-Fi configured/, 1000), /wifiSSID=NAME/);
 		await firmware.wifi(500);
-		assert.match(await firmware.until(/^sip-intercom on /, 2000), /127\.0\.0\.1:5070 as sip:door@127\.0\.0\.1, registrar 127\.0\.0\.1:5060, 3 call slots$/);
+		assert.match(await firmware.until(/^sip-intercom on /, 2000), /127\.0\.0\.1:5070 as sip:door@127\.0\.0\.1, registrar intercom\.test, 3 call slots$/);
+		assert.equal(await firmware.until(/^DNS: /, 1000), `DNS: 127.0.0.1:${dnsmasq!.port} (sip.dnsServers)`);
 		assert.match(await firmware.until(/^registered/, 10000), /^registered \(expires \d+ s\)$/);
 		assert.ok(firmware.lines.some((l) => /^← UDP 127\.0\.0\.1:5060 {2}SIP\/2\.0 401 /.test(l)), "the first REGISTER was challenged (digest answered)");
+		assert.ok(firmware.lines.some((l) => l === "→ UDP 127.0.0.1:5060  REGISTER sip:127.0.0.1 SIP/2.0"), "REGISTER to the SRV's target and port");
+		const asked = dnsmasq!.queries(dnsMark);
+		assert.deepEqual(asked.slice(0, 2), ["NAPTR intercom.test", "SRV _sip._udp.intercom.test"], "RFC 3263 §4.1 (the SRV answer carries the target's address)");
+		assert.ok(asked.length <= 4, `located once, not again and again: ${asked.join(", ")}`);
 		const { modules, preload } = manifestModules();
 		const loaded = firmware.session.loaded.filter((f) => f.startsWith(FIRMWARE_ROOT + path.sep)).map((f) => path.relative(FIRMWARE_ROOT, f).replace(/\.js$/, "").split(path.sep).join("/"));
 		assert.ok(loaded.length > 60, `modules loaded: ${loaded.length}`);

@@ -21,7 +21,7 @@ export const MANIFEST = path.resolve(BUILD, "../manifest.json");
 export const PLATFORM = "esp32/nodemcu";
 
 const STAND_INS: Readonly<Record<string, string>> = Object.freeze({
-	"embedded:io/socket/udp": "udp", "embedded:io/socket/tcp": "tcp", "embedded:io/socket/listener": "listener",
+	"embedded:io/socket/udp": "udp", "embedded:io/socket/tcp": "tcp", "embedded:io/socket/tcp/tls": "tls", "embedded:io/socket/listener": "listener", net: "net",
 	"embedded:io/digital": "digital", "embedded:io/audio/in": "audio-in", "embedded:io/audio/out": "audio-out",
 	"embedded:network/interface/wifi": "wifi", "mc/config": "mc-config", preference: "preference", time: "time", timer: "timer",
 });
@@ -74,6 +74,8 @@ export interface FirmwareRunOptions {
 	readonly toneHz?: number;
 	readonly record?: boolean;
 	readonly preferences?: Readonly<Record<string, string | number>>;
+	/** The DNS servers DHCP gives the station (Moddable's Net.get("DNS")); default none. */
+	readonly dhcpDns?: readonly string[];
 	readonly peer?: VirtualPeer;
 	/** xsnap-worker binary (the instrumented one to measure chunks). */
 	readonly bin?: string;
@@ -127,7 +129,7 @@ export class FirmwareOnXs {
 			await session.load(ENTRY);
 			await session.call(ENTRY, "setup", [{
 				config: options.config ?? manifestConfig(), now: 0, tickOffset: options.tickOffset ?? 2 ** 31 - 3000,
-				toneHz: options.toneHz ?? 0, record: options.record === true, preferences: options.preferences,
+				toneHz: options.toneHz ?? 0, record: options.record === true, preferences: options.preferences, dhcpDns: options.dhcpDns,
 			}]);
 			await session.load(FIRMWARE_MAIN);
 		} catch (e) {

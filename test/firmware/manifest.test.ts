@@ -17,6 +17,7 @@ interface Platform {
 	creation?: { chunk?: { initial?: number }; heap?: { initial?: number }; stack?: number };
 }
 interface Manifest extends Platform {
+	include?: string[];
 	typescript?: { tsconfig?: { compilerOptions?: Record<string, unknown> } };
 	platforms: Record<string, Platform>;
 }
@@ -66,6 +67,14 @@ describe("manifest.json: what mcconfig builds (checked without the SDK)", () => 
 		const preloads = [...(manifest.preload ?? []), ...TARGETS.flatMap((t) => manifest.platforms[t]?.preload ?? [])];
 		assert.deepEqual(preloads.filter((p) => p.includes("*")), [], "a preload wildcard matches .js files only");
 		assert.equal(manifest.typescript?.tsconfig?.compilerOptions?.["paths"], undefined, "a paths map replaces mcconfig's own");
+	});
+
+	it("includes Moddable's net (DHCP's DNS servers) and TLS socket, and carries package.json's version for Home Assistant", () => {
+		const includes = manifest.include ?? [];
+		assert.ok(includes.includes("$(MODDABLE)/modules/network/net/manifest.json"), "net: Net.get(\"DNS\")");
+		assert.ok(includes.includes("$(MODDABLE)/examples/io/tcp/tlssocket/manifest.json"), "embedded:io/socket/tcp/tls");
+		const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+		assert.equal(manifest.config?.["version"], pkg.version);
 	});
 
 	it("gives lin stand-ins for the devices it lacks, and each ESP32 target its I2S audio, its pins and a creation", () => {

@@ -79,6 +79,21 @@ describe("RFC 3263 §4: the registrar by name", () => {
 		assert.deepEqual(rig.host.events, ["registered 600"]);
 	});
 
+	it("records with TTL 0 (a home router's dnsmasq): REGISTER goes out once located, not after endless lookups (RFC 1035 §3.2.1)", () => {
+		const rig = new Rig(zoneOf(twoServers(0)), { registrar: server("example.com") });
+		rig.host.ua.register();
+		rig.settle();
+		assert.deepEqual(rig.lookups(), ["NAPTR example.com", "SRV _sip._udp.example.com", "A pbx1.example.com", "A pbx2.example.com"]);
+		const register = rig.host.last();
+		assert.equal(`${register.method} ${register.address}:${register.port}`, "REGISTER 192.0.2.1:5062");
+		rig.host.answer(register, 401, "Unauthorized", { extra: 'WWW-Authenticate: Digest realm="example.com", nonce="n1", qop="auth"\r\n' });
+		rig.settle();
+		const again = rig.host.last();
+		assert.notEqual(again, register, "the authenticated REGISTER went");
+		rig.registered(again);
+		assert.deepEqual(rig.host.events, ["registered 600"]);
+	});
+
 	it("§4.3: no answer (Timer F) moves REGISTER to the next server at once; the refresh comes back to the best one", () => {
 		const rig = new Rig(zoneOf(twoServers()), { registrar: server("example.com") });
 		rig.host.ua.register();
