@@ -1,3 +1,4 @@
+/// <reference path="./types/tls-socket.d.ts" />
 // ESP32 door station entry (Moddable SDK) — the composition root, DESIGN.md §6a. With the board module (board*.ts: the
 // target's devices), the only file that imports Moddable's modules: it hands their classes to the adapters (IO
 // injected), reads the configuration (the manifest's `config` overlaid by the key-value store), and starts Wi-Fi; the
@@ -48,14 +49,10 @@ const ESP32_HEAD_BYTES = 1024, ESP32_SEND_BYTES = 2048;
 /** The key-value store's domain (an NVS namespace: at most 15 characters). */
 const DOMAIN = "intercom";
 
-/**
- * Moddable's TLS socket (examples/io/tcp/tlssocket) runs over the TCP class it is handed as `TCP.io`, an option its
- * typings leave out: the station hands it ECMA-419's.
- */
+/** Moddable's TLS socket (examples/io/tcp/tlssocket) runs over the TCP class it is handed as `TCP.io`: ECMA-419's. */
 class SipTlsSocket extends TLSSocket {
-	constructor(options: TLSOptions) {
-		const over: TLSOptions & { readonly TCP: { readonly io: typeof TCP } } = { ...options, TCP: { io: TCP } };
-		super(over);
+	constructor(options: Omit<TLSOptions, "TCP">) {
+		super({ ...options, TCP: { io: TCP } });
 	}
 }
 

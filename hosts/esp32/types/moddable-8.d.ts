@@ -30,3 +30,4 @@ declare module "neopixel" {
 	}
 	export default NeoPixel;
 }
+
