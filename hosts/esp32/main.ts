@@ -56,6 +56,12 @@ class SipTlsSocket extends TLSSocket {
 	}
 }
 
+/** The DNS servers DHCP gave: an array on the ESP32; Moddable's Linux runtime answers undefined (none). */
+function dhcpDnsServers(): readonly string[] {
+	const servers: unknown = Net.get("DNS");
+	return Array.isArray(servers) ? servers.filter((s): s is string => typeof s === "string") : [];
+}
+
 export default function main(): void {
 	const log = (line: string): void => trace(`${line}\n`);
 	const doc: unknown = config;
@@ -96,7 +102,7 @@ export default function main(): void {
 	const firmware = new Firmware({
 		config: stationConfig, board, pins, udp: UDP, tcp: tcp ? tcpTransport(TCP, Listener) : null, connections: sizes.connections,
 		tls: tls ? new TlsConnector({ io: SipTlsSocket, secure: { verify: sip.tlsVerify } }) : null,
-		dnsOpener: new DnsDatagramOpener({ io: UDP }), resolutions, systemDns: () => Net.get("DNS"),
+		dnsOpener: new DnsDatagramOpener({ io: UDP }), resolutions, systemDns: dhcpDnsServers,
 		home: home ? tcpTransport(TCP, Listener) : null, version: typeof builtIn["version"] === "string" ? builtIn["version"] : "",
 		clock, random: new HardwareRandom(), wheel, limits, transactionConfig: tx, log, traceSip: builtIn["traceSip"] === true,
 		restart: () => System.restart(),
