@@ -3,6 +3,7 @@
 // input gets a verdict — accepted or refused with a reason — and never an exception. Deterministic for a seed.
 import type { Clock, DatagramSocket, Peer } from "../../src/host.js";
 import { AnswerParser } from "../../src/dns/answer-parser.js";
+import { Xorshift } from "../xorshift.js";
 import { DnsClient } from "../../src/dns/dns-client.js";
 import { dnsConfig } from "../../src/dns/dns-config.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
@@ -54,23 +55,6 @@ function seeds(): Seed[] {
 	return out;
 }
 
-/** xorshift32: fast, deterministic. */
-class Prng {
-	#s: number;
-	constructor(seed: number) {
-		this.#s = seed >>> 0 || 1;
-	}
-	next(): number {
-		let x = this.#s;
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		return (this.#s = x >>> 0);
-	}
-	below(n: number): number {
-		return n <= 0 ? 0 : this.next() % n;
-	}
-}
 
 const INTERESTING = [0x00, 0xff, 0xc0, 0xc1, 0x3f, 0x40, 0x80, 0x7f, 0x01];
 
@@ -78,7 +62,7 @@ const INTERESTING = [0x00, 0xff, 0xc0, 0xc1, 0x3f, 0x40, 0x80, 0x7f, 0x01];
  * Apply 1-4 mutations to buf[0, length), at offsets from `from` on (the whole message, or only the records so that
  * the header and question survive and the record readers and the cache get the mutants); returns the new length.
  */
-function mutate(r: Prng, buf: Uint8Array, length: number, from: number): number {
+function mutate(r: Xorshift, buf: Uint8Array, length: number, from: number): number {
 	const n = 1 + r.below(4);
 	for (let k = 0; k < n && length > from; k++) {
 		const span = length - from;
@@ -132,7 +116,7 @@ function mutate(r: Prng, buf: Uint8Array, length: number, from: number): number 
 
 /** Run `count` mutants (from seed `seed`) through the parser, in unicast and mDNS readings, and through a client. */
 export function fuzzAnswers(count: number, seed = 0x5eed): FuzzFigures {
-	const r = new Prng(seed), all = seeds(), parser = new AnswerParser(24);
+	const r = new Xorshift(seed), all = seeds(), parser = new AnswerParser(24);
 	const buf = new Uint8Array(2048);
 	const figures: FuzzFigures = { mutants: 0, exceptions: 0, firstException: "", accepted: 0, refused: 0, reasons: {}, clientAnswered: 0, clientRefused: 0, ms: 0 };
 	// A client whose queries go nowhere: each mutant answers the lookup made for its seed's question.

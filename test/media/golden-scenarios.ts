@@ -11,6 +11,7 @@ import { EchoSuppressor, type EchoSuppressorOptions } from "../../src/media/echo
 import { MEDIA_RECV, MEDIA_SEND, MediaSession, type MediaParameters } from "../../src/media/media-session.js";
 import type { DigitSink } from "../../src/media/dtmf-4733.js";
 import { FixedRandom } from "./fixed-random.js";
+import { Xorshift } from "../xorshift.js";
 
 /** One scenario's outputs: a hash per chunk of frames (50 frames: one second of audio), and its counters at the end. */
 export interface GoldenRecord {
@@ -62,25 +63,6 @@ class Digest {
 	}
 }
 
-/** xorshift32: the scenarios' only source of chance. */
-class Xorshift {
-	#s: number;
-	constructor(seed: number) {
-		this.#s = seed >>> 0 || 1;
-	}
-	next(): number {
-		let x = this.#s;
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		this.#s = x >>> 0;
-		return this.#s;
-	}
-	/** An integer in [0, n). */
-	below(n: number): number {
-		return this.next() % n;
-	}
-}
 
 /** A triangle wave of `period` samples and peak `amplitude` at sample i (integer arithmetic). */
 function triangle(i: number, period: number, amplitude: number): number {

@@ -3,27 +3,13 @@
 import assert from "node:assert/strict";
 import { decodeFrame, encodeFrame, PCMU, ulawDecode } from "../../src/media/g711.js";
 import { Plc } from "../../src/media/plc.js";
+import { Xorshift } from "../xorshift.js";
 import {
 	JB_CONCEALED, JB_DUPLICATE, JB_LATE, JB_PLAYED, JB_SILENT, JB_STORED, JitterBuffer,
 } from "../../src/media/jitter-buffer.js";
 
 const N = 160;
 
-/** 32-bit xorshift (Marsaglia), uniform in [0, 1). */
-class Xorshift {
-	#s: number;
-	constructor(seed: number) {
-		this.#s = seed >>> 0 || 1;
-	}
-	next(): number {
-		let x = this.#s;
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		this.#s = x >>> 0;
-		return this.#s / 4294967296;
-	}
-}
 
 /** A μ-law frame whose every byte is `code` (the first decoded sample tells which frame was played). */
 function marked(code: number): Uint8Array {
@@ -170,11 +156,11 @@ function virtualCall(o: CallOptions): CallResult {
 	let sendMs = 0;
 	for (let k = 0; k < total; k++) {
 		const rate = k < total / 2 ? o.rates[0] : o.rates[1];
-		if (rnd.next() >= o.loss) {
-			times.push(sendMs + rnd.next() * o.jitterMs);
+		if (rnd.unit() >= o.loss) {
+			times.push(sendMs + rnd.unit() * o.jitterMs);
 			frames.push(k);
-			if (rnd.next() < o.duplicate) {
-				times.push(sendMs + rnd.next() * o.jitterMs + 5);
+			if (rnd.unit() < o.duplicate) {
+				times.push(sendMs + rnd.unit() * o.jitterMs + 5);
 				frames.push(k);
 			}
 		}

@@ -9,6 +9,7 @@ import { ascii } from "../../src/sip/bytes.js";
 import { TimerWheel } from "../../src/transaction/timer-wheel.js";
 import { FixedRandom } from "../media/fixed-random.js";
 import { VirtualClock } from "../virtual-clock.js";
+import { Xorshift } from "../xorshift.js";
 import { connack, publish, puback, suback, PINGRESP_BYTES, varint } from "./broker-bytes.js";
 
 export interface FuzzResult {
@@ -59,30 +60,12 @@ class FuzzUser implements MqttUser {
 	onWarning(): void {}
 }
 
-/** xorshift32: the same cases on every run for a seed. */
-class Rng {
-	#x: number;
-	constructor(seed: number) {
-		this.#x = seed >>> 0 || 1;
-	}
-	next(): number {
-		let x = this.#x;
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		this.#x = x >>> 0;
-		return this.#x;
-	}
-	below(n: number): number {
-		return this.next() % n;
-	}
-}
 
 const TOPICS = ["sip-intercom/door/relay/1/open", "homeassistant/status", "sip-intercom/door/call/start", "a", "t/ü/€", "x".repeat(120)];
 const SUBSCRIPTIONS = [ascii("sip-intercom/door/relay/+/open"), ascii("homeassistant/status")];
 
 /** A few well-formed broker packets in a row (the seed the mutations start from). */
-function seedStream(r: Rng, waitingForConnack: boolean): Uint8Array {
+function seedStream(r: Xorshift, waitingForConnack: boolean): Uint8Array {
 	const parts: Uint8Array[] = [];
 	if (waitingForConnack) parts.push(connack(r.below(8) === 0 ? r.below(6) : 0, r.below(16) === 0));
 	const n = 1 + r.below(4);
@@ -115,7 +98,7 @@ function seedStream(r: Rng, waitingForConnack: boolean): Uint8Array {
 }
 
 /** 0-8 mutations of `input`. */
-function mutate(r: Rng, input: Uint8Array): Uint8Array {
+function mutate(r: Xorshift, input: Uint8Array): Uint8Array {
 	let b = Array.from(input);
 	const n = r.below(9);
 	for (let k = 0; k < n && b.length > 0; k++) {
@@ -136,7 +119,7 @@ function mutate(r: Rng, input: Uint8Array): Uint8Array {
 
 /** Run `cases` fuzz cases from `seed`. */
 export function fuzzMqtt(cases: number, seed = 1): FuzzResult {
-	const r = new Rng(seed);
+	const r = new Xorshift(seed);
 	const clock = new VirtualClock(0);
 	const wheel = new TimerWheel({ capacity: 8, clock });
 	const socket = new FuzzSocket();

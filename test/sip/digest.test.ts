@@ -14,6 +14,7 @@ import { SipParser } from "../../src/sip/parser.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { H_AUTHORIZATION, H_PROXY_AUTHENTICATE, H_PROXY_AUTHORIZATION, H_WWW_AUTHENTICATE } from "../../src/sip/header-ids.js";
 import { bytesOf, wireOf } from "./trace.js";
+import { Xorshift } from "../xorshift.js";
 
 type Hash = Md5 | Sha256;
 
@@ -29,17 +30,10 @@ function nodeHex(name: "md5" | "sha256", input: Uint8Array | string): string {
 	return createHash(name).update(input).digest("hex");
 }
 
-/** A deterministic xorshift32 (the same pieces every run). */
+/** A deterministic source of pieces (the same every run). */
 function rng(seed: number): () => number {
-	let x = seed >>> 0 || 1;
-	return () => {
-		x ^= x << 13;
-		x >>>= 0;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		x >>>= 0;
-		return x;
-	};
+	const r = new Xorshift(seed);
+	return () => r.next();
 }
 
 // RFC 1321 appendix A.5, the test suite.
