@@ -2,6 +2,7 @@
 // transport's connection slots; bytes the stack cannot take yet ("would block": more than `tcp_sndbuf`, or before the
 // connection is up) wait in a queue and go out as the socket says it can take them (`onWritable`).
 import type { StreamConnector, StreamSocket, StreamUser } from "../../src/host.js";
+import { SendQueue } from "./send-queue.js";
 
 /** What the adapter uses of an ECMA-419 TCP socket. */
 export interface TcpIO {
@@ -23,9 +24,6 @@ export interface TcpIOConstructor<S extends TcpIO> {
 	new (options: ({ address: string; port: number } | { from: S }) & TcpCallbacks<S>): S;
 }
 
-/** Most bytes queued per connection: a whole message of the largest size (src/sip/limits.ts) and the next one's start. */
-export const MAX_QUEUED_BYTES = 16384;
-
 export interface TcpStreamOptions<S extends TcpIO> {
 	readonly io: TcpIOConstructor<S>;
 	/** Connect to address:port, or adopt a socket a listener accepted (`from`: connected already). */
@@ -40,10 +38,7 @@ export class TcpStream<S extends TcpIO> implements StreamSocket {
 	#closed = false;
 	/** Bytes the stack said it can take now (from `onWritable`, less what was written since). */
 	#writable = 0;
-	/** Bytes waiting, [#head, #tail) of #queue; made on the first "would block" and kept for the connection. */
-	#queue: Uint8Array | null = null;
-	#head = 0;
-	#tail = 0;
+	readonly #queue = new SendQueue();
 
 	constructor(options: TcpStreamOptions<S>) {
 		this.#user = options.user ?? null;
@@ -71,20 +66,20 @@ export class TcpStream<S extends TcpIO> implements StreamSocket {
 
 	/** Bytes waiting to be sent. */
 	get queued(): number {
-		return this.#tail - this.#head;
+		return this.#queue.length;
 	}
 
 	write(bytes: Uint8Array, start: number, end: number): boolean {
 		if (this.#closed) return false;
-		if (this.#connected && this.#tail === this.#head && this.#writable > 0) start += this.#send(bytes, start, end);
-		return start >= end || this.#enqueue(bytes, start, end);
+		if (this.#connected && this.#queue.length === 0 && this.#writable > 0) start += this.#send(bytes, start, end);
+		return start >= end || this.#queue.push(bytes, start, end); // false: a transport error (§18.1.1)
 	}
 
 	close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
 		this.#user = null;
-		this.#head = this.#tail = 0;
+		this.#queue.clear();
 		this.#io.close();
 	}
 
@@ -102,28 +97,6 @@ export class TcpStream<S extends TcpIO> implements StreamSocket {
 		return n;
 	}
 
-	#enqueue(bytes: Uint8Array, start: number, end: number): boolean {
-		const n = end - start;
-		let q = this.#queue;
-		if (q !== null && this.#tail + n > q.length && this.#head > 0) {
-			q.copyWithin(0, this.#head, this.#tail);
-			this.#tail -= this.#head;
-			this.#head = 0;
-		}
-		if (q === null || this.#tail + n > q.length) {
-			const need = this.#tail + n;
-			if (need > MAX_QUEUED_BYTES) return false; // the transport reports a transport error (§18.1.1)
-			let size = q === null ? 2048 : q.length;
-			while (size < need) size *= 2;
-			const grown = new Uint8Array(Math.min(size, MAX_QUEUED_BYTES));
-			if (q !== null) grown.set(q.subarray(0, this.#tail));
-			this.#queue = q = grown;
-		}
-		q.set(bytes.subarray(start, end), this.#tail);
-		this.#tail += n;
-		return true;
-	}
-
 	#writableNow(bytes: number): void {
 		if (this.#closed) return;
 		this.#writable = bytes;
@@ -134,9 +107,9 @@ export class TcpStream<S extends TcpIO> implements StreamSocket {
 			if (this.#closed) return;
 		}
 		const q = this.#queue;
-		if (q !== null && this.#tail > this.#head) {
-			this.#head += this.#send(q, this.#head, this.#tail);
-			if (this.#head === this.#tail) this.#head = this.#tail = 0;
+		if (q.length > 0) {
+			const waiting = q.peek(q.length);
+			q.drop(this.#send(waiting, 0, waiting.length));
 		}
 	}
 

@@ -4,6 +4,7 @@
 // URI's host, also the SNI); with `verify` false (sip.tlsVerify) it checks nothing, which the firmware logs. An adapter
 // only: what is sent, to whom and why is the transport's.
 import type { StreamConnector, StreamSocket, StreamUser } from "../../src/host.js";
+import { SendQueue } from "./send-queue.js";
 
 /** What the adapter uses of an ECMA-419 TLS socket (the TCP socket's interface: read, write, close). */
 export interface TlsIO {
@@ -38,8 +39,6 @@ export interface TlsIOConstructor {
 	}): TlsIO;
 }
 
-/** Most bytes queued per connection before the handshake ends or while the socket is full: a whole message and more. */
-export const MAX_QUEUED_BYTES = 16384;
 /** ECMA-419 says only that the socket failed: the handshake, the certificate or the network. */
 export const R_TLS_FAILED = "the TLS connection failed (handshake, certificate or network)";
 
@@ -50,10 +49,8 @@ export class TlsStream implements StreamSocket {
 	#connected = false;
 	#closed = false;
 	#writable = 0;
-	/** Bytes waiting, [#head, #tail): made on the first write that cannot go at once, kept for the connection. */
-	#queue: Uint8Array | null = null;
-	#head = 0;
-	#tail = 0;
+	/** Bytes written before the handshake ended or while the socket was full. */
+	readonly #queue = new SendQueue();
 
 	constructor(io: TlsIOConstructor, address: string, port: number, serverName: string, secure: TlsSecure, user: StreamUser) {
 		this.#user = user;
@@ -67,7 +64,7 @@ export class TlsStream implements StreamSocket {
 
 	write(bytes: Uint8Array, start: number, end: number): boolean {
 		if (this.#closed) return false;
-		if (this.#connected && this.#tail === this.#head && this.#writable >= end - start) {
+		if (this.#connected && this.#queue.length === 0 && this.#writable >= end - start) {
 			try {
 				this.#io.write(bytes.subarray(start, end));
 				this.#writable -= end - start;
@@ -76,7 +73,7 @@ export class TlsStream implements StreamSocket {
 				this.#writable = 0; // "would block" after all: it waits in the queue
 			}
 		}
-		return this.#enqueue(bytes, start, end);
+		return this.#queue.push(bytes, start, end); // false: a transport error (§18.1.1)
 	}
 
 	close(): void {
@@ -84,21 +81,6 @@ export class TlsStream implements StreamSocket {
 		this.#closed = true;
 		this.#user = null;
 		this.#io.close();
-	}
-
-	#enqueue(bytes: Uint8Array, start: number, end: number): boolean {
-		const n = end - start;
-		if (this.#tail - this.#head + n > MAX_QUEUED_BYTES) return false; // the transport reports a transport error
-		let q = this.#queue;
-		if (q === null) this.#queue = q = new Uint8Array(MAX_QUEUED_BYTES);
-		if (this.#tail + n > q.length) {
-			q.copyWithin(0, this.#head, this.#tail);
-			this.#tail -= this.#head;
-			this.#head = 0;
-		}
-		q.set(bytes.subarray(start, end), this.#tail);
-		this.#tail += n;
-		return true;
 	}
 
 	#writableNow(bytes: number): void {
@@ -111,17 +93,16 @@ export class TlsStream implements StreamSocket {
 			if (this.#closed) return;
 		}
 		const q = this.#queue;
-		if (q === null || this.#tail === this.#head) return;
-		const n = Math.min(this.#tail - this.#head, this.#writable);
+		if (q.length === 0) return;
+		const waiting = q.peek(this.#writable);
 		try {
-			this.#io.write(q.subarray(this.#head, this.#head + n));
+			this.#io.write(waiting);
 		} catch {
 			this.#writable = 0;
 			return;
 		}
-		this.#writable -= n;
-		this.#head += n;
-		if (this.#head === this.#tail) this.#head = this.#tail = 0;
+		this.#writable -= waiting.length;
+		q.drop(waiting.length);
 	}
 
 	#readable(bytes: number): void {
