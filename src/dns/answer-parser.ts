@@ -26,7 +26,7 @@ export const R_NAPTR_DATA = "NAPTR record data malformed";
 export const R_SOA_DATA = "SOA record data malformed";
 export const R_CNAME_CHAIN = "CNAME chain longer than 8 or looping";
 
-/** NAPTR services the station can use (RFC 3263 §4.1), each naming a transport; 0: any other service. */
+/** NAPTR services the station can use (RFC 3263 §4.1), each naming a transport; 0 for every other service. */
 export const SERVICE_SIP_UDP = 1, SERVICE_SIP_TCP = 2, SERVICE_SIPS_TCP = 3;
 const SERVICES: readonly Uint8Array[] = Object.freeze([new Uint8Array(0), ascii("sip+d2u"), ascii("sip+d2t"), ascii("sips+d2t")]);
 

@@ -268,7 +268,7 @@ export class DnsClient implements DatagramUser, TimerOwner {
 		const mdns = this.#mdns[slot] === 1, id = (bytes[start] << 8) | bytes[start + 1];
 		// RFC 6762 §18.1: a multicast response carries ID 0; a legacy unicast response repeats the query's (§6.7).
 		if (id !== this.#id[slot] && !(mdns && id === 0)) return this.#refuse(R_WRONG_ID, address, port);
-		// RFC 5452 §9.1: only the server asked may answer. mDNS: any host on the link, from port 5353 (RFC 6762 §6).
+		// RFC 5452 §9.1: only the server asked may answer; for mDNS every host on the link may, from port 5353 (RFC 6762 §6).
 		if (mdns ? port !== this.#mdnsGroup.port : !this.#wasAsked(slot, address, port)) return this.#refuse(R_WRONG_SOURCE, address, port);
 		const p = this.#parser, at = slot * MAX_NAME, type = this.#qtype[slot];
 		if (!p.parse(bytes, start, end, this.#names, at, type, mdns)) {

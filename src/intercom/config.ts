@@ -38,7 +38,7 @@ export interface SipConfig {
 	readonly registerExpires: number;
 	/** RFC 4028 session interval asked for (0 = none). */
 	readonly sessionExpires: number;
-	/** The station's SIP port (UDP and TCP; 0: any free port, for tests). */
+	/** The station's SIP port (UDP and TCP; 0 picks a free port, for tests). */
 	readonly port: number;
 	/** RTP port of call slot 0; slot i uses rtpPort + 2i, RTCP one above (RFC 3550 §11). */
 	readonly rtpPort: number;
