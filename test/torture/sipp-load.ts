@@ -1,0 +1,71 @@
+// SIPp as a load generator (flooders, the soak's callers): started with the options given, its per-message counts
+// (-trace_counts) read back when it ends. A run of many calls has no -trace_msg (it would write every message).
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PeerProcess } from "../interop/child.js";
+
+export interface LoadOptions {
+	readonly name: string;
+	readonly scenario: string;
+	/** "127.0.0.1:5070" */
+	readonly remote: string;
+	/** Local address (a 127.0.0.x) and SIP port; the control port is port + 1. */
+	readonly address: string;
+	readonly port: number;
+	readonly args: readonly string[];
+	/** Stopped (SIGTERM) if it has not ended by then. */
+	readonly hardTimeoutMs: number;
+}
+
+export interface LoadResult {
+	readonly code: number | null;
+	/** The last line of -trace_counts: column name → count ("3_486_Recv" ...). */
+	readonly counts: Readonly<Record<string, number>>;
+	/** The end of SIPp's output (its statistics screen). */
+	readonly output: string;
+}
+
+/** A running SIPp; `done` resolves when it has exited. */
+export class SippLoad {
+	readonly done: Promise<LoadResult>;
+	readonly #peer: PeerProcess;
+	readonly #dir: string;
+
+	constructor(binary: string, o: LoadOptions) {
+		this.#dir = mkdtempSync(join(tmpdir(), `sipp-${o.name}-`));
+		const args = [
+			o.remote, "-sf", o.scenario, "-i", o.address, "-p", String(o.port), "-bind_local",
+			"-ci", o.address, "-cp", String(o.port + 1), "-nostdin", "-trace_counts", "-fd", "1", ...o.args,
+		];
+		this.#peer = new PeerProcess(`sipp ${o.name}`, binary, args, { cwd: this.#dir });
+		const hard = setTimeout(() => void this.stop(), o.hardTimeoutMs);
+		this.done = this.#peer.exit.then((exit) => {
+			clearTimeout(hard);
+			const file = readdirSync(this.#dir).find((f) => f.endsWith("_counts.csv"));
+			const counts: Record<string, number> = {};
+			if (file !== undefined) {
+				const lines = readFileSync(join(this.#dir, file), "latin1").trim().split("\n");
+				const names = lines[0].split(";"), values = lines[lines.length - 1].split(";");
+				names.forEach((n, i) => {
+					if (n !== "" && i >= 2) counts[n] = Number(values[i]);
+				});
+			}
+			const output = this.#peer.output.slice(-4000);
+			rmSync(this.#dir, { recursive: true, force: true });
+			return { code: exit.code, counts, output };
+		});
+	}
+
+	/** Stop it now (SIGTERM to its group, SIGKILL if it lingers). */
+	stop(): Promise<unknown> {
+		return this.#peer.stop([{ signal: "SIGTERM", waitMs: 2000 }]);
+	}
+}
+
+/** The sum of the columns whose name ends with `suffix` and contains `_<what>_` (e.g. ("486", "Recv")). */
+export function counted(counts: Readonly<Record<string, number>>, what: string, suffix: string): number {
+	let n = 0;
+	for (const [k, v] of Object.entries(counts)) if (k.endsWith(`_${suffix}`) && k.includes(`_${what}_`)) n += v;
+	return n;
+}
