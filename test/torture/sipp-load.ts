@@ -1,6 +1,6 @@
 // SIPp as a load generator (flooders, the soak's callers): started with the options given, its per-message counts
 // (-trace_counts) read back when it ends. A run of many calls has no -trace_msg (it would write every message).
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PeerProcess } from "../interop/child.js";
@@ -8,7 +8,7 @@ import { PeerProcess } from "../interop/child.js";
 export interface LoadOptions {
 	readonly name: string;
 	readonly scenario: string;
-	/** "127.0.0.1:5070" */
+	/** "127.0.0.1:5070" ("" for a UAS scenario: it answers whoever calls). */
 	readonly remote: string;
 	/** Local address (a 127.0.0.x) and SIP port; the control port is port + 1. */
 	readonly address: string;
@@ -22,6 +22,9 @@ export interface LoadResult {
 	readonly code: number | null;
 	/** The last line of -trace_counts: column name → count ("3_486_Recv" ...). */
 	readonly counts: Readonly<Record<string, number>>;
+	/** Calls that ran to the scenario's end, and calls that failed (-trace_stat, cumulative). */
+	readonly successful: number;
+	readonly failed: number;
 	/** The end of SIPp's output (its statistics screen). */
 	readonly output: string;
 }
@@ -35,8 +38,8 @@ export class SippLoad {
 	constructor(binary: string, o: LoadOptions) {
 		this.#dir = mkdtempSync(join(tmpdir(), `sipp-${o.name}-`));
 		const args = [
-			o.remote, "-sf", o.scenario, "-i", o.address, "-p", String(o.port), "-bind_local",
-			"-ci", o.address, "-cp", String(o.port + 1), "-nostdin", "-trace_counts", "-fd", "1", ...o.args,
+			...(o.remote === "" ? [] : [o.remote]), "-sf", o.scenario, "-i", o.address, "-p", String(o.port), "-bind_local",
+			"-ci", o.address, "-cp", String(o.port + 1), "-nostdin", "-trace_counts", "-trace_stat", "-stf", "stat.csv", "-fd", "1", ...o.args,
 		];
 		this.#peer = new PeerProcess(`sipp ${o.name}`, binary, args, { cwd: this.#dir });
 		const hard = setTimeout(() => void this.stop(), o.hardTimeoutMs);
@@ -51,9 +54,10 @@ export class SippLoad {
 					if (n !== "" && i >= 2) counts[n] = Number(values[i]);
 				});
 			}
+			const stat = lastRow(join(this.#dir, "stat.csv"));
 			const output = this.#peer.output.slice(-4000);
 			rmSync(this.#dir, { recursive: true, force: true });
-			return { code: exit.code, counts, output };
+			return { code: exit.code, counts, successful: stat["SuccessfulCall(C)"] ?? 0, failed: stat["FailedCall(C)"] ?? 0, output };
 		});
 	}
 
@@ -61,6 +65,17 @@ export class SippLoad {
 	stop(): Promise<unknown> {
 		return this.#peer.stop([{ signal: "SIGTERM", waitMs: 2000 }]);
 	}
+}
+
+/** The last row of a SIPp CSV file (";"-separated, a header row first) as column → number. */
+function lastRow(file: string): Record<string, number> {
+	const out: Record<string, number> = {};
+	if (!existsSync(file)) return out;
+	const lines = readFileSync(file, "latin1").trim().split("\n");
+	if (lines.length < 2) return out;
+	const names = lines[0].split(";"), values = lines[lines.length - 1].split(";");
+	names.forEach((n, i) => (out[n] = Number(values[i])));
+	return out;
 }
 
 /** The sum of the columns whose name ends with `suffix` and contains `_<what>_` (e.g. ("486", "Recv")). */
