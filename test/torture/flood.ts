@@ -9,7 +9,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { SimStation } from "../../hosts/sim/station.js";
 import { parseStationConfig } from "../../src/intercom/config.js";
 import { describeSipp, freePort, freeRtpPorts, startSipp, type SippResult } from "../interop/peers.js";
-import { heapAfterGc } from "./heap.js";
+import { heapAfterGc, type HeapFigures } from "./heap.js";
 import { OptionsProbe, type ProbeAnswer } from "./options-probe.js";
 import type { RtpPeerMessage } from "./rtp-peer.js";
 import { counted, SippLoad } from "./sipp-load.js";
@@ -44,8 +44,8 @@ export interface FloodResult {
 	};
 	/** The well-formed OPTIONS from a fresh source, throughout. */
 	readonly probes: { sent: number; ok: number; slowestMs: number; notOk: ProbeAnswer[] };
-	/** Heap after GC before the call and once the station was idle again (bytes), and how long that took. */
-	readonly heap: { before: number; after: number };
+	/** Heap after GC after a warm-up round and once the station was idle again after the measured one (with `heap`). */
+	readonly heap: { before: HeapFigures | null; after: HeapFigures | null };
 	readonly idle: { reached: boolean; afterMs: number; transactions: number; timers: number };
 	/** CPU of this process (station + harness) during the flood, in cores. */
 	readonly cpuCores: number;
@@ -77,7 +77,7 @@ export async function floodDuringCall(sipp: string, o: FloodOptions & { readonly
 	});
 	const probe = await OptionsProbe.open(stationPort, "127.0.0.6");
 	try {
-		let heapBefore = 0;
+		let heapBefore: HeapFigures | null = null;
 		if (o.heap === true) {
 			await round(sipp, station, probe, { ...o, seconds: Math.min(3, o.seconds) }, []);
 			await untilIdle(station, o.idleWithinMs ?? 70_000);
@@ -87,7 +87,7 @@ export async function floodDuringCall(sipp: string, o: FloodOptions & { readonly
 		const r = await round(sipp, station, probe, o, lines);
 		// Afterwards: the flood's transactions run out (Timer J/H/I: 32 s at most), then the station must be idle.
 		const idle = await untilIdle(station, o.idleWithinMs ?? 70_000);
-		const heapAfter = o.heap === true ? await heapAfterGc() : 0;
+		const heapAfter = o.heap === true ? await heapAfterGc() : null;
 		return { ...r, idle, heap: { before: heapBefore, after: heapAfter } };
 	} finally {
 		await probe.close();

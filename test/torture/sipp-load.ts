@@ -43,8 +43,10 @@ export class SippLoad {
 		];
 		this.#peer = new PeerProcess(`sipp ${o.name}`, binary, args, { cwd: this.#dir });
 		const hard = setTimeout(() => void this.stop(), o.hardTimeoutMs);
-		this.done = this.#peer.exit.then((exit) => {
+		this.done = this.#peer.exit.then(async (exit) => {
 			clearTimeout(hard);
+			// Let go of the process (its group is gone): the helper keeps every live peer and its output until then.
+			await this.#peer.stop([{ signal: "SIGTERM", waitMs: 1000 }]);
 			const file = readdirSync(this.#dir).find((f) => f.endsWith("_counts.csv"));
 			const counts: Record<string, number> = {};
 			if (file !== undefined) {
@@ -55,7 +57,8 @@ export class SippLoad {
 				});
 			}
 			const stat = lastRow(join(this.#dir, "stat.csv"));
-			const output = this.#peer.output.slice(-4000);
+			// A copy, not a slice: a sliced string would keep the whole output alive.
+			const output = Buffer.from(this.#peer.output.slice(-4000), "latin1").toString("latin1");
 			rmSync(this.#dir, { recursive: true, force: true });
 			return { code: exit.code, counts, successful: stat["SuccessfulCall(C)"] ?? 0, failed: stat["FailedCall(C)"] ?? 0, output };
 		});

@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { SimStation } from "../../hosts/sim/station.js";
 import { parseStationConfig } from "../../src/intercom/config.js";
 import { freePort, freeRtpPorts } from "../interop/peers.js";
-import { heapAfterGc } from "./heap.js";
+import { heapAfterGc, type HeapFigures } from "./heap.js";
 import { counted, SippLoad, type LoadResult } from "./sipp-load.js";
 
 const SCENARIOS = fileURLToPath(new URL("../../../test/torture/scenarios/", import.meta.url));
@@ -41,8 +41,8 @@ export interface SoakResult {
 	readonly mixed: { answered: KindResult; busy: KindResult; cancelled: KindResult };
 	/** Afterwards. */
 	readonly idle: { reached: boolean; afterMs: number; busySlots: number; transactions: number; timers: number };
-	/** Heap after GC (bytes): after the warm-up and once idle after the run. */
-	readonly heap: { before: number; after: number };
+	/** Heap after GC: after the warm-up and once idle after the run. */
+	readonly heap: { before: HeapFigures | null; after: HeapFigures };
 }
 
 /** Run the soak; the station and every SIPp are stopped before it returns. */
@@ -59,14 +59,14 @@ export async function soak(sipp: string, o: SoakOptions): Promise<SoakResult> {
 	try {
 		const run = new SoakRun(sipp, station);
 		const warmup = o.warmup ?? 0;
-		let heapBefore = 0;
+		let heapBefore: HeapFigures | null = null;
 		if (warmup > 0) {
 			await run.answered(warmup);
 			await run.busy(warmup);
 			await run.cancelled(warmup);
 			await untilIdle(station, o.idleWithinMs ?? 70_000);
 			heapBefore = await heapAfterGc();
-			progress(`warm-up: ${3 * warmup} calls, heap ${mb(heapBefore)}`);
+			progress(`warm-up: ${3 * warmup} calls, heap ${mb(heapBefore.total)} (data ${mb(heapBefore.data)})`);
 		}
 		const started = performance.now();
 		const quarter = Math.floor(o.calls / 4), third = Math.floor((o.calls - 3 * quarter) / 3);
