@@ -3,16 +3,16 @@
 // sources (a new port per request, on four 127.0.0.x addresses). What must hold (DESIGN.md §3: a fixed pool is never a
 // lock): the call's re-INVITEs, INFOs and BYE get their 200s, its audio has no gap over 60 ms, a well-formed OPTIONS
 // from a fresh source is answered 200 within 1 s throughout, and afterwards the station is idle with the heap it had.
-import { fork, type ChildProcess } from "node:child_process";
+import { execFile, fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { SimStation } from "../../hosts/sim/station.js";
-import { parseStationConfig } from "../../src/intercom/config.js";
+import { performance } from "node:perf_hooks";
+import { Capture } from "../interop/capture.js";
 import { describeSipp, freePort, freeRtpPorts, startSipp, type SippResult } from "../interop/peers.js";
-import { heapAfterGc, type HeapFigures } from "./heap.js";
+import type { HeapFigures } from "./heap.js";
 import { OptionsProbe, type ProbeAnswer } from "./options-probe.js";
 import type { RtpPeerMessage } from "./rtp-peer.js";
 import { counted, SippLoad } from "./sipp-load.js";
+import { StationProcess } from "./station-process.js";
 
 const SCENARIOS = fileURLToPath(new URL("../../../test/torture/scenarios/", import.meta.url));
 const RTP_PEER = fileURLToPath(new URL("./rtp-peer.js", import.meta.url));
@@ -28,6 +28,8 @@ export interface FloodOptions {
 	readonly probeEveryMs?: number;
 	/** How long to wait afterwards for the station to be idle (ms). */
 	readonly idleWithinMs?: number;
+	/** tshark: the station's RTP is also timed on the wire (kernel timestamps of its sends), not only at the peer. */
+	readonly tshark?: string | null;
 }
 
 export interface FloodResult {
@@ -42,12 +44,14 @@ export interface FloodResult {
 		packets: number; packetsDuringFlood: number; maxGapMs: number; maxGapDuringFloodMs: number; maxGapBeforeFloodMs: number;
 		gapsOver60: number; peerSent: number; stationReceived: string;
 	};
+	/** The same gaps timed on the wire (tshark's kernel timestamps of the station's sends), when tshark was given. */
+	readonly wire: FloodResult["audio"] | null;
 	/** The well-formed OPTIONS from a fresh source, throughout. */
 	readonly probes: { sent: number; ok: number; slowestMs: number; notOk: ProbeAnswer[] };
 	/** Heap after GC after a warm-up round and once the station was idle again after the measured one (with `heap`). */
 	readonly heap: { before: HeapFigures | null; after: HeapFigures | null };
 	readonly idle: { reached: boolean; afterMs: number; transactions: number; timers: number };
-	/** CPU of this process (station + harness) during the flood, in cores. */
+	/** CPU of the station's process during the flood, in cores. */
 	readonly cpuCores: number;
 	/** The longest the station's event loop was held up during the flood (ms): a stall there is a gap in its RTP. */
 	readonly loopStallMs: number;
@@ -61,54 +65,49 @@ export interface FloodResult {
  * measured with every code path already compiled, and again once the station is idle after the measured round.
  */
 export async function floodDuringCall(sipp: string, o: FloodOptions & { readonly heap?: boolean }): Promise<FloodResult> {
-	const stationPort = await freePort();
 	// Only the call's caller is let in: a flood INVITE is refused (603), or answered busy (486) while the call is up.
-	const config = parseStationConfig({
-		sip: { port: stationPort, rtpPort: await freeRtpPorts(6) },
+	const station = await StationProcess.start({
+		sip: { port: await freePort(), rtpPort: await freeRtpPorts(6) },
 		incoming: { allow: ["caller@*"], answerDelayMs: 100, refuseStatus: 603 },
 	});
-	if (!config.ok) throw new Error(config.errors.join("; "));
-	const lines: string[] = [];
-	const station = await SimStation.start({
-		address: "127.0.0.1", config: config.config, trace: false,
-		log: (l) => {
-			if (/^call \d+: /.test(l) && lines.length < 200) lines.push(l);
-		},
-	});
-	const probe = await OptionsProbe.open(stationPort, "127.0.0.6");
+	const probe = await OptionsProbe.open(station.port, "127.0.0.6");
 	try {
 		let heapBefore: HeapFigures | null = null;
 		if (o.heap === true) {
-			await round(sipp, station, probe, { ...o, seconds: Math.min(3, o.seconds) }, []);
+			await round(sipp, station, probe, { ...o, seconds: Math.min(3, o.seconds) });
 			await untilIdle(station, o.idleWithinMs ?? 70_000);
-			heapBefore = await heapAfterGc();
+			heapBefore = await station.heap();
 		}
-		lines.length = 0;
-		const r = await round(sipp, station, probe, o, lines);
+		const r = await round(sipp, station, probe, o);
 		// Afterwards: the flood's transactions run out (Timer J/H/I: 32 s at most), then the station must be idle.
 		const idle = await untilIdle(station, o.idleWithinMs ?? 70_000);
-		const heapAfter = o.heap === true ? await heapAfterGc() : null;
+		const heapAfter = o.heap === true ? await station.heap() : null;
 		return { ...r, idle, heap: { before: heapBefore, after: heapAfter } };
 	} finally {
 		await probe.close();
-		await station.stop(300);
+		await station.stop();
 	}
 }
 
-/** Wait until the station has no call, no transaction and no call timer; then what is left. */
-async function untilIdle(station: SimStation, withinMs: number): Promise<FloodResult["idle"]> {
-	const started = performance.now(), ua = station.station.ua;
-	const idle = () => station.station.idle && ua.layer.active === 0;
-	while (!idle() && performance.now() - started < withinMs) await sleep(250);
-	return { reached: idle(), afterMs: Math.round(performance.now() - started), transactions: ua.layer.active, timers: station.net.wheel.size };
+/** Wait until the station has no call, no transaction and no timer; then what is left. */
+async function untilIdle(station: StationProcess, withinMs: number): Promise<FloodResult["idle"]> {
+	const started = performance.now();
+	let s = await station.state();
+	const idle = () => s.idle && s.transactions === 0 && s.timers === 0;
+	while (!idle() && performance.now() - started < withinMs) {
+		await sleep(250);
+		s = await station.state();
+	}
+	return { reached: idle(), afterMs: Math.round(performance.now() - started), transactions: s.transactions, timers: s.timers };
 }
 
 /** One call with a flood in its middle. */
-async function round(sipp: string, station: SimStation, probe: OptionsProbe, o: FloodOptions, lines: string[]): Promise<Omit<FloodResult, "idle" | "heap">> {
-	const stationPort = station.net.port;
+async function round(sipp: string, station: StationProcess, probe: OptionsProbe, o: FloodOptions): Promise<Omit<FloodResult, "idle" | "heap">> {
+	const stationPort = station.port, firstLine = station.lines.length;
 	const peer = await RtpPeer.start();
+	const capture = o.tshark === undefined || o.tshark === null ? null
+		: await Capture.start(o.tshark, { name: "flood-rtp", filter: `udp and dst port ${peer.port}` });
 	const loads: SippLoad[] = [];
-	const loop = monitorEventLoopDelay({ resolution: 10 });
 	try {
 		const rounds = Math.max(1, Math.round(o.seconds / 10));
 		const callSeconds = o.seconds + 8;
@@ -123,11 +122,9 @@ async function round(sipp: string, station: SimStation, probe: OptionsProbe, o: 
 		await answered;
 		// The media runs both ways before the flood starts: the gaps and stalls of this quiet time are the machine's own.
 		const quietStart = epochNow();
-		loop.enable();
+		await station.measure(true);
 		await sleep(2000);
-		loop.disable();
-		const quietStallMs = Math.round(loop.max / 1e6);
-		loop.reset();
+		const quiet = (await station.measure(false))!;
 
 		const probes: { at: number; answer: ProbeAnswer }[] = [];
 		let probing = true;
@@ -139,33 +136,35 @@ async function round(sipp: string, station: SimStation, probe: OptionsProbe, o: 
 			}
 		})();
 
-		const floodStart = epochNow(), cpuStart = process.cpuUsage(), tStart = performance.now();
-		loop.enable();
+		const floodStart = epochNow(), tStart = performance.now();
+		await station.measure(true);
 		const invitePort = await freePort([1]);
 		loads.push(new SippLoad(sipp, {
 			name: "invite-flood", scenario: SCENARIOS + "flood-invite.xml", remote: `127.0.0.1:${stationPort}`, address: "127.0.0.1",
 			port: invitePort, args: ["-nr", "-r", String(o.invitesPerSecond), "-m", String(o.invitesPerSecond * o.seconds), "-l", "20000", "-recv_timeout", "4000"],
-			hardTimeoutMs: (o.seconds + 30) * 1000,
+			hardTimeoutMs: (o.seconds + 30) * 1000, nice: 19,
 		}));
 		const perSource = Math.max(1, Math.round(o.optionsPerSecond / JUNK_ADDRESSES.length));
 		for (const address of JUNK_ADDRESSES) {
 			loads.push(new SippLoad(sipp, {
 				name: `options-flood-${address}`, scenario: SCENARIOS + "flood-options.xml", remote: `127.0.0.1:${stationPort}`, address,
 				port: 5090, args: ["-t", "un", "-max_socket", "4000", "-nr", "-r", String(perSource), "-m", String(perSource * o.seconds), "-l", "20000", "-recv_timeout", "4000"],
-				hardTimeoutMs: (o.seconds + 30) * 1000,
+				hardTimeoutMs: (o.seconds + 30) * 1000, nice: 19,
 			}));
 		}
 		const results = await Promise.all(loads.map((l) => l.done));
-		const floodEnd = epochNow(), cpu = process.cpuUsage(cpuStart), floodMs = performance.now() - tStart;
-		loop.disable();
-		// Nothing of the flooders is kept past this point (their output would count in the heap).
-		await Promise.all(loads.splice(0).map((l) => l.stop()));
+		const floodEnd = epochNow(), floodMs = performance.now() - tStart;
+		const flood = (await station.measure(false))!;
 
 		const callResult = await call.done;
 		probing = false;
 		await prober;
 		const rtp = await peer.stop();
+		// The measurements are done: now the helpers may read /proc (a stall of this process) and let go of the flooders.
+		await Promise.all(loads.splice(0).map((l) => l.stop()));
+		const wire = capture === null ? null : await sendTimes(capture);
 
+		const lines = station.lines.slice(firstLine);
 		const inv = results[0], opts = results.slice(1);
 		const sumOptions = (what: string, suffix: string) => opts.reduce((n, r) => n + counted(r.counts, what, suffix), 0);
 		const okProbes = probes.filter((p) => p.answer.status === 200 && p.answer.ms < 1000);
@@ -182,19 +181,20 @@ async function round(sipp: string, station: SimStation, probe: OptionsProbe, o: 
 				noAnswer: sumOptions("OPTIONS", "Sent") - sumOptions("200", "Recv") - sumOptions("503", "Recv"),
 			},
 			call: { code: callResult.code, inDialog: inDialogTimes(callResult), explain: callResult.code === 0 ? "" : `${describeSipp(callResult)}\n--- station\n${lines.join("\n")}` },
-			audio: gapsOf(rtp, quietStart, floodStart, floodEnd, lines),
+			audio: gapsOf(rtp.arrivals, rtp.sent, quietStart, floodStart, floodEnd, lines),
+			wire: wire === null ? null : gapsOf(wire, 0, quietStart, floodStart, floodEnd, lines),
 			probes: {
 				sent: probes.length, ok: okProbes.length, slowestMs: Math.round(Math.max(0, ...probes.map((p) => p.answer.ms))),
 				notOk: probes.filter((p) => !okProbes.includes(p)).map((p) => ({ status: p.answer.status, ms: Math.round(p.answer.ms) })),
 			},
-			cpuCores: Math.round(((cpu.user + cpu.system) / 1000 / floodMs) * 100) / 100,
-			loopStallMs: Math.round(loop.max / 1e6),
-			quietLoopStallMs: quietStallMs,
+			cpuCores: flood.cpuCores,
+			loopStallMs: flood.loopStallMs,
+			quietLoopStallMs: quiet.loopStallMs,
 		};
 	} finally {
-		loop.disable();
 		await Promise.all(loads.map((l) => l.stop()));
 		await peer.stop().catch(() => undefined);
+		await capture?.discard();
 	}
 }
 
@@ -229,8 +229,20 @@ function inDialogTimes(r: SippResult): { method: string; status: number; ms: num
 	return out;
 }
 
-function gapsOf(rtp: RtpReport, quietStart: number, floodStart: number, floodEnd: number, lines: readonly string[]): FloodResult["audio"] {
-	const a = rtp.arrivals;
+/** The times (epoch ms) tshark saw the station's RTP on the loopback: when the station handed each packet to the kernel. */
+async function sendTimes(capture: Capture): Promise<number[]> {
+	await capture.stop();
+	const out = await new Promise<string>((resolve, reject) => {
+		execFile(capture.tshark, ["-n", "-r", capture.file, "-T", "fields", "-e", "frame.time_epoch"], { maxBuffer: 64 << 20 }, (err, stdout) => {
+			if (err !== null) reject(err);
+			else resolve(stdout);
+		});
+	});
+	return out.split("\n").filter((l) => l.trim() !== "").map((l) => Number(l) * 1000);
+}
+
+/** Gaps between consecutive packets: over the whole call, before the flood (quiet) and during it. */
+function gapsOf(a: readonly number[], peerSent: number, quietStart: number, floodStart: number, floodEnd: number, lines: readonly string[]): FloodResult["audio"] {
 	let maxGap = 0, maxFlood = 0, maxQuiet = 0, over = 0, during = 0;
 	for (let i = 1; i < a.length; i++) {
 		const gap = a[i] - a[i - 1];
@@ -246,7 +258,7 @@ function gapsOf(rtp: RtpReport, quietStart: number, floodStart: number, floodEnd
 	return {
 		packets: a.length, packetsDuringFlood: during, maxGapMs: Math.round(maxGap), maxGapDuringFloodMs: Math.round(maxFlood),
 		maxGapBeforeFloodMs: Math.round(maxQuiet), gapsOver60: over,
-		peerSent: rtp.sent, stationReceived: /(\d+ packets received \([^)]*\))/.exec(stopped)?.[1] ?? "",
+		peerSent, stationReceived: /(\d+ packets received \([^)]*\))/.exec(stopped)?.[1] ?? "",
 	};
 }
 

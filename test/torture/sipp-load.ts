@@ -16,6 +16,11 @@ export interface LoadOptions {
 	readonly args: readonly string[];
 	/** Stopped (SIGTERM) if it has not ended by then. */
 	readonly hardTimeoutMs: number;
+	/**
+	 * Run it under `nice -n N`: a flooder stands for other machines, so on a small test machine it must not take the
+	 * station's CPU (the station's timing is what is measured, not the test machine's).
+	 */
+	readonly nice?: number;
 }
 
 export interface LoadResult {
@@ -41,12 +46,12 @@ export class SippLoad {
 			...(o.remote === "" ? [] : [o.remote]), "-sf", o.scenario, "-i", o.address, "-p", String(o.port), "-bind_local",
 			"-ci", o.address, "-cp", String(o.port + 1), "-nostdin", "-trace_counts", "-trace_stat", "-stf", "stat.csv", "-fd", "1", ...o.args,
 		];
-		this.#peer = new PeerProcess(`sipp ${o.name}`, binary, args, { cwd: this.#dir });
+		this.#peer = o.nice === undefined
+			? new PeerProcess(`sipp ${o.name}`, binary, args, { cwd: this.#dir })
+			: new PeerProcess(`sipp ${o.name}`, "nice", ["-n", String(o.nice), binary, ...args], { cwd: this.#dir });
 		const hard = setTimeout(() => void this.stop(), o.hardTimeoutMs);
-		this.done = this.#peer.exit.then(async (exit) => {
+		this.done = this.#peer.exit.then((exit) => {
 			clearTimeout(hard);
-			// Let go of the process (its group is gone): the helper keeps every live peer and its output until then.
-			await this.#peer.stop([{ signal: "SIGTERM", waitMs: 1000 }]);
 			const file = readdirSync(this.#dir).find((f) => f.endsWith("_counts.csv"));
 			const counts: Record<string, number> = {};
 			if (file !== undefined) {
@@ -64,7 +69,11 @@ export class SippLoad {
 		});
 	}
 
-	/** Stop it now (SIGTERM to its group, SIGKILL if it lingers). */
+	/**
+	 * Stop it now (SIGTERM to its group, SIGKILL if it lingers), or let go of it once it has ended: the helper keeps
+	 * every peer and its output until then. It reads /proc to find the group's processes, synchronously: call it
+	 * where a stall of the test's own process does not matter (not while the station's timing is measured).
+	 */
 	stop(): Promise<unknown> {
 		return this.#peer.stop([{ signal: "SIGTERM", waitMs: 2000 }]);
 	}

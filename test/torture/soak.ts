@@ -140,11 +140,15 @@ class SoakRun {
 		return { placed: n, asMeant, busyInstead, failed };
 	}
 
-	#sipp(scenario: string, n: number): Promise<LoadResult> {
-		return freePort([1, 2, 4]).then((port) => new SippLoad(this.sipp, {
+	async #sipp(scenario: string, n: number): Promise<LoadResult> {
+		const port = await freePort([1, 2, 4]);
+		const load = new SippLoad(this.sipp, {
 			name: scenario.replace(".xml", ""), scenario: SCENARIOS + scenario, remote: `127.0.0.1:${this.station.net.port}`, address: "127.0.0.1", port,
 			args: ["-m", String(n), "-l", "1", "-r", "1000", "-recv_timeout", "10000"], hardTimeoutMs: n * 2000 + 60_000,
-		}).done);
+		});
+		const r = await load.done;
+		await load.stop();
+		return r;
 	}
 }
 
