@@ -18,7 +18,8 @@ describe("Flood during a call: 1,000 INVITE/s and 1,000 OPTIONS/s from junk sour
 		console.log(`      call: ${r.call.inDialog.map((t) => `${t.method} ${t.status} in ${t.ms} ms`).join(", ")}; audio: ${r.audio.packetsDuringFlood} packets ` +
 			`during the flood, largest gap at the peer ${r.audio.maxGapDuringFloodMs} ms (before it ${r.audio.maxGapBeforeFloodMs} ms), ` +
 			`as sent ${r.wire?.maxGapDuringFloodMs} ms (before ${r.wire?.maxGapBeforeFloodMs} ms); probes ${r.probes.ok}/${r.probes.sent} ` +
-			`under 1 s (slowest ${r.probes.slowestMs} ms); event loop held up ${r.loopStallMs} ms (before ${r.quietLoopStallMs} ms); ${r.cpuCores} core`);
+			`under 1 s (slowest ${r.probes.slowestMs} ms); event loop held up ${r.loopStallMs} ms (before ${r.quietLoopStallMs} ms); ${r.cpuCores} core; ` +
+			`${r.kernelDropped} datagrams dropped by the kernel`);
 		assert.equal(r.call.code, 0, r.call.explain);
 		assert.ok(r.call.inDialog.length >= 3 && r.call.inDialog.every((t) => t.status === 200), JSON.stringify(r.call.inDialog));
 		assert.ok(r.invites.sent >= 2900 && r.options.sent >= 2900, "the flooders ran");

@@ -4,6 +4,7 @@
 // lock): the call's re-INVITEs, INFOs and BYE get their 200s, its audio has no gap over 60 ms, a well-formed OPTIONS
 // from a fresh source is answered 200 within 1 s throughout, and afterwards the station is idle with the heap it had.
 import { execFile, fork, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { Capture } from "../interop/capture.js";
@@ -51,6 +52,11 @@ export interface FloodResult {
 	/** Heap after GC after a warm-up round and once the station was idle again after the measured one (with `heap`). */
 	readonly heap: { before: HeapFigures | null; after: HeapFigures | null };
 	readonly idle: { reached: boolean; afterMs: number; transactions: number; timers: number };
+	/**
+	 * Datagrams the kernel dropped during the flood because a socket's receive queue was full (Linux /proc/net/snmp
+	 * Udp RcvbufErrors of this network namespace: the station's and the flooders' sockets), or -1 without /proc.
+	 */
+	readonly kernelDropped: number;
 	/** CPU of the station's process during the flood, in cores. */
 	readonly cpuCores: number;
 	/** The longest the station's event loop was held up during the flood (ms): a stall there is a gap in its RTP. */
@@ -136,6 +142,7 @@ async function round(sipp: string, station: StationProcess, probe: OptionsProbe,
 			}
 		})();
 
+		const kernelBefore = udpReceiveErrors();
 		const floodStart = epochNow(), tStart = performance.now();
 		await station.measure(true);
 		const invitePort = await freePort([1]);
@@ -154,6 +161,7 @@ async function round(sipp: string, station: StationProcess, probe: OptionsProbe,
 		}
 		const results = await Promise.all(loads.map((l) => l.done));
 		const floodEnd = epochNow(), floodMs = performance.now() - tStart;
+		const kernelDropped = udpReceiveErrors() - kernelBefore;
 		const flood = (await station.measure(false))!;
 
 		const callResult = await call.done;
@@ -188,6 +196,7 @@ async function round(sipp: string, station: StationProcess, probe: OptionsProbe,
 				notOk: probes.filter((p) => !okProbes.includes(p)).map((p) => ({ status: p.answer.status, ms: Math.round(p.answer.ms) })),
 			},
 			cpuCores: flood.cpuCores,
+			kernelDropped,
 			loopStallMs: flood.loopStallMs,
 			quietLoopStallMs: quiet.loopStallMs,
 		};
@@ -299,6 +308,16 @@ class RtpPeer {
 		});
 		return this.#report;
 	}
+}
+
+/** Linux's count of UDP datagrams dropped for a full receive queue, in this network namespace (-1 without /proc). */
+function udpReceiveErrors(): number {
+	if (!existsSync("/proc/net/snmp")) return -1;
+	const lines = readFileSync("/proc/net/snmp", "latin1").split("\n").filter((l) => l.startsWith("Udp:"));
+	if (lines.length < 2) return -1;
+	const names = lines[0].split(/\s+/), values = lines[1].split(/\s+/);
+	const at = names.indexOf("RcvbufErrors");
+	return at < 0 ? -1 : Number(values[at]);
 }
 
 function epochNow(): number {
