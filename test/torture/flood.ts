@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { Capture } from "../interop/capture.js";
-import { describeSipp, freePort, freeRtpPorts, startSipp, type SippResult } from "../interop/peers.js";
+import { describeSipp, freePort, freeRtpPorts, sleep, startSipp, type SippResult } from "../interop/peers.js";
 import type { HeapFigures } from "./heap.js";
 import { OptionsProbe, type ProbeAnswer } from "./options-probe.js";
 import type { RtpPeerMessage } from "./rtp-peer.js";
@@ -137,7 +137,7 @@ async function round(sipp: string, station: StationProcess, probe: OptionsProbe,
 		const prober = (async () => {
 			while (probing) {
 				const at = performance.now();
-				probes.push({ at, answer: await probe.ask(2000) });
+				probes.push({ at, answer: await probe.ask(4000) }); // a UAC goes on retransmitting (T1, 2·T1, 4·T1): 4 s, not Timer F
 				await sleep(Math.max(0, (o.probeEveryMs ?? 250) - (performance.now() - at)));
 			}
 		})();
@@ -322,8 +322,4 @@ function udpReceiveErrors(): number {
 
 function epochNow(): number {
 	return performance.timeOrigin + performance.now();
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((r) => setTimeout(r, ms));
 }

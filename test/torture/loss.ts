@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { SimStation } from "../../hosts/sim/station.js";
 import { parseStationConfig } from "../../src/intercom/config.js";
 import { DOOR, Kamailio } from "../interop/kamailio.js";
-import { describeSipp, freePort, freeRtpPorts, startSipp, type SippResult } from "../interop/peers.js";
+import { describeSipp, freePort, freeRtpPorts, sleep, startSipp, type SippResult } from "../interop/peers.js";
 import { LossyLink, type LinkCounts } from "./lossy-relay.js";
 
 const SCENARIOS = fileURLToPath(new URL("../../../test/torture/scenarios/", import.meta.url));
@@ -143,8 +143,4 @@ export async function lossyRegistration(kamailioBin: string, o: { seconds: numbe
 function successful(r: SippResult): number {
 	const m = /Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(r.screen + r.stdout);
 	return m === null ? 0 : Number(m[1]);
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((r) => setTimeout(r, ms));
 }

@@ -368,13 +368,13 @@ export class ParserFuzz {
 }
 
 /** Can a response be built for this request (§8.2.6.1: the response copies Via, From, To, Call-ID, CSeq; an ACK gets none)? */
-function answerable(view: MessageView): boolean {
+export function answerable(view: MessageView): boolean {
 	return view.methodId !== M_ACK && view.count(H_VIA) > 0 && view.count(H_CSEQ) > 0 && view.count(H_CALL_ID) > 0 &&
 		view.count(H_FROM) > 0 && view.count(H_TO) > 0;
 }
 
 /** A datagram of line ends only: a keep-alive (RFC 5626 §3.5.1), not a message. */
-function isOnlyLineEnds(bytes: Uint8Array, n: number): boolean {
+export function isOnlyLineEnds(bytes: Uint8Array, n: number): boolean {
 	for (let k = 0; k < n; k++) if (bytes[k] !== 0x0d && bytes[k] !== 0x0a) return false;
 	return true;
 }

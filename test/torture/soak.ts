@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { SimStation } from "../../hosts/sim/station.js";
 import { parseStationConfig } from "../../src/intercom/config.js";
-import { freePort, freeRtpPorts } from "../interop/peers.js";
+import { freePort, freeRtpPorts, sleep } from "../interop/peers.js";
 import { heapAfterGc, type HeapFigures } from "./heap.js";
 import { counted, SippLoad, type LoadResult } from "./sipp-load.js";
 
@@ -172,8 +172,4 @@ async function untilIdle(station: SimStation, withinMs: number): Promise<SoakRes
 
 function mb(bytes: number): string {
 	return `${(bytes / 1048576).toFixed(2)} MB`;
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((r) => setTimeout(r, ms));
 }

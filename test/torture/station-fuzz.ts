@@ -7,18 +7,17 @@ import { connect } from "node:net";
 import { performance } from "node:perf_hooks";
 import { SimStation } from "../../hosts/sim/station.js";
 import { parseStationConfig } from "../../src/intercom/config.js";
-import { H_CALL_ID, H_CSEQ, H_FROM, H_TO, H_VIA } from "../../src/sip/header-ids.js";
 import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
-import type { MessageView } from "../../src/sip/message-view.js";
-import { MessageView as View } from "../../src/sip/message-view.js";
-import { M_ACK } from "../../src/sip/methods.js";
+import { MessageView } from "../../src/sip/message-view.js";
 import { SipParser } from "../../src/sip/parser.js";
 import { FRAME_ERROR, FRAME_MESSAGE, FRAME_NEED_MORE, StreamFramer } from "../../src/sip/stream-framer.js";
 import { Validator } from "../../src/sip/validate.js";
 import { Writer } from "../../src/sip/writer.js";
 import { UDP } from "../../src/transaction/transaction-table.js";
-import { freePort, freeRtpPorts } from "../interop/peers.js";
+import { freePort, freeRtpPorts, sleep } from "../interop/peers.js";
 import { Mutator } from "./mutator.js";
+import { OptionsProbe } from "./options-probe.js";
+import { answerable, isOnlyLineEnds } from "./parser-fuzz.js";
 import { fuzzSeeds } from "./seeds.js";
 
 export interface StationFuzzOptions {
@@ -88,10 +87,10 @@ class LiveFuzz {
 	readonly #parser = new SipParser(DEFAULT_LIMITS);
 	readonly #writer = new Writer(DEFAULT_LIMITS.maxMessageBytes);
 	readonly #framer = new StreamFramer(DEFAULT_LIMITS);
-	readonly #view = new View(DEFAULT_LIMITS);
+	readonly #view = new MessageView(DEFAULT_LIMITS);
 	readonly #validator = new Validator();
 	#socket: UdpSocket | null = null;
-	#probe: UdpSocket | null = null;
+	#probe: OptionsProbe | null = null;
 	#localPort = 0;
 	/** What the station sent while it handled the datagram in hand (set by the observation hooks). */
 	#sent: Sent[] = [];
@@ -101,7 +100,6 @@ class LiveFuzz {
 	/** Count deliveries of everything (a TCP connection's whole life), not only inside a datagram's bracket. */
 	#counting = false;
 	#handled: (() => void) | null = null;
-	#probeAnswer: ((status: number) => void) | null = null;
 	readonly failures: string[] = [];
 	failureCount = 0;
 	readonly verdicts: Record<string, number> = {};
@@ -119,12 +117,13 @@ class LiveFuzz {
 
 	async run(): Promise<StationFuzzResult> {
 		const started = performance.now();
-		this.#socket = await bindUdp((msg) => void msg);
-		this.#localPort = this.#socket.address().port;
-		this.#probe = await bindUdp((msg) => {
-			const status = Number(msg.toString("latin1", 8, 11));
-			this.#probeAnswer?.(status);
+		this.#socket = await new Promise<UdpSocket>((resolve, reject) => {
+			const u = createSocket("udp4");
+			u.once("error", reject);
+			u.bind({ address: "127.0.0.1", port: 0 }, () => resolve(u)); // what the station answers here is seen in its transport
 		});
+		this.#localPort = this.#socket.address().port;
+		this.#probe = await OptionsProbe.open(this.#station.net.port);
 		const from = this.#options.from ?? 0, every = this.#options.probeEvery ?? 250;
 		await this.#probeOptions();
 		for (let k = 0; k < this.#options.datagrams; k++) {
@@ -151,7 +150,8 @@ class LiveFuzz {
 	}
 
 	async close(): Promise<void> {
-		await Promise.all([closeUdp(this.#socket), closeUdp(this.#probe)]);
+		const socket = this.#socket;
+		await Promise.all([socket === null ? null : new Promise<void>((r) => socket.close(() => r())), this.#probe?.close()]);
 	}
 
 	/**
@@ -206,7 +206,7 @@ class LiveFuzz {
 		const key = String(status);
 		this.verdicts[key] = (this.verdicts[key] ?? 0) + 1;
 		const expectedLine = status === 0 ? "" : statusLine(this.#writer.reset().statusLineFor(this.#parser.verdict, bytes));
-		const isRequest = view.isRequest, canAnswer = answerable(view), keepalive = onlyLineEnds(bytes);
+		const isRequest = view.isRequest, canAnswer = answerable(view), keepalive = isOnlyLineEnds(bytes, n);
 		const handled = new Promise<boolean>((resolve) => {
 			const timer = setTimeout(() => {
 				this.#handled = null;
@@ -314,26 +314,8 @@ class LiveFuzz {
 	// ---- the station still answers ----
 
 	async #probeOptions(): Promise<void> {
-		const branch = `z9hG4bKprobe${this.probes.sent}`;
-		const port = this.#probe!.address().port;
 		this.probes.sent++;
-		const t = performance.now();
-		const status = await new Promise<number>((resolve) => {
-			let tries = 0;
-			const send = () => this.#probe!.send(Buffer.from(optionsOver("UDP", branch, this.probes.sent, port), "latin1"), this.#station.net.port, "127.0.0.1");
-			// Retransmitted as a UAC would (§17.1.2.2, T1 = 500 ms), for 2 s.
-			const timer = setInterval(() => (++tries > 4 ? finish(0) : send()), 500);
-			const finish = (s: number) => {
-				clearInterval(timer);
-				this.#probeAnswer = null;
-				resolve(s);
-			};
-			this.#probeAnswer = (s) => {
-				if (s >= 200) finish(s);
-			};
-			send();
-		});
-		const ms = performance.now() - t;
+		const { status, ms } = await this.#probe!.ask(2000);
 		if (status === 0) return this.#fail(-1, `the station did not answer a well-formed OPTIONS (probe ${this.probes.sent})`);
 		this.probes.answered++;
 		this.probes.statuses[status] = (this.probes.statuses[status] ?? 0) + 1;
@@ -346,24 +328,12 @@ class LiveFuzz {
 	}
 }
 
-/** Can a response be built for this request (§8.2.6.1: it copies Via, From, To, Call-ID, CSeq; an ACK gets none)? */
-function answerable(view: MessageView): boolean {
-	return view.methodId !== M_ACK && view.count(H_VIA) > 0 && view.count(H_CSEQ) > 0 && view.count(H_CALL_ID) > 0 &&
-		view.count(H_FROM) > 0 && view.count(H_TO) > 0;
-}
-
-/** A datagram of line ends only: a keep-alive (RFC 5626 §3.5.1), not a message. */
-function onlyLineEnds(bytes: Uint8Array): boolean {
-	for (let k = 0; k < bytes.length; k++) if (bytes[k] !== 0x0d && bytes[k] !== 0x0a) return false;
-	return true;
-}
-
 /** The status line a writer holds, without its CRLF. */
 function statusLine(w: Writer): string {
 	return Buffer.from(w.buf.subarray(0, w.pos - 2)).toString("latin1");
 }
 
-/** A well-formed OPTIONS to the station (the probe, and the sentinel after a stream). */
+/** A well-formed OPTIONS to the station over a stream (the sentinel after a mutant: its answer says all before it was read). */
 function optionsOver(transport: "UDP" | "TCP", branch: string, cseq: number, port: number): string {
 	return `OPTIONS sip:door@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/${transport} 127.0.0.1:${port === 0 ? 9 : port};branch=${branch};rport\r\n` +
 		`Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=p${cseq}\r\nTo: <sip:door@127.0.0.1>\r\nCall-ID: ${branch}@127.0.0.1\r\n` +
@@ -432,26 +402,5 @@ function talkTcp(port: number, bytes: Buffer, o: { done: (text: string) => boole
 		socket.on("error", closed);
 		socket.on("close", closed);
 	});
-}
-
-function bindUdp(onMessage: (msg: Buffer) => void): Promise<UdpSocket> {
-	return new Promise((resolve, reject) => {
-		const s = createSocket("udp4");
-		s.on("message", onMessage);
-		s.once("error", reject);
-		s.bind({ address: "127.0.0.1", port: 0 }, () => {
-			s.off("error", reject);
-			s.on("error", () => {});
-			resolve(s);
-		});
-	});
-}
-
-function closeUdp(s: UdpSocket | null): Promise<void> {
-	return s === null ? Promise.resolve() : new Promise((resolve) => s.close(() => resolve()));
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((r) => setTimeout(r, ms));
 }
 
