@@ -240,9 +240,11 @@ export class Transport implements DatagramUser, ConnectionsUser {
 		} else {
 			w.copyHeader(msg, H_VIA);
 		}
-		w.copyHeader(msg, H_FROM);
+		// §20: From, Call-ID and CSeq appear once; a request repeating them is malformed already, and echoing every
+		// copy could make the answer too large to write (then it would go unanswered). The first of each, as To.
+		w.copyField(msg, msg.find(H_FROM));
 		this.#writeStatelessTo(w, msg);
-		w.copyHeader(msg, H_CALL_ID).copyHeader(msg, H_CSEQ);
+		w.copyField(msg, msg.find(H_CALL_ID)).copyField(msg, msg.find(H_CSEQ));
 		if (retryAfter > 0) w.headerUint(H_RETRY_AFTER, retryAfter);
 		const length = w.endHeaders().finish();
 		if (length > 0) this.send(source.transport, source.address, port, source.connection, w.buf, 0, length);

@@ -220,8 +220,11 @@ export class ParserFuzz {
 			return;
 		}
 		if (user.requests + user.responses !== 0) return this.#fail(i, "a message the parser refuses reached the transaction layer");
+		if (!view.isRequest && udp.count !== 0) return this.#fail(i, "a bad response was answered");
 		if (!view.isRequest || udp.count === 0) {
-			if (view.isRequest && answerable(view)) return this.#fail(i, "a bad request that can be answered got no answer");
+			if (view.isRequest && answerable(view, this.#expected.reset().statusLineFor(this.#parser.verdict, bytes).pos)) {
+				return this.#fail(i, "a bad request that can be answered got no answer");
+			}
 			counts[view.isRequest ? C.unanswerable : C.dropped]++;
 			return;
 		}
@@ -329,7 +332,7 @@ export class ParserFuzz {
 							else {
 								counts[C.streamBad]++;
 								this.#streamAnswers++;
-								if (answerable(view)) this.#streamAnswerable++;
+								if (answerable(view, this.#expected.reset().statusLineFor(framer.scanner.verdict, view.buf).pos)) this.#streamAnswerable++;
 							}
 						}
 						// The first message framed whole in both: datagram and stream must agree on it.
@@ -367,10 +370,27 @@ export class ParserFuzz {
 	}
 }
 
-/** Can a response be built for this request (§8.2.6.1: the response copies Via, From, To, Call-ID, CSeq; an ACK gets none)? */
-export function answerable(view: MessageView): boolean {
-	return view.methodId !== M_ACK && view.count(H_VIA) > 0 && view.count(H_CSEQ) > 0 && view.count(H_CALL_ID) > 0 &&
-		view.count(H_FROM) > 0 && view.count(H_TO) > 0;
+/** The single-valued headers a response copies from its request (§8.2.6.2), beside the Via stack. */
+const COPIED_ONCE = Object.freeze([H_FROM, H_TO, H_CALL_ID, H_CSEQ]);
+/** What the transport adds: ";rport=65535;received=<address>" on the top Via, ";tag=<8 hex>" on To, and CRLFs. */
+const ANSWER_SLACK = 64;
+const ANSWER_TAIL = "Content-Length: 0000\r\n\r\n".length;
+
+/**
+ * Can a response be built for this request: §8.2.6.1, it copies the Via stack, From, To, Call-ID and CSeq (an ACK
+ * gets none, §17.1.1.3), and that copy with a status line of `statusLineBytes` must fit a message of `limit` bytes —
+ * a Via stack near the size limit cannot be echoed, and then silence is all there is.
+ */
+export function answerable(view: MessageView, statusLineBytes = 0, limit = DEFAULT_LIMITS.maxMessageBytes): boolean {
+	if (view.methodId === M_ACK || view.count(H_VIA) === 0 || view.count(H_CSEQ) === 0 || view.count(H_CALL_ID) === 0 ||
+		view.count(H_FROM) === 0 || view.count(H_TO) === 0) return false;
+	let bytes = statusLineBytes + ANSWER_SLACK + ANSWER_TAIL;
+	for (let e = view.find(H_VIA); e >= 0; e = view.nextOf(e)) bytes += 7 + view.valueEnd(e) - view.valueStart(e);
+	for (let k = 0; k < COPIED_ONCE.length; k++) {
+		const e = view.find(COPIED_ONCE[k]);
+		bytes += 12 + view.valueEnd(e) - view.valueStart(e);
+	}
+	return bytes <= limit;
 }
 
 /** A datagram of line ends only: a keep-alive (RFC 5626 §3.5.1), not a message. */

@@ -1,6 +1,7 @@
 // The transport layer — RFC 3261 §18 (UDP, TCP framing, sent-by check, stateless errors), RFC 3581 (rport),
 // RFC 5626 §3.5.1 / §4.4.1 (CRLF keep-alives on streams), §17.1.4 / §17.2.4 (transport errors).
 import assert from "node:assert/strict";
+import { DEFAULT_LIMITS } from "../../src/sip/limits.js";
 import { M_INVITE, M_OPTIONS } from "../../src/sip/methods.js";
 import { FREE, TCP } from "../../src/transaction/transaction-table.js";
 import { type FakeStream, VirtualHost, headerOf, headersOf, inbound, responseTo } from "./virtual-host.js";
@@ -207,6 +208,31 @@ describe("§18.2.1, §8.2 Receiving malformed requests", () => {
 		assert.equal(host.layer.active, 0);
 		host.receive(inbound("OPTIONS", { branch: "z9hG4bKsmall", callId: "small@192.0.2.20" }));
 		assert.equal(host.heard.length, 1, "the slot is free for the next request");
+	});
+
+	it("answers a request that repeats its From with the first From only, so the answer fits: 400 Multiple From, 513 when too large to read (§8.2.6.2, §20.20)", () => {
+		// A message limit of 1,024 bytes; 18 From lines fill the request to just under it, so an answer echoing all
+		// of them (plus the status line, received, rport and the To tag) would not fit and would not be sent.
+		const limits = { ...DEFAULT_LIMITS, maxMessageBytes: 1024 };
+		const from = `"Lobby" <sip:alice@192.0.2.20>;tag=a1`;
+		const repeating = (extra: string) => inbound("OPTIONS", { extra }).replace(/\r\nFrom: [^\r]*\r\n/, () => "\r\n" + `From: ${from}\r\n`.repeat(18));
+		// Its CSeq ends before the limit, an unterminated header crosses it: read up to there, then 513.
+		const cases = [
+			{ wire: repeating(""), status: "SIP/2.0 400 Multiple From" },
+			{ wire: repeating(`Subject: x\r\nX-Pad: ${"x".repeat(200)}\r\n`), status: "SIP/2.0 513 Message Too Large" },
+		];
+		for (const { wire, status } of cases) {
+			const host = new VirtualHost({ limits });
+			host.receive(wire, "198.51.100.200", 40123);
+			assert.equal(host.sent.length, 1, `answered ${status}`);
+			const answer = host.sent[0].text;
+			assert.equal(answer.split("\r\n")[0], status);
+			assert.deepEqual(headersOf(answer, "From"), [from]);
+			assert.ok(answer.length + 17 * `From: ${from}\r\n`.length > limits.maxMessageBytes, "echoing every From would not have fit");
+			for (const name of ["Call-ID", "CSeq"]) assert.deepEqual(headersOf(answer, name), headersOf(wire, name), name);
+			assert.deepEqual(host.heard, []);
+		}
+		assert.ok(cases[0].wire.length <= 1024 && cases[1].wire.indexOf("X-Pad") < 1024 && cases[1].wire.length > 1024);
 	});
 
 	it("never answers a malformed ACK, and drops a request without the headers a response needs (§17.1.1.3, §8.2)", () => {
