@@ -222,7 +222,7 @@ describe("§18.2.1, §8.2 Receiving malformed requests", () => {
 			{ wire: repeating(`Subject: x\r\nX-Pad: ${"x".repeat(200)}\r\n`), status: "SIP/2.0 513 Message Too Large" },
 		];
 		for (const { wire, status } of cases) {
-			const host = new VirtualHost({ limits });
+			const host = new VirtualHost({ limits, config: { maxHeadBytes: 512 } }); // a head fits beside a 500 in 1,024 bytes
 			host.receive(wire, "198.51.100.200", 40123);
 			assert.equal(host.sent.length, 1, `answered ${status}`);
 			const answer = host.sent[0].text;
