@@ -9,6 +9,11 @@ export class Xorshift {
 		this.#s = seed >>> 0 || 1;
 	}
 
+	/** Start over from `seed` (a fuzzer's next case, without a new object). */
+	reseed(seed: number): void {
+		this.#s = seed >>> 0 || 1;
+	}
+
 	/** The next 32-bit value (never 0). */
 	next(): number {
 		let x = this.#s;

@@ -4,6 +4,7 @@
 // the relay as the other's address: responses only come back through it when they follow the request's source, as
 // RFC 3581 (rport) and §18.2.2 say — a peer's Via names a port nobody listens on.
 import { createSocket, type Socket } from "node:dgram";
+import { Xorshift } from "../xorshift.js";
 
 export interface LinkEnd {
 	readonly address: string;
@@ -29,10 +30,10 @@ export class LossyLink {
 	/** Datagrams from the peer towards the station, and back. */
 	readonly toStation: LinkCounts = { forwarded: 0, dropped: 0 };
 	readonly toPeer: LinkCounts = { forwarded: 0, dropped: 0 };
-	#state: number;
+	readonly #rng: Xorshift;
 
 	private constructor(readonly peerSide: Socket, readonly stationSide: Socket, readonly options: LossyLinkOptions) {
-		this.#state = (options.seed ?? 0x10557) >>> 0 || 1;
+		this.#rng = new Xorshift(options.seed ?? 0x10557);
 		peerSide.on("message", (msg) => this.#forward(msg, stationSide, options.station, this.toStation));
 		stationSide.on("message", (msg) => this.#forward(msg, peerSide, options.peer, this.toPeer));
 	}
@@ -72,14 +73,9 @@ export class LossyLink {
 		out.send(msg, to.port, to.address);
 	}
 
-	/** xorshift32 → [0, 1). */
+	/** A number in [0, 1). */
 	#draw(): number {
-		let x = this.#state;
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		this.#state = x >>> 0;
-		return this.#state / 4294967296;
+		return this.#rng.unit();
 	}
 }
 

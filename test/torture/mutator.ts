@@ -7,6 +7,7 @@ import {
 	BRACKETS, CONTENT_LENGTH_NAMES, CONTENT_LENGTH_VALUES, CSEQ_NAME, FOLDS, HUGE, INTERESTING, LEADING, LINE_ENDS, LONG_LENGTHS, METHODS,
 	NAMES, VERSIONS,
 } from "./mutation-tables.js";
+import { Xorshift } from "../xorshift.js";
 
 /** The mutation operators; a mutant applies 1–4 of them in a row. */
 export const OP_NAMES: readonly string[] = Object.freeze([
@@ -39,7 +40,7 @@ export class Mutator {
 	readonly #b: MutantBuffer;
 	readonly #scratch: Uint8Array;
 	readonly #base: number;
-	#state = 1;
+	readonly #rng = new Xorshift(1);
 
 	/** `capacity` bounds a mutant (operators that would grow past it do less). */
 	constructor(seeds: readonly Uint8Array[], seed = 0x5eed, capacity = 20000) {
@@ -69,7 +70,7 @@ export class Mutator {
 
 	/** Mutant number `i` into `out`; returns its length. */
 	mutant(i: number): number {
-		this.#state = mix(this.#base ^ Math.imul(i + 1, 0x9e3779b1)) || 1;
+		this.#rng.reseed(mix(this.#base ^ Math.imul(i + 1, 0x9e3779b1)));
 		const k = i % this.#seeds.length;
 		const seed = this.#seeds[k];
 		const n = Math.min(seed.length, this.#b.out.length);
@@ -383,12 +384,7 @@ export class Mutator {
 	// ---- the generator: xorshift32, seeded per mutant ----
 
 	#next(): number {
-		let x = this.#state;
-		x ^= x << 13;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		this.#state = x >>> 0;
-		return this.#state;
+		return this.#rng.next();
 	}
 
 	/** 0 ≤ r < n (n ≥ 1). */
