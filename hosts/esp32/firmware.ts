@@ -222,6 +222,6 @@ export class Firmware implements WifiLinkUser, IntercomEvents {
 	#trace(sent: boolean, bytes: Uint8Array, start: number, end: number, transport: number, peer: string, port: number): void {
 		if (end - start <= 4) return; // CRLF keep-alives (RFC 5626 §3.5.1)
 		const eol = indexOf(bytes, start, end, 0x0d);
-		this.#o.log(`${sent ? "→" : "←"} ${transport === TCP ? "TCP" : "UDP"} ${peer}:${port}  ${text(bytes, start, eol < 0 ? end : eol)}`);
+		this.#o.log(`${sent ? "→" : "←"} ${transport === TLS ? "TLS" : transport === TCP ? "TCP" : "UDP"} ${peer}:${port}  ${text(bytes, start, eol < 0 ? end : eol)}`);
 	}
 }
