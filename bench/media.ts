@@ -271,13 +271,13 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   const sessionSlots = await slotsPerSession();
   const laws = [ULAW_TABLES, ALAW_TABLES];
   const lawBytes = (x: (typeof laws)[number]): number =>
-    x.encode.byteLength + x.ducked.byteLength + x.first.byteLength + x.second.byteLength + x.decode.byteLength + x.magnitude.byteLength;
+    x.encode.byteLength + x.ducked.byteLength + x.pairs.byteLength + x.decode.byteLength + x.magnitude.byteLength;
   const typedBytes = laws.reduce((n, x) => n + lawBytes(x), 0) + 256;
   const u = ULAW_TABLES;
   console.log(
     `memory: the G.711 tables, built once at load (frozen: a preloaded ESP32 build keeps them in flash, not RAM; none is made per call), are ` +
       `${fmtInt(typedBytes)} bytes of typed arrays: per law encode ${fmtInt(u.encode.byteLength)}, encode at the ducked gain ` +
-      `${fmtInt(u.ducked.byteLength)}, decode words ${fmtInt(u.first.byteLength + u.second.byteLength)}, decode ${fmtInt(u.decode.byteLength)}, ` +
+      `${fmtInt(u.ducked.byteLength)}, decode pairs ${fmtInt(u.pairs.byteLength)}, decode ${fmtInt(u.decode.byteLength)}, ` +
       `magnitude ${fmtInt(u.magnitude.byteLength)}; and 256 of segments (${fmtInt(BEFORE_TABLE_BYTES)} with the media code of ` +
       `${BEFORE_COMMIT}). A MediaSession holds ${fmtInt(sessionSlots)} heap slots on XS ` +
       `(${BEFORE_SESSION_SLOTS} with the media code of ${BEFORE_COMMIT}), besides its buffers.`,

@@ -56,6 +56,13 @@ const capture = new Int16Array(CAPTURE_FRAMES * FRAME_SAMPLES);
 /** One view per captured frame (made once: the "driver" fills the mic frame with one native copy). */
 const captureFrames: Int16Array[] = [];
 for (let k = 0; k < CAPTURE_FRAMES; k++) captureFrames.push(capture.subarray(k * FRAME_SAMPLES, (k + 1) * FRAME_SAMPLES));
+/**
+ * The same frames as 8-byte words, for the stand-in of the I2S driver: on the device its DMA fills the mic frame and
+ * drains the speaker's ring with no bytecode at all; here a native copy of 40 words stands in for it, the least a copy
+ * costs on XS (two units per element moved, whatever its size).
+ */
+const captureWide: Float64Array[] = [];
+for (let k = 0; k < CAPTURE_FRAMES; k++) captureWide.push(new Float64Array(capture.buffer, k * 2 * FRAME_SAMPLES, FRAME_SAMPLES / 4));
 
 /**
  * The whole path's state; a packet in `lossEvery` lost (0: none). The far end is our own stream looped back: the frame
@@ -69,7 +76,10 @@ class Path {
   /** The datagram's payload, where the frame is encoded in place (as MediaSession does). */
   readonly payload = this.datagram.subarray(12);
   readonly payload32 = new Int32Array(this.datagram.buffer, 12, FRAME_SAMPLES / 4);
-  readonly playout = new Int16Array(PLAYOUT_FRAMES * FRAME_SAMPLES);
+  readonly micWide = new Float64Array(this.mic.buffer);
+  readonly speakerWide = new Float64Array(this.speaker.buffer);
+  /** The I2S ring the speaker plays from, as 8-byte words (the driver's stand-in copies a frame into it). */
+  readonly playout = new Float64Array(PLAYOUT_FRAMES * FRAME_SAMPLES / 4);
   readonly suppressor = new EchoSuppressor();
   readonly sender = new RtpSender({ random: new FixedRandom(null, 0x6d656469), payloadType: PCMU });
   readonly receiver = new RtpReceiver({ payloadTypes: [PCMU, 101] });
@@ -88,8 +98,8 @@ class Path {
     const k = this.frames++;
     const now = k * 20;
     const { mic, speaker, suppressor, sender, datagram, payload } = this;
-    // Capture: the I2S driver has filled the mic frame (a native copy, as the driver's DMA is).
-    mic.set(captureFrames[k % CAPTURE_FRAMES] as Int16Array);
+    // Capture: the I2S driver has filled the mic frame (its stand-in: a native copy of 8-byte words).
+    this.micWide.set(captureWide[k % CAPTURE_FRAMES] as Float64Array);
     // Echo suppressor: the levels of the speaker frame playing now and the mic frame captured now; the speaker's gain
     // (none by default) ramped in place, the mic's folded into the encoder — as MediaSession.tick does.
     suppressor.decide(frameEnergy(speaker, 0), frameEnergy(mic, 0));
@@ -110,7 +120,7 @@ class Path {
     }
     // Playout: the next frame (decoded or concealed) into the speaker frame and the I2S ring.
     this.jb.take(speaker, now);
-    this.playout.set(speaker, (k % PLAYOUT_FRAMES) * FRAME_SAMPLES);
+    this.playout.set(this.speakerWide, (k % PLAYOUT_FRAMES) * (FRAME_SAMPLES / 4));
     this.sink = (this.sink + speaker[k & 127]) | 0;
   }
 
@@ -207,6 +217,7 @@ const stageCodes = new Uint8Array(CAPTURE_FRAMES * FRAME_SAMPLES);
 encodeFrame(PCMU, capture, 0, stageCodes, 0, capture.length);
 const g711Codes = new Uint8Array(FRAME_SAMPLES);
 const g711Words = new Int32Array(g711Codes.buffer);
+const g711Pairs = new Uint16Array(g711Codes.buffer);
 const g711Out = new Int16Array(FRAME_SAMPLES);
 const g711OutViews = new FrameViews();
 /** Each captured frame's 16-bit patterns (views made once, as a frame's owner makes them). */
@@ -218,7 +229,7 @@ let g711K = 0;
 export function stageG711(_i: number): void {
   const k = g711K++ % CAPTURE_FRAMES;
   encodeFrameQuads160(ULAW_TABLES.encode, capturePatterns[k] as Uint16Array, g711Words);
-  decodeFrameTo(ULAW_TABLES, g711Codes, g711Out, g711OutViews);
+  decodeFrameTo(ULAW_TABLES, g711Codes, g711Pairs, g711Out, g711OutViews);
 }
 
 const stageSender = new RtpSender({ random: new FixedRandom(null, 0x72747021), payloadType: PCMU });

@@ -95,11 +95,10 @@ export interface G711Tables {
 	/** Sample of a code (G.711 Tables 1a, 2a, column "decoder output"). */
 	readonly decode: Int16Array;
 	/**
-	 * The sample of a code as the first of two in an Int32 word (its 16 bits where the machine stores the first Int16 of
-	 * the word, the other half 0); `second`, as the second. first[c1] | second[c2]: the word of samples c1, c2.
+	 * The Int32 word of two samples (the first where the machine stores the first Int16 of a word) by the Uint16 word of
+	 * their two codes (the first code where the machine stores the first byte): one table read decodes two samples.
 	 */
-	readonly first: Int32Array;
-	readonly second: Int32Array;
+	readonly pairs: Int32Array;
 	/** |sample| of a code: a level summed straight from the codes. */
 	readonly magnitude: Uint16Array;
 }
@@ -115,14 +114,18 @@ function tables(encodeOne: (sample: number) => number, decodeOne: (code: number)
 		decode[code] = decodeOne(code);
 		magnitude[code] = decode[code] < 0 ? -decode[code] : decode[code];
 	}
-	// The first Int16 of a word is its low half on a little-endian machine, its high half on a big-endian one.
-	const first = new Int32Array(256), second = new Int32Array(256);
-	for (let code = 0; code < 256; code++) {
-		const low = decode[code] & 0xffff, high = decode[code] << 16;
-		first[code] = LITTLE_ENDIAN ? low : high;
-		second[code] = LITTLE_ENDIAN ? high : low;
+	// The first Int16 of a word is its low half on a little-endian machine, its high half on a big-endian one; so is the
+	// first byte of a Uint16 word of two codes.
+	const pairs = new Int32Array(65536);
+	for (let c1 = 0; c1 < 256; c1++) {
+		const low = decode[c1] & 0xffff, high = decode[c1] << 16;
+		for (let c2 = 0; c2 < 256; c2++) {
+			const x = decode[c2];
+			if (LITTLE_ENDIAN) pairs[c1 | (c2 << 8)] = low | (x << 16);
+			else pairs[(c1 << 8) | c2] = high | (x & 0xffff);
+		}
 	}
-	return Object.freeze({ encode, ducked, duckedGain: DUCKED_GAIN, decode, first, second, magnitude });
+	return Object.freeze({ encode, ducked, duckedGain: DUCKED_GAIN, decode, pairs, magnitude });
 }
 
 export const ULAW_TABLES: G711Tables = tables(ulawEncode, ulawDecode);

@@ -58,7 +58,7 @@ const EMPTY = 0, FILLED = 1, PLAYED = 2, SILENT = 3;
 const HEADROOM = 32;
 /** A slot's level before it is measured (levels are at most 32,768). */
 const LEVEL_UNKNOWN = 0xffff;
-/** Bytes per slot: headroom, then one frame of G.711 bytes as they arrived. */
+/** Bytes per slot: headroom, then one frame of G.711 bytes as they arrived (both even: a slot's codes have a Uint16 view). */
 const STRIDE = HEADROOM + FRAME_SAMPLES;
 /** Concealed frames after which an empty buffer refills to target before playing again (60 ms: silent by then). */
 const REBUFFER_AFTER = 3;
@@ -98,8 +98,12 @@ export class JitterBuffer {
 	readonly #bytes: Uint8Array;
 	/** #bytes as Int32 words (a datagram copied in four bytes at a time), and the words of the datagrams handed in. */
 	readonly #words: Int32Array;
-	/** Each slot's 160 codes as a view of #bytes, made once: the decoder reads them at constant indexes. */
+	/**
+	 * Each slot's 160 codes as views of #bytes, made once: as bytes, and as 80 Uint16 words of two codes (the decoder
+	 * reads them at constant indexes, a table read per two samples).
+	 */
 	readonly #frames: readonly Uint8Array[];
+	readonly #pairs: readonly Uint16Array[];
 	readonly #source = new DatagramWords();
 	#tables: G711Tables;
 	#silenceCode: number;
@@ -172,9 +176,13 @@ export class JitterBuffer {
 		this.#silenceCode = options.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
 		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
 		this.#words = new Int32Array(this.#bytes.buffer);
-		const frames: Uint8Array[] = [];
-		for (let s = 0; s < capacity; s++) frames.push(this.#bytes.subarray(s * STRIDE + HEADROOM, s * STRIDE + HEADROOM + FRAME_SAMPLES));
+		const frames: Uint8Array[] = [], pairs: Uint16Array[] = [];
+		for (let s = 0; s < capacity; s++) {
+			frames.push(this.#bytes.subarray(s * STRIDE + HEADROOM, s * STRIDE + HEADROOM + FRAME_SAMPLES));
+			pairs.push(new Uint16Array(this.#bytes.buffer, s * STRIDE + HEADROOM, FRAME_SAMPLES / 2));
+		}
 		this.#frames = frames;
+		this.#pairs = pairs;
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
 		this.#count = new Uint8Array(capacity);
@@ -399,7 +407,7 @@ export class JitterBuffer {
 			// Into the concealment history: a decoded frame without a copy (the slot keeps its bytes), silence as it is.
 			const plc = this.#plc;
 			if (this.#state[s] === FILLED) {
-				decodeFrameTo(this.#tables, this.#frames[s] as Uint8Array, out, this.#outViews);
+				decodeFrameTo(this.#tables, this.#frames[s] as Uint8Array, this.#pairs[s] as Uint16Array, out, this.#outViews);
 				if (!plc.defer(s)) plc.good(out, 0, FRAME_SAMPLES, this.#outViews);
 			} else {
 				out.fill(0);
@@ -435,7 +443,7 @@ export class JitterBuffer {
 
 	/** The samples slot s was played with (PlcSource): its bytes decoded again. */
 	#replay(slot: number, out: Int16Array, views: FrameViews): void {
-		decodeFrameTo(this.#tables, this.#frames[slot] as Uint8Array, out, views);
+		decodeFrameTo(this.#tables, this.#frames[slot] as Uint8Array, this.#pairs[slot] as Uint16Array, out, views);
 	}
 
 	/** No frame played is known to be in the history (a new stream: every slot it reuses is settled first). */

@@ -2,7 +2,7 @@
 // functions give — ITU-T G.711 Tables 1a, 2a; RFC 3551 §4.5.14 (160 samples per 20 ms frame).
 import assert from "node:assert/strict";
 import { alawDecode, alawEncode, DUCKED_GAIN, FRAME_SAMPLES, PCMA, PCMU, tablesOf, ulawDecode, ulawEncode } from "../../src/media/g711.js";
-import { decodeFrameTo, decodeFrameWords160 } from "../../src/media/g711-frame-decode.js";
+import { decodeFramePairs160, decodeFrameTo } from "../../src/media/g711-frame-decode.js";
 import { encodeFrameFrom, encodeFrameQuads160, encodeFrameScaled } from "../../src/media/g711-frame-encode.js";
 import { DatagramWords, FrameViews } from "../../src/media/frame-views.js";
 
@@ -49,16 +49,16 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 			assert.deepEqual([...packet.subarray(0, 12), ...packet.subarray(12 + FRAME_SAMPLES)], new Array(16).fill(0xaa));
 		});
 
-		it(`${name}: decodes every pair of codes (65,536), two samples per store, as the scalar decoder does`, () => {
+		it(`${name}: decodes every pair of codes (65,536), two samples per table read and store, as the scalar decoder does`, () => {
 			const t = tablesOf(law);
 			const codes = new Uint8Array(FRAME_SAMPLES + 2), pcm = new Int16Array(FRAME_SAMPLES);
-			const frame = codes.subarray(2), words = new Int32Array(pcm.buffer);
+			const pairs = new Uint16Array(codes.buffer, 2, FRAME_SAMPLES / 2), words = new Int32Array(pcm.buffer);
 			for (let pair = 0; pair < 65536; pair += FRAME_SAMPLES / 2) {
 				for (let k = 0; k < FRAME_SAMPLES / 2; k++) {
 					codes[2 + 2 * k] = (pair + k) >> 8;
 					codes[2 + 2 * k + 1] = (pair + k) & 0xff;
 				}
-				decodeFrameWords160(t.first, t.second, frame, words);
+				decodeFramePairs160(t.pairs, pairs, words);
 				for (let i = 0; i < FRAME_SAMPLES; i++) if (pcm[i] !== decode(codes[2 + i])) assert.fail(`${name}: code ${codes[2 + i]} at ${i} -> ${pcm[i]}`);
 			}
 		});
@@ -97,14 +97,15 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 		const odd = backing.subarray(1, 1 + FRAME_SAMPLES); // byte offset 2: no Int32 view
 		const views = new FrameViews();
 		assert.equal(views.words(odd), null);
-		decodeFrameTo(t, codes, odd, views);
+		decodeFrameTo(t, codes, new Uint16Array(codes.buffer, 0, FRAME_SAMPLES / 2), odd, views);
 		assert.equal(backing[0], 7);
 		assert.equal(backing[FRAME_SAMPLES + 1], 7);
 		for (let i = 0; i < FRAME_SAMPLES; i++) assert.equal(odd[i], ulawDecode(codes[i]));
 		const aligned = new Int16Array(FRAME_SAMPLES);
-		decodeFrameTo(t, codes, aligned, views);
+		decodeFrameTo(t, codes, new Uint16Array(codes.buffer, 0, FRAME_SAMPLES / 2), aligned, views);
 		assert.deepEqual(aligned, odd);
-		decodeFrameTo(t, codes.subarray(1), aligned, views);
+		// Codes at an odd offset have no Uint16 view: their bytes are decoded one by one.
+		decodeFrameTo(t, codes.subarray(1), null, aligned, views);
 		for (let i = 0; i < FRAME_SAMPLES; i++) assert.equal(aligned[i], ulawDecode(codes[1 + i]));
 	});
 
