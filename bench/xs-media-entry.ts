@@ -71,6 +71,7 @@ for (let k = 0; k < CAPTURE_FRAMES; k++) captureWide.push(new Float64Array(captu
 class Path {
   readonly mic = new Int16Array(FRAME_SAMPLES);
   readonly micViews = new FrameViews();
+  readonly speakerViews = new FrameViews();
   readonly speaker = new Int16Array(FRAME_SAMPLES);
   readonly datagram = new Uint8Array(12 + FRAME_SAMPLES);
   /** The datagram's payload, where the frame is encoded in place (as MediaSession does). */
@@ -102,7 +103,7 @@ class Path {
     this.micWide.set(captureWide[k % CAPTURE_FRAMES] as Float64Array);
     // Echo suppressor: the levels of the speaker frame playing now and the mic frame captured now; the speaker's gain
     // (none by default) ramped in place, the mic's folded into the encoder — as MediaSession.tick does.
-    suppressor.decide(frameEnergy(speaker, 0), frameEnergy(mic, 0));
+    suppressor.decide(frameEnergy(speaker, 0, this.speakerViews), frameEnergy(mic, 0, this.micViews));
     ramp(speaker, 0, suppressor.speakerGainFrom, suppressor.speakerGainNow);
     // Send: G.711 encode into the packet, then its header.
     encodeFrameFrom(ULAW_TABLES, mic, payload, this.payload32, this.micViews, suppressor.micGainFrom, suppressor.micGainNow);

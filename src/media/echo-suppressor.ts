@@ -4,8 +4,9 @@
 // "break in" when clearly louder).
 //
 // Per 20 ms frame the suppressor gets the far-end frame (what the speaker is about to play) and the near-end frame
-// (what the microphone captured), both 160 samples. Each side's level is the frame's RMS value — its energy taken in one
-// native pass (frameEnergy) — followed with an instant attack and an exponential release. One side holds the "floor":
+// (what the microphone captured), both 160 samples. Each side's level is the frame's RMS value — its energy measured on
+// its last 10 ms in one native pass (frameEnergy) — followed with an instant attack and an exponential release. One side
+// holds the "floor":
 //   far  — the far end talks and the mic hears nothing louder than its echo: the mic is attenuated;
 //   near — the near end talks: the mic passes, the speaker is optionally attenuated;
 //   idle — neither: both pass unchanged.
@@ -22,6 +23,7 @@
 // `process` does it all in place; `decide` takes the two frames' energies and leaves the ramps to the caller, which
 // can fold the mic's into the G.711 encoder (./g711-frame-encode.ts: the same codes, no pass of its own).
 import { FRAME_SAMPLES } from "./g711.js";
+import { FrameViews } from "./frame-views.js";
 
 /** Milliseconds of one frame (RFC 3551 §4.5.14). */
 const FRAME_MS = 20;
@@ -79,20 +81,29 @@ const probe = { inner: {} };
 (Object.freeze as (o: object, deep?: boolean) => object)(probe, true);
 const NATIVE_PASS = Object.isFrozen(probe.inner);
 
+/** Samples of a frame its level is measured on: its last 10 ms (see frameEnergy). */
+export const LEVEL_SAMPLES = FRAME_SAMPLES / 2;
+
 /**
- * Σ x² over pcm[start, start + 160) (what of it pcm holds): the frame's energy, an exact integer. On XS a whole
- * 160-sample array from 0 takes one native pass (Math.hypot over it, squared back: below 2^51 the square comes back
- * exactly, whatever the engine's rounding of the root); anything else a loop (the same integer).
+ * The energy of the 20 ms frame pcm[start, start + 160) as the suppressor and the meters take it: twice Σ x² over the
+ * frame's last 10 ms, pcm[start + 80, start + 160) (of a frame that pcm holds only in part, the last 80 samples or fewer
+ * of what it holds) — an exact integer. The last 10 ms, because a sound that begins anywhere in the frame and lasts
+ * longer than 10 ms — a syllable lasts 100 ms and more — is still there at the frame's end: the instant attack still
+ * ducks on the first far frame; and half the samples halve the cost of the pass. On XS the span of a whole frame is one
+ * native pass: Math.hypot over its view (made once per array by `views`), squared back — below 2^51 the square comes back
+ * exactly, whatever the engine's rounding of the root. Anything else is a loop (the same integer).
  */
-export function frameEnergy(pcm: Int16Array, start: number): number {
-	if (NATIVE_PASS && start === 0 && pcm.length === FRAME_SAMPLES) {
-		const r = hypot.apply(null, pcm as unknown as number[]);
-		return Math.round(r * r);
+export function frameEnergy(pcm: Int16Array, start: number, views: FrameViews | null = null): number {
+	const span = NATIVE_PASS && start === 0 && views !== null ? views.levelSpan(pcm) : null;
+	if (span !== null) {
+		const r = hypot.apply(null, span as unknown as number[]);
+		return 2 * Math.round(r * r);
 	}
 	const end = start + FRAME_SAMPLES < pcm.length ? start + FRAME_SAMPLES : pcm.length;
+	const from = end - LEVEL_SAMPLES > start ? end - LEVEL_SAMPLES : start;
 	let e = 0;
-	for (let i = start; i < end; i++) e += pcm[i] * pcm[i];
-	return e;
+	for (let i = from; i < end; i++) e += pcm[i] * pcm[i];
+	return 2 * e;
 }
 
 /** Half-duplex ducking of one call's mic and speaker frames; state preallocated, nothing allocated per frame. */
@@ -126,6 +137,9 @@ export class EchoSuppressor {
 	#speakerDucked = 0;
 	#doubleTalk = 0;
 	#floorChanges = 0;
+	/** Views of the frames `process` is handed, for their levels (made once per array). */
+	readonly #farViews = new FrameViews();
+	readonly #nearViews = new FrameViews();
 
 	constructor(options: EchoSuppressorOptions = {}) {
 		this.#enabled = options.enabled ?? true;
@@ -194,7 +208,7 @@ export class EchoSuppressor {
 	 */
 	process(far: Int16Array, farStart: number, near: Int16Array, nearStart: number): number {
 		if (!this.#enabled) return ES_OFF;
-		const floor = this.decide(frameEnergy(far, farStart), frameEnergy(near, nearStart));
+		const floor = this.decide(frameEnergy(far, farStart, this.#farViews), frameEnergy(near, nearStart, this.#nearViews));
 		ramp(near, nearStart, this.#micFrom, this.#micGain);
 		ramp(far, farStart, this.#speakerFrom, this.#speakerGain);
 		return floor;

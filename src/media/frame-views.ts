@@ -13,7 +13,7 @@ import { FRAME_SAMPLES } from "./g711.js";
 /**
  * The views of a 160-sample PCM frame (an Int16Array from 0), each made the first time it is asked for that array:
  * its 16-bit patterns (the encode table's index), its Int32 words (two samples each: the decoder's output), its Float64
- * words (four samples each: a frame moved natively). A view the array does not allow (shorter than a frame, or an
+ * words (four samples each: a frame moved natively), its last 10 ms (where its level is measured). A view the array does not allow (shorter than a frame, or an
  * offset not a multiple of the word size) is null: the caller then takes the slower way.
  */
 export class FrameViews {
@@ -21,11 +21,23 @@ export class FrameViews {
 	#patterns: Uint16Array | null | undefined = undefined;
 	#words: Int32Array | null | undefined = undefined;
 	#wide: Float64Array | null | undefined = undefined;
+	#levelSpan: Int16Array | null | undefined = undefined;
 
 	/** Point at `pcm`: its views are made when asked. */
 	#use(pcm: Int16Array): void {
 		this.#pcm = pcm;
-		this.#patterns = this.#words = this.#wide = undefined;
+		this.#patterns = this.#words = this.#wide = this.#levelSpan = undefined;
+	}
+
+	/**
+	 * pcm[80, 160): the frame's last 10 ms, where its level is measured (./echo-suppressor.ts frameEnergy); null when
+	 * pcm is shorter than a frame.
+	 */
+	levelSpan(pcm: Int16Array): Int16Array | null {
+		if (pcm !== this.#pcm) this.#use(pcm);
+		let v = this.#levelSpan;
+		if (v === undefined) v = this.#levelSpan = pcm.length >= FRAME_SAMPLES ? pcm.subarray(FRAME_SAMPLES / 2, FRAME_SAMPLES) : null;
+		return v;
 	}
 
 	/** pcm[0, 160) as Uint16 patterns, or null when pcm is shorter than a frame. */

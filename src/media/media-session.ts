@@ -106,6 +106,7 @@ export class MediaSession {
 	readonly #audioPayload32 = new Int32Array(this.#packet.buffer, RTP_HEADER_BYTES, FRAME_SAMPLES / 4);
 	/** The host's mic frame as the encoder reads it (views made when the host hands another array). */
 	readonly #micViews = new FrameViews();
+	readonly #speakerViews = new FrameViews();
 	readonly #event = new Uint8Array(4);
 	readonly #digitQueue = new Uint8Array(DIGIT_QUEUE);
 	#digitHead = 0;
@@ -355,8 +356,8 @@ export class MediaSession {
 		else speaker.fill(0);
 		const talking = mic !== null && !this.#muted;
 		// Both frames' energies, once: the suppressor's levels and the meters.
-		let farEnergy = heard ? frameEnergy(speaker, 0) : 0;
-		const nearEnergy = talking ? frameEnergy(mic, 0) : 0;
+		let farEnergy = heard ? frameEnergy(speaker, 0, this.#speakerViews) : 0;
+		const nearEnergy = talking ? frameEnergy(mic, 0, this.#micViews) : 0;
 		let micFrom = 1, micTo = 1;
 		const echo = this.#echo;
 		if (echo.enabled) {
@@ -366,7 +367,7 @@ export class MediaSession {
 			const from = echo.speakerGainFrom, to = echo.speakerGainNow;
 			if (from !== 1 || to !== 1) {
 				ramp(speaker, 0, from, to);
-				if (heard) farEnergy = frameEnergy(speaker, 0);
+				if (heard) farEnergy = frameEnergy(speaker, 0, this.#speakerViews);
 			}
 		}
 		this.#inSquares += farEnergy;

@@ -2,6 +2,7 @@
 // mic frame → echo suppressor → encode). Far end: a tone on the speaker, its echo in the mic at −10 dB, 40–60 ms late.
 import assert from "node:assert/strict";
 import { ES_FAR, ES_IDLE, ES_NEAR, ES_OFF, EchoSuppressor, frameEnergy } from "../../src/media/echo-suppressor.js";
+import { FrameViews } from "../../src/media/frame-views.js";
 
 const N = 160;
 
@@ -280,9 +281,10 @@ describe("No clicks: a gain change is ramped across one frame", () => {
 	});
 });
 
-describe("Levels: a frame's energy in one native pass, exact", () => {
-	it("frameEnergy of a whole 160-sample frame equals the sum of squares, even at full scale (XS: one native pass, its root squared back exactly; elsewhere the loop)", () => {
+describe("Levels: a frame's energy from its last 10 ms in one native pass, exact", () => {
+	it("frameEnergy of a 160-sample frame is twice the sum of squares of its last 80 samples, even at full scale (XS: one native pass over a view made once, its root squared back exactly; elsewhere the loop)", () => {
 		const frame = new Int16Array(N);
+		const views = new FrameViews();
 		let seed = 5;
 		for (let round = 0; round < 200; round++) {
 			for (let i = 0; i < N; i++) {
@@ -290,11 +292,28 @@ describe("Levels: a frame's energy in one native pass, exact", () => {
 				frame[i] = round === 0 ? -32768 : round === 1 ? (i & 1 ? 32767 : -32768) : (seed >>> 16) - 32768 >> (round % 16);
 			}
 			let e = 0;
-			for (let i = 0; i < N; i++) e += frame[i] * frame[i];
-			assert.equal(frameEnergy(frame, 0), e, `round ${round}`);
+			for (let i = N / 2; i < N; i++) e += frame[i] * frame[i];
+			assert.equal(frameEnergy(frame, 0, views), 2 * e, `round ${round}`);
+			assert.equal(frameEnergy(frame, 0), 2 * e, `round ${round}, without views (the loop)`);
 			const longer = new Int16Array(N + 7);
 			longer.set(frame, 7);
-			assert.equal(frameEnergy(longer, 7), e, `round ${round}, at an offset (the loop)`);
+			assert.equal(frameEnergy(longer, 7), 2 * e, `round ${round}, at an offset (the loop)`);
+		}
+		// Of a frame held only in part: its last 80 samples or fewer.
+		const short = new Int16Array([3, -4, 5]);
+		assert.equal(frameEnergy(short, 0, views), 2 * (9 + 16 + 25));
+		assert.equal(frameEnergy(frame.subarray(0, 100), 0, views), frameEnergy(frame.subarray(20, 100), 0));
+	});
+
+	it("a far voice that starts anywhere in a frame but its last samples is heard in that frame: the mic is ducked before its echo comes", () => {
+		for (const onset of [0, 40, 79, 120]) {
+			const far = tone(500, 8000, 4);
+			far.fill(0, 0, N + onset); // silence, then the far voice from sample `onset` of frame 1 on
+			const es = new EchoSuppressor();
+			const mic = new Int16Array(4 * N);
+			const floors: number[] = [];
+			for (let k = 0; k < 4; k++) floors.push(es.process(far, k * N, mic, k * N));
+			assert.deepEqual(floors.slice(0, 2), [ES_IDLE, ES_FAR], `onset at ${onset}`);
 		}
 	});
 
