@@ -263,7 +263,8 @@ export async function runMediaSection(quick: boolean, options: { xs?: boolean } 
   );
   console.log(
     `ESP32 estimate (one 240 MHz core: ${fmtInt(ESP32_MHZ * FRAME_US)} cycles per 20 ms frame), assuming ${ASSUMED_CYCLES_PER_UNIT} ` +
-      `cycles per unit (what this host shows for the new code, rounded up): ${shares(ASSUMED_CYCLES_PER_UNIT)} of the core (before, ` +
+      `cycles per unit (about what this host shows for the new code, ${cyclesPerUnit === null ? 'not measured' : fmtFixed(cyclesPerUnit, 1)} in this ` +
+      `run; it varies from run to run with the machine's load and clock): ${shares(ASSUMED_CYCLES_PER_UNIT)} of the core (before, ` +
       `at the ${BEFORE_CYCLES_PER_UNIT} its code ran at here: ${sharesBefore(BEFORE_CYCLES_PER_UNIT)}). Not measured on the board: the ` +
       `in-order Xtensa running bytecode from flash likely needs more cycles per unit; at ${2 * ASSUMED_CYCLES_PER_UNIT}: ` +
       `${shares(2 * ASSUMED_CYCLES_PER_UNIT)}.`,

@@ -230,7 +230,7 @@ let g711K = 0;
 export function stageG711(_i: number): void {
   const k = g711K++ % CAPTURE_FRAMES;
   encodeFrameQuads160(ULAW_TABLES.encode, capturePatterns[k] as Uint16Array, g711Words);
-  decodeFrameTo(ULAW_TABLES, g711Codes, g711Pairs, g711Out, g711OutViews);
+  decodeFrameTo(ULAW_TABLES, g711Codes, 0, g711Pairs, g711Out, g711OutViews);
 }
 
 const stageSender = new RtpSender({ random: new FixedRandom(null, 0x72747021), payloadType: PCMU });

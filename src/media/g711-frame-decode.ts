@@ -99,16 +99,16 @@ export function decodeFramePairs160(p: Int32Array, b: Uint16Array, o: Int32Array
 }
 
 /**
- * Decode one frame's codes into pcm[0, 160): `pairs` is the frame's 80 Uint16 words of two codes, `frame` the same
- * 160 codes as bytes (both views of one slot, made once by their owner). Two samples per table read and store where
- * pcm's views allow, else one by one (as many as pcm holds). The same samples either way.
+ * Decode one frame's codes, bytes[at, at + 160), into pcm[0, 160): `pairs` is the same codes as 80 Uint16 words of two
+ * (a view made once by their owner, or null where the codes' offset allows none). Two samples per table read and store
+ * where pcm's views allow, else one by one (as many as pcm holds). The same samples either way.
  */
-export function decodeFrameTo(t: G711Tables, frame: Uint8Array, pairs: Uint16Array | null, pcm: Int16Array, views: FrameViews): void {
+export function decodeFrameTo(t: G711Tables, bytes: Uint8Array, at: number, pairs: Uint16Array | null, pcm: Int16Array, views: FrameViews): void {
 	const words = views.words(pcm);
 	if (words !== null && pairs !== null && pairs.length >= FRAME_SAMPLES / 2) {
 		decodeFramePairs160(t.pairs, pairs, words);
 		return;
 	}
 	const table = t.decode, n = pcm.length < FRAME_SAMPLES ? pcm.length : FRAME_SAMPLES;
-	for (let i = 0; i < n; i++) pcm[i] = table[frame[i]];
+	for (let i = 0; i < n; i++) pcm[i] = table[bytes[at + i]];
 }

@@ -76,7 +76,7 @@ export function alawDecode(code: number): number {
 
 // The tables of the frame functions (./g711-frame-encode.ts, ./g711-frame-decode.ts), built once at load from the
 // functions above; a preloaded ESP32 build keeps them in flash, not RAM. Bytes per law: encode 65,536, encode at the
-// ducked gain 65,536, decode words 2 × 1,024, decode 512, magnitude 512; and SEGMENT's 256 once: 268,544 in all.
+// ducked gain 65,536, decode pairs 262,144, decode 512, magnitude 512; and SEGMENT's 256 once: 788,736 in all.
 
 /** The gain the echo suppressor holds the mic at while the far end talks, by default (24 dB of loss). */
 export const DUCKED_GAIN = Math.pow(10, -24 / 20);

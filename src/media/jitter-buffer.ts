@@ -99,10 +99,9 @@ export class JitterBuffer {
 	/** #bytes as Int32 words (a datagram copied in four bytes at a time), and the words of the datagrams handed in. */
 	readonly #words: Int32Array;
 	/**
-	 * Each slot's 160 codes as views of #bytes, made once: as bytes, and as 80 Uint16 words of two codes (the decoder
-	 * reads them at constant indexes, a table read per two samples).
+	 * Each slot's 160 codes as a view of #bytes, made once: 80 Uint16 words of two codes (the decoder reads them at
+	 * constant indexes, a table read per two samples).
 	 */
-	readonly #frames: readonly Uint8Array[];
 	readonly #pairs: readonly Uint16Array[];
 	readonly #source = new DatagramWords();
 	#tables: G711Tables;
@@ -176,12 +175,8 @@ export class JitterBuffer {
 		this.#silenceCode = options.law === PCMU ? ULAW_SILENCE : ALAW_SILENCE;
 		this.#bytes = new Uint8Array(capacity * STRIDE + HEADROOM);
 		this.#words = new Int32Array(this.#bytes.buffer);
-		const frames: Uint8Array[] = [], pairs: Uint16Array[] = [];
-		for (let s = 0; s < capacity; s++) {
-			frames.push(this.#bytes.subarray(s * STRIDE + HEADROOM, s * STRIDE + HEADROOM + FRAME_SAMPLES));
-			pairs.push(new Uint16Array(this.#bytes.buffer, s * STRIDE + HEADROOM, FRAME_SAMPLES / 2));
-		}
-		this.#frames = frames;
+		const pairs: Uint16Array[] = [];
+		for (let s = 0; s < capacity; s++) pairs.push(new Uint16Array(this.#bytes.buffer, s * STRIDE + HEADROOM, FRAME_SAMPLES / 2));
 		this.#pairs = pairs;
 		this.#seq = new Int32Array(capacity);
 		this.#state = new Uint8Array(capacity);
@@ -407,7 +402,7 @@ export class JitterBuffer {
 			// Into the concealment history: a decoded frame without a copy (the slot keeps its bytes), silence as it is.
 			const plc = this.#plc;
 			if (this.#state[s] === FILLED) {
-				decodeFrameTo(this.#tables, this.#frames[s] as Uint8Array, this.#pairs[s] as Uint16Array, out, this.#outViews);
+				decodeFrameTo(this.#tables, this.#bytes, s * STRIDE + HEADROOM, this.#pairs[s] as Uint16Array, out, this.#outViews);
 				if (!plc.defer(s)) plc.good(out, 0, FRAME_SAMPLES, this.#outViews);
 			} else {
 				out.fill(0);
@@ -443,7 +438,7 @@ export class JitterBuffer {
 
 	/** The samples slot s was played with (PlcSource): its bytes decoded again. */
 	#replay(slot: number, out: Int16Array, views: FrameViews): void {
-		decodeFrameTo(this.#tables, this.#frames[slot] as Uint8Array, this.#pairs[slot] as Uint16Array, out, views);
+		decodeFrameTo(this.#tables, this.#bytes, slot * STRIDE + HEADROOM, this.#pairs[slot] as Uint16Array, out, views);
 	}
 
 	/** No frame played is known to be in the history (a new stream: every slot it reuses is settled first). */

@@ -97,15 +97,15 @@ describe("G.711 whole frames through views (Tables 1a, 2a; RFC 3551 §4.5.14)", 
 		const odd = backing.subarray(1, 1 + FRAME_SAMPLES); // byte offset 2: no Int32 view
 		const views = new FrameViews();
 		assert.equal(views.words(odd), null);
-		decodeFrameTo(t, codes, new Uint16Array(codes.buffer, 0, FRAME_SAMPLES / 2), odd, views);
+		decodeFrameTo(t, codes, 0, new Uint16Array(codes.buffer, 0, FRAME_SAMPLES / 2), odd, views);
 		assert.equal(backing[0], 7);
 		assert.equal(backing[FRAME_SAMPLES + 1], 7);
 		for (let i = 0; i < FRAME_SAMPLES; i++) assert.equal(odd[i], ulawDecode(codes[i]));
 		const aligned = new Int16Array(FRAME_SAMPLES);
-		decodeFrameTo(t, codes, new Uint16Array(codes.buffer, 0, FRAME_SAMPLES / 2), aligned, views);
+		decodeFrameTo(t, codes, 0, new Uint16Array(codes.buffer, 0, FRAME_SAMPLES / 2), aligned, views);
 		assert.deepEqual(aligned, odd);
 		// Codes at an odd offset have no Uint16 view: their bytes are decoded one by one.
-		decodeFrameTo(t, codes.subarray(1), null, aligned, views);
+		decodeFrameTo(t, codes, 1, null, aligned, views);
 		for (let i = 0; i < FRAME_SAMPLES; i++) assert.equal(aligned[i], ulawDecode(codes[1 + i]));
 	});
 
