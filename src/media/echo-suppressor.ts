@@ -137,9 +137,9 @@ export class EchoSuppressor {
 	#speakerDucked = 0;
 	#doubleTalk = 0;
 	#floorChanges = 0;
-	/** Views of the frames `process` is handed, for their levels (made once per array). */
-	readonly #farViews = new FrameViews();
-	readonly #nearViews = new FrameViews();
+	/** Views of the frames `process` is handed, for their levels: made on its first call (a MediaSession calls `decide`). */
+	#farViews: FrameViews | null = null;
+	#nearViews: FrameViews | null = null;
 
 	constructor(options: EchoSuppressorOptions = {}) {
 		this.#enabled = options.enabled ?? true;
@@ -208,7 +208,8 @@ export class EchoSuppressor {
 	 */
 	process(far: Int16Array, farStart: number, near: Int16Array, nearStart: number): number {
 		if (!this.#enabled) return ES_OFF;
-		const floor = this.decide(frameEnergy(far, farStart, this.#farViews), frameEnergy(near, nearStart, this.#nearViews));
+		const farViews = (this.#farViews ??= new FrameViews()), nearViews = (this.#nearViews ??= new FrameViews());
+		const floor = this.decide(frameEnergy(far, farStart, farViews), frameEnergy(near, nearStart, nearViews));
 		ramp(near, nearStart, this.#micFrom, this.#micGain);
 		ramp(far, farStart, this.#speakerFrom, this.#speakerGain);
 		return floor;
