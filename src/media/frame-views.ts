@@ -13,8 +13,9 @@ import { FRAME_SAMPLES } from "./g711.js";
 /**
  * The views of a 160-sample PCM frame (an Int16Array from 0), each made the first time it is asked for that array:
  * its 16-bit patterns (the encode table's index), its Int32 words (two samples each: the decoder's output), its Float64
- * words (four samples each: a frame moved natively), its last 10 ms (where its level is measured). A view the array does not allow (shorter than a frame, or an
- * offset not a multiple of the word size) is null: the caller then takes the slower way.
+ * words (four samples each: a frame moved natively), its last 10 ms (where its level is measured). A view the array
+ * does not allow (shorter than a frame, or an offset not a multiple of the word size) is null: the caller then takes
+ * the slower way.
  */
 export class FrameViews {
 	#pcm: Int16Array | null = null;

@@ -106,6 +106,7 @@ export class MediaSession {
 	readonly #audioPayload32 = new Int32Array(this.#packet.buffer, RTP_HEADER_BYTES, FRAME_SAMPLES / 4);
 	/** The host's mic frame as the encoder reads it (views made when the host hands another array). */
 	readonly #micViews = new FrameViews();
+	/** The host's speaker frame, for its level (the span frameEnergy reads, made once). */
 	readonly #speakerViews = new FrameViews();
 	readonly #event = new Uint8Array(4);
 	readonly #digitQueue = new Uint8Array(DIGIT_QUEUE);
